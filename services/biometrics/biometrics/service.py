@@ -1,0 +1,20 @@
+"""The biometrics service as the platform sees it (registered under the ``ektp.services`` entry point)."""
+from pathlib import Path
+
+from ektp_shared.service import ServiceSpec
+
+from . import api, dependencies, handlers, models
+from .settings import BiometricsSettings
+
+SERVICE = ServiceSpec(
+    name="biometrics",
+    title="e-KTP biometrics",
+    default_port=8003,
+    settings_class=BiometricsSettings,
+    metadata=models.metadata,
+    messaging=models.messaging,
+    handlers=handlers.handlers,
+    migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
+    blueprints=lambda runtime: [api.blueprint(runtime)],
+    dependencies=dependencies.build,
+)

@@ -1,0 +1,6 @@
+"""gunicorn entry point: ``gunicorn -c gunicorn.conf.py biometrics.wsgi:app``."""
+from ektp_shared.web.app import wsgi_app
+
+from .service import SERVICE
+
+app = wsgi_app(SERVICE)

@@ -1,0 +1,17 @@
+"""Events intake consumes: every milestone of the other services, to keep the citizen's status and timeline."""
+from ektp_shared.contracts import CloudEvent, by_type
+from ektp_shared.handlers import Handlers
+from ektp_shared.uow import UnitOfWork
+
+from . import applications
+from .status import STAGE_OF_EVENT
+
+handlers = Handlers()
+
+
+def follow_milestone(event: CloudEvent, uow: UnitOfWork) -> None:
+    applications.record_event(uow, event)
+
+
+for event_type in STAGE_OF_EVENT:
+    handlers.on(by_type(event_type))(follow_milestone)

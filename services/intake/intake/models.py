@@ -1,0 +1,65 @@
+"""Tables the intake service owns. Personal data is encrypted (AES-GCM); the NIK is found by its HMAC."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from ektp_shared.db import EncryptedJSON, UTCDateTime, new_metadata
+from ektp_shared.messaging import add_messaging_tables
+
+metadata = new_metadata()
+messaging = add_messaging_tables(metadata)
+
+
+class Base(DeclarativeBase):
+    metadata = metadata
+
+
+class Application(Base):
+    __tablename__ = "applications"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(40), index=True)
+    status_since: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    receipt_number: Mapped[str | None] = mapped_column(String(40), unique=True)
+    nik_hash: Mapped[str] = mapped_column(String(64), index=True)
+    applicant: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
+    contact: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
+    language: Mapped[str] = mapped_column(String(2), default="id")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    documents: Mapped[list["Document"]] = relationship(back_populates="application", order_by="Document.kind")
+    timeline: Mapped[list["TimelineEntry"]] = relationship(order_by="TimelineEntry.id")
+
+
+class Document(Base):
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("application_id", "kind"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    object_key: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    application: Mapped[Application] = relationship(back_populates="documents")
+
+
+class TimelineEntry(Base):
+    __tablename__ = "timeline"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    event_type: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)

@@ -1,0 +1,52 @@
+"""The citizen-facing status of an application and how each event moves it (no I/O).
+
+Events can arrive out of order (retries, several producers), so an event changes the status only if it
+happened at or after the event that set the current one; every event still enters the timeline.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from ektp_shared.contracts import biometrics as bio
+from ektp_shared.contracts import printing as prn
+from ektp_shared.contracts import verification as ver
+
+
+class Stage(str, enum.Enum):
+    DRAFT = "DRAFT"
+    SUBMITTED = "SUBMITTED"
+    CORRECTION_REQUESTED = "CORRECTION_REQUESTED"
+    REJECTED = "REJECTED"
+    VERIFIED = "VERIFIED"
+    APPOINTMENT_SCHEDULED = "APPOINTMENT_SCHEDULED"
+    UNDER_ADJUDICATION = "UNDER_ADJUDICATION"
+    ENROLLED = "ENROLLED"
+    PRINTED = "PRINTED"
+    READY_FOR_PICKUP = "READY_FOR_PICKUP"
+    COLLECTED = "COLLECTED"
+
+
+FINAL_STAGES = frozenset({Stage.REJECTED, Stage.COLLECTED})
+# An application in one of these stages blocks a second application for the same NIK.
+ACTIVE_STAGES = frozenset(Stage) - FINAL_STAGES
+
+STAGE_OF_EVENT = {
+    ver.APPLICATION_VERIFIED.type: Stage.VERIFIED,
+    ver.CORRECTION_REQUESTED.type: Stage.CORRECTION_REQUESTED,
+    ver.APPLICATION_REJECTED.type: Stage.REJECTED,
+    ver.APPOINTMENT_SCHEDULED.type: Stage.APPOINTMENT_SCHEDULED,
+    bio.BIOMETRICS_ENROLLED.type: Stage.ENROLLED,
+    bio.DUPLICATE_SUSPECTED.type: Stage.UNDER_ADJUDICATION,
+    prn.CARD_PRINTED.type: Stage.PRINTED,
+    prn.CARD_READY_FOR_PICKUP.type: Stage.READY_FOR_PICKUP,
+    prn.CARD_COLLECTED.type: Stage.COLLECTED,
+}
+
+
+def moves_status(current_since: dt.datetime, event_time: dt.datetime) -> bool:
+    return event_time >= current_since
+
+
+def time_in_stage(since: dt.datetime, until: dt.datetime) -> float:
+    return max(0.0, (until - since).total_seconds())

@@ -1,0 +1,7 @@
+"""``python -m intake.worker``: consumes intake's events and relays its outbox."""
+from ektp_shared.worker import run
+
+from .service import SERVICE
+
+if __name__ == "__main__":
+    run(SERVICE)

@@ -1,0 +1,47 @@
+"""HTTP routes of notify: the delivery log of an application, for officers."""
+from __future__ import annotations
+
+import uuid
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from ektp_shared import logs
+from ektp_shared.auth import requires
+from ektp_shared.service import Runtime
+from ektp_shared.web.errors import ApiError
+
+from . import deliveries
+
+
+class DeliveryOut(Schema):
+    id = fields.String()
+    event = fields.String()
+    channel = fields.String()
+    status = fields.String(metadata={"description": "PENDING, SENT, DELIVERED (SMSC receipt) or FAILED."})
+    attempts = fields.Integer()
+    provider = fields.String(allow_none=True)
+    last_error = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+    sent_at = fields.AwareDateTime(allow_none=True)
+    delivered_at = fields.AwareDateTime(allow_none=True)
+
+
+def blueprint(runtime: Runtime) -> Blueprint:
+    blp = Blueprint("notifications", __name__, url_prefix="/v1/applications", description="Notifications sent to applicants.")
+
+    @blp.route("/<application_id>/notifications", methods=["GET"])
+    @blp.response(200, DeliveryOut(many=True))
+    @blp.doc(summary="Every message planned or sent for an application, with its delivery status.",
+             security=[{"bearerAuth": []}])
+    @requires("verifier", "supervisor", "print_operator")
+    def log(application_id: str):
+        try:
+            application_id = str(uuid.UUID(application_id))
+        except ValueError as exc:
+            raise ApiError(404, "not_found", "no application has this id", field="application_id", location="path") from exc
+        logs.correlation_id.set(application_id)
+        with runtime.uow() as uow:
+            return deliveries.log_of(uow, application_id)
+
+    return blp

@@ -1,0 +1,53 @@
+"""Tables the notify service owns: how to reach each applicant (encrypted) and the delivery log."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from ektp_shared.db import EncryptedJSON, EncryptedText, UTCDateTime, new_metadata
+from ektp_shared.messaging import add_messaging_tables
+
+metadata = new_metadata()
+messaging = add_messaging_tables(metadata)
+
+
+class Base(DeclarativeBase):
+    metadata = metadata
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+
+    application_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    receipt_number: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(2))
+    email: Mapped[str | None] = mapped_column(EncryptedText)
+    phone: Mapped[str | None] = mapped_column(EncryptedText)  # E.164
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Delivery(Base):
+    """One message of one milestone on one channel: unique per (event, channel), so a redelivered event
+    never produces a second message."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("event_id", "channel"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(200))
+    event_key: Mapped[str] = mapped_column(String(80))
+    channel: Mapped[str] = mapped_column(String(10))
+    application_id: Mapped[str] = mapped_column(String(36), index=True)
+    variables: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    provider: Mapped[str | None] = mapped_column(String(40))
+    provider_message_ids: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

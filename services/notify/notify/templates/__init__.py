@@ -1,0 +1,170 @@
+"""Message templates per milestone, channel and language, and their renderer.
+
+Files live beside this module as ``<lang>/<event type>.<channel>.txt`` (Jinja2). An email template
+extends ``<lang>/_layout.email.txt`` and fills two blocks: ``subject`` (one line) and ``body``; an SMS
+template is the text itself. Rendering is strict: a variable the template uses but the caller did not
+give is an error naming the variable, never an empty gap in a message to a citizen.
+
+Dates and times are formatted for the language by Babel (locales id_ID and en_ID); a time is shown in
+the office's zone (``timezone`` variable, IANA name, default Asia/Jakarta) with its Indonesian
+abbreviation (WIB, WITA, WIT), which is how appointment times are written in Indonesia in either language.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import jinja2
+from babel.dates import format_date, format_time
+from babel.lists import format_list
+
+from notify.templates.labels import COLLECTOR_LABELS, FIELD_LABELS
+
+EVENT_TYPES = (
+    "application.submitted.v1",
+    "application.correction_requested.v1",
+    "application.rejected.v1",
+    "appointment.scheduled.v1",
+    "card.ready_for_pickup.v1",
+    "card.collected.v1",
+)
+CHANNELS = ("email", "sms")
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+DEFAULT_TIMEZONE = "Asia/Jakarta"
+
+_LOCALES = {"id": "id_ID", "en": "en_ID"}
+_FOLDER = Path(__file__).parent
+
+
+class TemplateError(Exception):
+    """A message cannot be rendered; the message names what is wrong, never a variable's value."""
+
+
+class UnknownTemplate(TemplateError):
+    pass
+
+
+class TemplateVariableError(TemplateError):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    body: str
+
+
+def render_email(event_type: str, variables: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> RenderedEmail:
+    template = _template(event_type, "email", lang)
+    context = template.new_context(dict(variables))
+    subject = _strict(lambda: "".join(template.blocks["subject"](context))).strip()
+    if not subject or "\n" in subject:
+        raise TemplateError(f"{lang}/{event_type}: the subject must be one non-empty line")
+    body = _strict(lambda: template.render(variables))
+    return RenderedEmail(subject=subject, body=body.strip() + "\n")
+
+
+def render_sms(event_type: str, variables: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
+    template = _template(event_type, "sms", lang)
+    # One line: a template's line breaks are for the reader of the file, not for the handset.
+    return " ".join(_strict(lambda: template.render(variables)).split())
+
+
+def render(event_type: str, channel: str, variables: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> RenderedEmail | str:
+    if channel == "email":
+        return render_email(event_type, variables, lang)
+    if channel == "sms":
+        return render_sms(event_type, variables, lang)
+    raise UnknownTemplate(f"unknown channel {channel!r}")
+
+
+def _strict(produce):
+    try:
+        return produce()
+    except jinja2.UndefinedError as error:
+        raise TemplateVariableError(str(error)) from None
+
+
+def _template(event_type: str, channel: str, lang: str) -> jinja2.Template:
+    if lang not in LANGUAGES:
+        raise UnknownTemplate(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
+    if event_type not in EVENT_TYPES or channel not in CHANNELS:
+        raise UnknownTemplate(f"no {channel} template for {event_type!r}")
+    return _environment(lang).get_template(f"{lang}/{event_type}.{channel}.txt")
+
+
+@functools.cache
+def _environment(lang: str) -> jinja2.Environment:
+    locale = _LOCALES[lang]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_FOLDER),
+        autoescape=False,  # plain text: escaping would put "&amp;" into an SMS
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+    @jinja2.pass_context
+    def date_filter(context, value: Any) -> str:
+        moment = _as_datetime(value, context.get("timezone", DEFAULT_TIMEZONE))
+        return format_date(moment.date(), "full", locale=locale)
+
+    @jinja2.pass_context
+    def time_filter(context, value: Any) -> str:
+        moment = _as_datetime(value, context.get("timezone", DEFAULT_TIMEZONE))
+        zone = format_time(moment, "z", tzinfo=moment.tzinfo, locale="id_ID")
+        return f"{format_time(moment, 'short', tzinfo=moment.tzinfo, locale=locale)} {zone}"
+
+    def field_labels_filter(fields: Iterable[str]) -> str:
+        return format_list([_field_label(field, lang) for field in fields], locale=locale)
+
+    env.filters.update(
+        date=date_filter,
+        time=time_filter,
+        field_label=lambda field: _field_label(field, lang),
+        field_labels=field_labels_filter,
+        collector=lambda who: _collector(who, lang),
+    )
+    return env
+
+
+def _as_datetime(value: Any, timezone: str) -> datetime:
+    """A datetime in the office's zone. Naive values are taken as already in that zone."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise TemplateError("a date/time variable is not in ISO 8601 form") from None
+    if isinstance(value, datetime):
+        zone = _zone(timezone)
+        return value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=_zone(timezone))
+    raise TemplateError(f"a date/time variable has type {type(value).__name__}")
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise TemplateError("unknown time zone in variable 'timezone'") from None
+
+
+def _field_label(field: str, lang: str) -> str:
+    """The citizen's word for a form field; an unknown key is shown readably rather than refused."""
+    labels = FIELD_LABELS.get(field)
+    return labels[lang] if labels else field.replace("_", " ")
+
+
+def _collector(who: str, lang: str) -> str:
+    try:
+        return COLLECTOR_LABELS[who][lang]
+    except KeyError:
+        raise TemplateError(f"'collected_by' must be one of: {', '.join(COLLECTOR_LABELS)}") from None

@@ -1,0 +1,36 @@
+"""Words the citizen reads for the keys that events carry.
+
+Field keys are those of the intake application form and its documents; the Indonesian labels are the
+ones printed on the e-KTP and the family card (KK), so a citizen recognises them.
+"""
+
+FIELD_LABELS: dict[str, dict[str, str]] = {
+    "nik": {"id": "NIK", "en": "NIK (national identity number)"},
+    "kk_number": {"id": "Nomor KK", "en": "family card (KK) number"},
+    "full_name": {"id": "Nama", "en": "name"},
+    "birth_place": {"id": "Tempat Lahir", "en": "place of birth"},
+    "birth_date": {"id": "Tanggal Lahir", "en": "date of birth"},
+    "gender": {"id": "Jenis Kelamin", "en": "sex"},
+    "blood_type": {"id": "Golongan Darah", "en": "blood type"},
+    "address": {"id": "Alamat", "en": "address"},
+    "rt": {"id": "RT", "en": "RT (neighbourhood)"},
+    "rw": {"id": "RW", "en": "RW (community unit)"},
+    "village": {"id": "Kelurahan/Desa", "en": "village (kelurahan/desa)"},
+    "district": {"id": "Kecamatan", "en": "district (kecamatan)"},
+    "regency": {"id": "Kabupaten/Kota", "en": "regency or city"},
+    "province": {"id": "Provinsi", "en": "province"},
+    "religion": {"id": "Agama", "en": "religion"},
+    "marital_status": {"id": "Status Perkawinan", "en": "marital status"},
+    "occupation": {"id": "Pekerjaan", "en": "occupation"},
+    "nationality": {"id": "Kewarganegaraan", "en": "nationality"},
+    "phone": {"id": "Nomor Telepon", "en": "phone number"},
+    "email": {"id": "Email", "en": "email address"},
+    "kk": {"id": "scan Kartu Keluarga (KK)", "en": "family card (KK) scan"},
+    "akta_kelahiran": {"id": "Akta Kelahiran", "en": "birth certificate (akta kelahiran)"},
+    "photo": {"id": "Pas foto 4x6 latar merah", "en": "4x6 photo on a red background"},
+}
+
+COLLECTOR_LABELS: dict[str, dict[str, str]] = {
+    "applicant": {"id": "pemohon sendiri", "en": "the applicant in person"},
+    "representative": {"id": "perwakilan", "en": "a representative"},
+}

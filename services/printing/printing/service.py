@@ -1,0 +1,20 @@
+"""The printing service as the platform sees it (registered under the ``ektp.services`` entry point)."""
+from pathlib import Path
+
+from ektp_shared.service import ServiceSpec
+
+from . import api, handlers, models, tasks
+from .settings import PrintingSettings
+
+SERVICE = ServiceSpec(
+    name="printing",
+    title="e-KTP printing",
+    default_port=8004,
+    settings_class=PrintingSettings,
+    metadata=models.metadata,
+    messaging=models.messaging,
+    handlers=handlers.handlers,
+    migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
+    blueprints=lambda runtime: [api.blueprint(runtime)],
+    tasks=tasks.tasks,
+)

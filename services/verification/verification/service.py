@@ -1,0 +1,19 @@
+"""The verification service as the platform sees it (registered under the ``ektp.services`` entry point)."""
+from pathlib import Path
+
+from ektp_shared.service import ServiceSpec
+
+from . import api, handlers, models
+from .settings import VerificationSettings
+
+SERVICE = ServiceSpec(
+    name="verification",
+    title="e-KTP verification",
+    default_port=8002,
+    settings_class=VerificationSettings,
+    metadata=models.metadata,
+    messaging=models.messaging,
+    handlers=handlers.handlers,
+    migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
+    blueprints=lambda runtime: [api.blueprint(runtime)],
+)

@@ -1,0 +1,39 @@
+"""Field groups that several contracts share."""
+from marshmallow import Schema, fields, validate
+
+NIK_PATTERN = r"^[0-9]{16}$"
+REGION_VILLAGE_PATTERN = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
+GENDERS = ("LAKI-LAKI", "PEREMPUAN")
+CITIZENSHIPS = ("WNI", "WNA")
+
+
+class AddressSchema(Schema):
+    street = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    rt = fields.String(required=True, validate=validate.Regexp(r"^\d{3}$"))
+    rw = fields.String(required=True, validate=validate.Regexp(r"^\d{3}$"))
+    village_code = fields.String(required=True, validate=validate.Regexp(REGION_VILLAGE_PATTERN),
+                                 metadata={"description": "Kemendagri desa/kelurahan code; district, regency and province are its prefixes."})
+
+
+class CardHolderSchema(Schema):
+    """The data printed on the card. Personal data: only consumers that must have it receive it."""
+
+    nik = fields.String(required=True, validate=validate.Regexp(NIK_PATTERN))
+    kk_number = fields.String(required=True, validate=validate.Regexp(NIK_PATTERN))
+    full_name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    birth_place = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    birth_date = fields.Date(required=True)
+    gender = fields.String(required=True, validate=validate.OneOf(GENDERS))
+    blood_type = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=8))
+    religion = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    marital_status = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    occupation = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80))
+    citizenship = fields.String(load_default="WNI", validate=validate.OneOf(CITIZENSHIPS))
+    address = fields.Nested(AddressSchema, required=True)
+
+
+class OfficeSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "Office id (Disdukcapil or UPT)."})
+    name = fields.String(required=True)
+    address = fields.String(required=True)
+    timezone = fields.String(load_default="Asia/Jakarta", metadata={"description": "IANA zone of the office (WIB, WITA or WIT)."})

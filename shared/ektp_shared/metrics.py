@@ -1,0 +1,73 @@
+"""Prometheus metrics shared by every service.
+
+Names follow Prometheus conventions (``ektp_`` prefix, base units, ``_total`` counters, ``_seconds``
+histograms). Labels are low-cardinality: service, route template, method, status class of a code,
+event key. Never an id, never personal data.
+
+Counters and histograms are process metrics; under gunicorn they are aggregated through
+``PROMETHEUS_MULTIPROC_DIR``. Values that live in a service's database (outbox backlog, applications per
+stage) are read at scrape time by collectors, so every process reports the same truth.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.metrics_core import Metric
+from prometheus_client.registry import Collector
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+STAGE_BUCKETS = (60, 300, 900, 3600, 4 * 3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400, 30 * 86400)
+
+HTTP_REQUESTS = Counter("ektp_http_requests_total", "HTTP requests answered.", ["service", "route", "method", "status"])
+HTTP_LATENCY = Histogram("ektp_http_request_duration_seconds", "Time to answer an HTTP request.",
+                         ["service", "route", "method"], buckets=LATENCY_BUCKETS)
+EVENTS_PUBLISHED = Counter("ektp_events_published_total", "Events published to the broker (confirmed).", ["service", "event"])
+EVENTS_CONSUMED = Counter("ektp_events_consumed_total", "Events whose handler committed its effect.", ["service", "event"])
+EVENTS_DUPLICATE = Counter("ektp_events_duplicate_total", "Redelivered events acknowledged without effect.", ["service", "event"])
+EVENTS_RETRIED = Counter("ektp_events_retried_total", "Events sent to a retry queue after a handler failure.", ["service", "event"])
+EVENTS_PARKED = Counter("ektp_events_parked_total", "Events moved to the parking lot.", ["service", "event", "reason"])
+EVENTS_REPLAYED = Counter("ektp_events_replayed_total", "Parked events an operator sent back to the queue.", ["service"])
+HANDLER_LATENCY = Histogram("ektp_event_handler_duration_seconds", "Time from receiving an event to committing its effect.",
+                            ["service", "event"], buckets=LATENCY_BUCKETS)
+STAGE_DURATION = Histogram("ektp_application_stage_duration_seconds", "Time an application spent in a stage, observed when it leaves it.",
+                           ["stage"], buckets=STAGE_BUCKETS)
+
+
+class ScrapeCollector(Collector):
+    """Adapts a function that returns metric families (read at scrape time) to a Prometheus collector."""
+
+    def __init__(self, collect: Callable[[], Iterable[Metric]]):
+        self._collect = collect
+
+    def collect(self) -> Iterable[Metric]:
+        return self._collect()
+
+
+class _ServiceFilter(Collector):
+    """In the embedded profile five services share one process: show each service only its own samples."""
+
+    def __init__(self, service: str):
+        self._service = service
+
+    def collect(self) -> Iterable[Metric]:
+        for family in REGISTRY.collect():
+            samples = [s for s in family.samples if s.labels.get("service", self._service) == self._service]
+            if samples:
+                family.samples = samples
+                yield family
+
+
+def exposition(service: str, collectors: Iterable[Collector]) -> tuple[bytes, str]:
+    """The body and content type of ``/metrics`` for one service."""
+    registry = CollectorRegistry(auto_describe=False)
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry.register(_ServiceFilter(service))
+    for collector in collectors:
+        registry.register(collector)
+    return generate_latest(registry), CONTENT_TYPE_LATEST

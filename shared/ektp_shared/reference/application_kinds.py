@@ -1,0 +1,157 @@
+"""Application kinds (new, data_change, replacement_lost, replacement_damaged, move_in) and the documents each needs.
+
+The table is data/application_kinds.json. A requirement is a group of document codes of which any one will
+do (e.g. a marriage, divorce or death certificate for a change of marital status).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib.resources import files
+
+from ektp_shared.identity.finding import Finding
+
+Requirement = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentType:
+    code: str
+    indonesian: str
+    english: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRule:
+    """Supporting documents for changing one field; by_value narrows them by the new value."""
+
+    requires: tuple[Requirement, ...]
+    by_value: Mapping[str, tuple[Requirement, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationKind:
+    code: str
+    indonesian: str
+    english: str
+    requires: tuple[Requirement, ...]
+    # Only "new": the applicant must be this old on the day of submission, unless already (ever) married.
+    min_age_years: int | None
+    age_exempt_marital_statuses: frozenset[str]
+    # Only "data_change": the fields that may change and the supporting documents for each.
+    changes: Mapping[str, ChangeRule]
+
+    def required_documents(self, changes: Mapping[str, str | None] | None = None) -> tuple[Requirement, ...]:
+        """Requirements for this kind; `changes` maps each changed field to its new value (or None)."""
+        required = list(self.requires)
+        for field, new_value in (changes or {}).items():
+            rule = self.changes.get(field)
+            if rule is None:
+                raise ValueError(f"{field!r} is not a changeable field of {self.code!r}; expected one of {sorted(self.changes)}")
+            for requirement in rule.by_value.get(new_value, rule.requires):
+                if requirement not in required:
+                    required.append(requirement)
+        return tuple(required)
+
+    def missing_documents(
+        self, provided: Iterable[str], changes: Mapping[str, str | None] | None = None
+    ) -> tuple[Requirement, ...]:
+        """The requirements that none of the provided document codes meets."""
+        have = set(provided)
+        return tuple(req for req in self.required_documents(changes) if not have.intersection(req))
+
+    def document_findings(
+        self, provided: Iterable[str], changes: Mapping[str, str | None] | None = None
+    ) -> tuple[Finding, ...]:
+        return tuple(_missing_finding(req) for req in self.missing_documents(provided, changes))
+
+    def eligibility_findings(self, birth_date: date, marital_status: str, on: date) -> tuple[Finding, ...]:
+        if self.min_age_years is None or marital_status in self.age_exempt_marital_statuses:
+            return ()
+        if _age(birth_date, on) >= self.min_age_years:
+            return ()
+        years = self.min_age_years
+        return (Finding(
+            "kind.too_young",
+            f"KTP-el pertama hanya untuk yang berusia minimal {years} tahun pada hari pengajuan, "
+            "atau yang sudah/pernah kawin.",
+            f"A first e-KTP is only for applicants who are at least {years} on the day of submission, "
+            "or married or previously married.",
+        ),)
+
+
+def application_kind(code: str) -> ApplicationKind:
+    kinds = _kinds()
+    if code not in kinds:
+        raise ValueError(f"unknown application kind {code!r}; expected one of {sorted(kinds)}")
+    return kinds[code]
+
+
+def application_kinds() -> tuple[ApplicationKind, ...]:
+    return tuple(_kinds().values())
+
+
+def document_type(code: str) -> DocumentType:
+    documents = _documents()
+    if code not in documents:
+        raise ValueError(f"unknown document type {code!r}; expected one of {sorted(documents)}")
+    return documents[code]
+
+
+def document_types() -> tuple[DocumentType, ...]:
+    return tuple(_documents().values())
+
+
+def _missing_finding(requirement: Requirement) -> Finding:
+    names = [document_type(code) for code in requirement]
+    if len(names) == 1:
+        indonesian = f"Dokumen wajib belum diunggah: {names[0].indonesian}."
+        english = f"A required document is missing: {names[0].english}."
+    else:
+        indonesian = "Dokumen wajib belum diunggah, salah satu dari: " + ", ".join(n.indonesian for n in names) + "."
+        english = "A required document is missing, one of: " + ", ".join(n.english for n in names) + "."
+    return Finding("documents.missing", indonesian, english)
+
+
+def _age(birth_date: date, on: date) -> int:
+    # A 29 February birthday is reached on 1 March in common years.
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+@cache
+def _table() -> dict:
+    return json.loads(files(__package__).joinpath("data", "application_kinds.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _documents() -> dict[str, DocumentType]:
+    return {code: DocumentType(code, names["id"], names["en"]) for code, names in _table()["documents"].items()}
+
+
+@cache
+def _kinds() -> dict[str, ApplicationKind]:
+    def requirements(groups: list[list[str]]) -> tuple[Requirement, ...]:
+        for group in groups:
+            for code in group:
+                document_type(code)  # a typo in the table fails at load, not at a citizen's submission
+        return tuple(tuple(group) for group in groups)
+
+    kinds = {}
+    for code, spec in _table()["kinds"].items():
+        eligibility = spec.get("eligibility", {})
+        changes = {
+            field: ChangeRule(
+                requirements(rule["requires"]),
+                {value: requirements(groups) for value, groups in rule.get("by_value", {}).items()},
+            )
+            for field, rule in spec.get("changes", {}).items()
+        }
+        kinds[code] = ApplicationKind(
+            code, spec["id"], spec["en"], requirements(spec["requires"]),
+            eligibility.get("min_age_years"), frozenset(eligibility.get("or_marital_status", ())), changes,
+        )
+    return kinds

@@ -1,0 +1,127 @@
+"""How a service describes itself to the platform, and the runtime built from that description.
+
+A service package declares one ``ServiceSpec`` (its name, settings, tables, the events it handles, its
+API blueprints, its periodic tasks, its scrape-time metrics) and registers it under the ``ektp.services``
+entry point. The platform builds a ``Runtime`` from a spec and settings — the same code in every profile;
+only the settings (environment variables) differ.
+"""
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from prometheus_client.registry import Collector
+from sqlalchemy import MetaData
+from sqlalchemy.orm import sessionmaker
+
+from . import db
+from .bus.broker import Broker
+from .bus.topology import Topology
+from .crypto import Cipher
+from .handlers import Handlers
+from .links import LinkSigner
+from .messaging import MessagingTables
+from .objects import ObjectStore, open_store
+from .settings import Settings, load
+from .uow import UnitOfWork
+
+
+@dataclasses.dataclass(frozen=True)
+class PeriodicTask:
+    """Work a worker repeats: ``run(runtime)`` every ``interval_seconds`` (e.g. send pending messages)."""
+
+    name: str
+    interval_seconds: float
+    run: Callable[["Runtime"], Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    title: str
+    default_port: int
+    settings_class: type[Settings]
+    metadata: MetaData
+    messaging: MessagingTables
+    handlers: Handlers
+    migrations_dir: Path
+    blueprints: Callable[["Runtime"], list[Any]]
+    tasks: Callable[["Runtime"], list[PeriodicTask]] = lambda runtime: []
+    collectors: Callable[["Runtime"], list[Collector]] = lambda runtime: []
+    dependencies: Callable[["Runtime"], Any] | None = None
+
+    @property
+    def default_worker_metrics_port(self) -> int:
+        return self.default_port + 1100  # 8001 -> 9101
+
+    def load_settings(self, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        settings = load(self.settings_class, self.name, environ, **overrides)
+        defaults = {}
+        if not settings.http_port:
+            defaults["http_port"] = self.default_port
+        if not settings.worker_metrics_port:
+            defaults["worker_metrics_port"] = self.default_worker_metrics_port
+        return dataclasses.replace(settings, **defaults) if defaults else settings
+
+
+class Runtime:
+    """Everything one service needs in one process: database, cipher, objects, broker, dependencies."""
+
+    def __init__(self, spec: ServiceSpec, settings: Settings):
+        self.spec = spec
+        self.settings = settings
+        self.cipher = Cipher.from_settings(settings)
+        self.engine = db.make_engine(settings.database_url, self.cipher, settings.database_pool_size)
+        self.sessions: sessionmaker = db.session_factory(self.engine)
+        self.topology = Topology(settings.bus_namespace, spec.name, spec.handlers.types, settings.retry_delays,
+                                 settings.bus_delivery_limit)
+        self.broker = Broker(settings.broker_url, self.topology, settings.bus_prefetch)
+        self.links = LinkSigner(settings.link_secret)
+        self.outbox_written = threading.Event()  # wakes the in-process relay early (embedded profile)
+        self._objects: ObjectStore | None = None
+        self._deps: Any = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def build(cls, spec: ServiceSpec, settings: Settings | None = None) -> "Runtime":
+        return cls(spec, settings or spec.load_settings())
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def objects(self) -> ObjectStore:
+        with self._lock:
+            if self._objects is None:
+                self._objects = open_store(self.settings, self.cipher)
+            return self._objects
+
+    @property
+    def deps(self) -> Any:
+        """The service's own dependencies (providers, drivers, engines), built once on first use."""
+        with self._lock:
+            if self._deps is None and self.spec.dependencies is not None:
+                self._deps = self.spec.dependencies(self)
+            return self._deps
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions(), self.spec.messaging, f"/ektp/{self.name}", on_commit=self.outbox_written.set,
+                          runtime=self)
+
+    def migrate(self) -> None:
+        db.migrate(self.spec.migrations_dir, self.settings.database_url)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def discover(*names: str) -> dict[str, ServiceSpec]:
+    """The installed services (all, or those named), by name (``ektp.services`` entry points), in port order."""
+    from importlib.metadata import entry_points
+
+    specs = [entry.load() for entry in entry_points(group="ektp.services") if not names or entry.name in names]
+    return {spec.name: spec for spec in sorted(specs, key=lambda s: s.default_port)}

@@ -1,0 +1,133 @@
+"""Typed settings read from environment variables.
+
+Every setting is looked up as ``EKTP_<SERVICE>_<NAME>`` first, then ``EKTP_<NAME>``, then its documented
+default. The service-specific form lets the embedded profile run five services in one process with
+different values (for example their database URLs); the plain form is what a Kubernetes ConfigMap sets.
+Defaults may contain ``{service}`` and ``{data_dir}``, filled in for the service being configured.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from typing import Any, TypeVar, get_type_hints
+
+PREFIX = "EKTP_"
+DEVELOPMENT_SECRET = "development-only-secret-change-me"
+DEVELOPMENT_DATA_KEY = "dev:ZGV2ZWxvcG1lbnQtb25seS1kYXRhLWtleS0zMi1ieXQ="  # base64 of a 32-byte development key
+
+
+class SettingsError(ValueError):
+    """A setting is missing or cannot be parsed; the message names the variable."""
+
+
+def setting(default: Any, help: str, *, secret: bool = False) -> Any:
+    """Declare a setting field with its documented default and meaning."""
+    return dataclasses.field(default=default, metadata={"help": help, "secret": secret})
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """What every service reads. A service subclasses this to add its own settings."""
+
+    service: str = setting("", "Service name; set by the service itself, not by the environment.")
+    environment: str = setting("development", "`development` or `production`; production refuses development secrets.")
+    data_dir: str = setting("var", "Folder for the embedded profile's SQLite files, objects and message outbox.")
+    http_host: str = setting("127.0.0.1", "Address the API listens on when run by the launcher.")
+    http_port: int = setting(0, "Port of the service's API (defaults per service: intake 8001 ... notify 8005).")
+    worker_metrics_port: int = setting(0, "Port of the worker's /metrics (defaults per service: 9101 ... 9105).")
+    log_level: str = setting("INFO", "Python log level of the JSON logs.")
+
+    database_url: str = setting("sqlite:///{data_dir}/{service}.sqlite3", "SQLAlchemy URL of the service's own database.")
+    database_pool_size: int = setting(5, "Connections kept open per process (PostgreSQL).")
+
+    broker_url: str = setting("memory://localhost/", "AMQP URL of RabbitMQ (`amqp://user:pass@host:5672//`); `memory://` in the embedded profile.")
+    bus_namespace: str = setting("ektp", "Prefix of the exchange and queue names (lets test runs share a broker).")
+    bus_prefetch: int = setting(16, "Messages a worker holds unacknowledged at once.")
+    bus_retry_delays: str = setting("1,5,30,120", "Seconds between retries of a failed handler; then the message is parked.")
+    bus_delivery_limit: int = setting(5, "Redeliveries (after crashes) before RabbitMQ dead-letters a message to the parking lot.")
+    outbox_batch_size: int = setting(100, "Events the relay publishes per batch (one confirm wait per batch).")
+    outbox_poll_seconds: float = setting(0.2, "How often the relay looks for new outbox rows.")
+    outbox_retention_seconds: int = setting(86400, "How long published outbox rows are kept before they are purged.")
+    inbox_retention_seconds: int = setting(30 * 86400, "How long handled event ids are remembered (longer than any redelivery).")
+
+    s3_endpoint: str = setting("", "host:port of the S3 server (MinIO, SeaweedFS); empty = a local folder under data_dir.")
+    s3_access_key: str = setting("", "S3 access key.", secret=True)
+    s3_secret_key: str = setting("", "S3 secret key.", secret=True)
+    s3_secure: bool = setting(False, "Use TLS to the S3 server.")
+    s3_region: str = setting("", "S3 region, when the server needs one.")
+    s3_bucket: str = setting("ektp-{service}", "Bucket of the service's objects.")
+
+    data_keys: str = setting(DEVELOPMENT_DATA_KEY, "Data-encryption keys `kid:base64(32 bytes)`, comma separated; the first encrypts, all decrypt.", secret=True)
+    lookup_key: str = setting(DEVELOPMENT_SECRET, "HMAC key for lookup hashes (NIK).", secret=True)
+    link_secret: str = setting(DEVELOPMENT_SECRET, "HMAC key of short-lived download links.", secret=True)
+
+    jwt_secret: str = setting(DEVELOPMENT_SECRET, "HS256 secret of officer tokens (development). Ignored when jwt_jwks_url is set.", secret=True)
+    jwt_jwks_url: str = setting("", "JWKS URL of the OIDC provider (production, RS256).")
+    jwt_audience: str = setting("ektp", "Required `aud` claim of officer tokens.")
+    jwt_issuer: str = setting("", "Required `iss` claim of officer tokens (empty: not checked).")
+
+    max_upload_bytes: int = setting(10 * 1024 * 1024, "Largest accepted request body (uploads), in bytes.")
+
+    @property
+    def retry_delays(self) -> tuple[int, ...]:
+        return tuple(int(part) for part in self.bus_retry_delays.split(",") if part.strip())
+
+    @property
+    def uses_development_secrets(self) -> bool:
+        return DEVELOPMENT_SECRET in (self.lookup_key, self.link_secret, self.jwt_secret if not self.jwt_jwks_url else "") or (
+            DEVELOPMENT_DATA_KEY in self.data_keys
+        )
+
+    def describe(self) -> list[dict[str, str]]:
+        """The configuration table: variable, default and meaning of every setting."""
+        rows = []
+        for field in dataclasses.fields(self):
+            if field.name == "service":
+                continue
+            rows.append({"variable": PREFIX + field.name.upper(), "default": "" if field.metadata.get("secret") else str(field.default),
+                         "help": field.metadata.get("help", "")})
+        return rows
+
+
+S = TypeVar("S", bound=Settings)
+
+
+def _parse(raw: str, kind: type, variable: str) -> Any:
+    try:
+        if kind is bool:
+            lowered = raw.strip().lower()
+            if lowered in {"1", "true", "yes", "on"}:
+                return True
+            if lowered in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(raw)
+        return kind(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{variable}: cannot read {raw!r} as {kind.__name__}") from exc
+
+
+def load(cls: type[S], service: str, environ: Mapping[str, str] | None = None, **overrides: Any) -> S:
+    """Build ``cls`` for ``service`` from the environment (service-specific variables win)."""
+    environ = os.environ if environ is None else environ
+    hints = get_type_hints(cls)
+    values: dict[str, Any] = {"service": service}
+    for field in dataclasses.fields(cls):
+        if field.name == "service":
+            continue
+        specific = f"{PREFIX}{service.upper()}_{field.name.upper()}"
+        general = f"{PREFIX}{field.name.upper()}"
+        if field.name in overrides:
+            values[field.name] = overrides[field.name]
+        elif specific in environ:
+            values[field.name] = _parse(environ[specific], hints[field.name], specific)
+        elif general in environ:
+            values[field.name] = _parse(environ[general], hints[field.name], general)
+    data_dir = values.get("data_dir", cls.data_dir)
+    for field in dataclasses.fields(cls):
+        if field.name not in values and isinstance(field.default, str):
+            values[field.name] = field.default.format(service=service, data_dir=data_dir)
+    settings = cls(**values)
+    if settings.environment == "production" and settings.uses_development_secrets:
+        raise SettingsError("EKTP_ENVIRONMENT=production but a development secret or key is in use")
+    return settings

@@ -1,0 +1,95 @@
+"""Which documents each application kind needs, and who may ask for a first e-KTP."""
+
+from datetime import date
+
+import pytest
+
+from ektp_shared.reference.application_kinds import application_kind, application_kinds, document_type, document_types
+
+
+def codes(requirements):
+    return [list(r) for r in requirements]
+
+
+def test_the_five_kinds_are_offered():
+    assert [k.code for k in application_kinds()] == [
+        "new", "data_change", "replacement_lost", "replacement_damaged", "move_in"]
+    assert all(k.indonesian and k.english for k in application_kinds())
+
+
+@pytest.mark.parametrize(("kind", "required"), [
+    ("new", [["kk"], ["akta_kelahiran"], ["photo"]]),
+    ("data_change", [["ktp_lama"], ["kk"]]),
+    ("replacement_lost", [["surat_kehilangan"]]),
+    ("replacement_damaged", [["foto_ktp_rusak"]]),
+    ("move_in", [["skpwni"], ["kk"]]),
+])
+def test_each_kind_requires_its_documents(kind, required):
+    assert codes(application_kind(kind).required_documents()) == required
+
+
+def test_a_new_application_with_only_the_kk_misses_the_birth_certificate_and_photo():
+    new = application_kind("new")
+    assert codes(new.missing_documents(["kk"])) == [["akta_kelahiran"], ["photo"]]
+    assert new.missing_documents(["photo", "kk", "akta_kelahiran"]) == ()
+    findings = new.document_findings(["kk"])
+    assert [f.code for f in findings] == ["documents.missing", "documents.missing"]
+    assert "Akta kelahiran" in findings[0].indonesian and "birth certificate" in findings[0].english
+
+
+@pytest.mark.parametrize(("change", "supporting"), [
+    ({"marital_status": "KAWIN"}, [["akta_perkawinan"]]),
+    ({"marital_status": "CERAI HIDUP"}, [["akta_perceraian"]]),
+    ({"marital_status": "CERAI MATI"}, [["akta_kematian"]]),
+    ({"marital_status": None}, [["akta_perkawinan", "akta_perceraian", "akta_kematian"]]),
+    ({"name": "SITI AMINAH"}, [["penetapan_pengadilan"]]),
+    ({"occupation": "GURU"}, [["surat_keterangan_pekerjaan"]]),
+    ({"religion": "ISLAM"}, [["surat_keterangan_agama"]]),
+    ({"photo": None}, [["photo"]]),
+    ({"address": None}, []),
+])
+def test_a_data_change_needs_the_old_card_the_kk_and_the_supporting_document(change, supporting):
+    assert codes(application_kind("data_change").required_documents(change)) == [["ktp_lama"], ["kk"]] + supporting
+
+
+def test_several_changes_add_up_and_any_accepted_alternative_satisfies_a_requirement():
+    kind = application_kind("data_change")
+    changes = {"marital_status": None, "name": "X", "address": None}
+    assert codes(kind.missing_documents(["ktp_lama", "kk", "akta_perceraian"], changes)) == [["penetapan_pengadilan"]]
+    finding = kind.document_findings(["ktp_lama", "kk"], {"marital_status": None})[0]
+    assert "salah satu dari" in finding.indonesian and "one of" in finding.english
+
+
+def test_an_unknown_changed_field_or_kind_is_a_programming_error():
+    with pytest.raises(ValueError, match="changeable"):
+        application_kind("data_change").required_documents({"blood_type": "A"})
+    with pytest.raises(ValueError, match="new"):
+        application_kind("renewal")
+    with pytest.raises(ValueError):
+        application_kind("new").required_documents({"name": "X"})
+
+
+def test_every_document_has_a_name_in_both_languages():
+    assert all(d.indonesian and d.english for d in document_types())
+    assert document_type("skpwni").english == "move letter (SKPWNI)"
+
+
+@pytest.mark.parametrize(("birth", "status", "on", "eligible"), [
+    (date(2009, 11, 28), "BELUM KAWIN", date(2026, 11, 27), False),   # 17 tomorrow
+    (date(2009, 11, 27), "BELUM KAWIN", date(2026, 11, 27), True),    # 17 today
+    (date(2012, 2, 29), "BELUM KAWIN", date(2029, 2, 28), False),     # leap-day birthday not reached yet
+    (date(2012, 2, 29), "BELUM KAWIN", date(2029, 3, 1), True),
+    (date(2010, 5, 1), "KAWIN", date(2026, 11, 27), True),            # married at 16
+    (date(2010, 5, 1), "CERAI HIDUP", date(2026, 11, 27), True),
+    (date(2010, 5, 1), "CERAI MATI", date(2026, 11, 27), True),
+])
+def test_a_first_ektp_needs_age_17_on_the_day_or_having_married(birth, status, on, eligible):
+    findings = application_kind("new").eligibility_findings(birth, status, on)
+    assert (findings == ()) is eligible
+    if not eligible:
+        assert findings[0].code == "kind.too_young"
+        assert "17" in findings[0].indonesian and "17" in findings[0].english
+
+
+def test_other_kinds_have_no_age_rule():
+    assert application_kind("replacement_lost").eligibility_findings(date(2015, 1, 1), "BELUM KAWIN", date(2026, 1, 1)) == ()
