@@ -8,13 +8,13 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock shared/pyproject.toml 
 ROLE ?= verifier
 PYTEST_ARGS ?=
 
-.PHONY: help venv lock run up down demo test test-fast asyncapi token bench eval-biometrics images migrate k8s-validate clean
+.PHONY: help venv lock run up demo test test-fast asyncapi config-docs token bench eval-biometrics images migrate clean
 
 help:
 	@echo "make run        start all five services in one process (embedded profile, ports 8001-8005)"
 	@echo "make test       set up the test infrastructure and run every test (CI runs this)"
 	@echo "make demo       walk one application through the journey against a running 'make run'"
-	@echo "make up / down  start / stop the local real profile (RabbitMQ, PostgreSQL, SeaweedFS, gunicorn)"
+	@echo "make up         run the local real profile in the foreground (RabbitMQ, PostgreSQL, SeaweedFS, gunicorn)"
 	@echo "make token ROLE=verifier   print a development officer token"
 	@echo "make asyncapi   write the event catalogue to docs/asyncapi.yaml"
 	@echo "make bench      run the benchmarks and print what they measured"
@@ -37,9 +37,6 @@ run: venv
 up: venv
 	$(PY) -m ektp_launcher.local up
 
-down: venv
-	$(PY) -m ektp_launcher.local down
-
 demo: venv
 	$(PY) -m ektp_launcher.demo
 
@@ -51,6 +48,9 @@ token: venv
 
 asyncapi: venv
 	$(PY) -m ektp_shared.contracts.asyncapi docs/asyncapi.yaml
+
+config-docs: venv
+	$(PY) -m ektp_shared.settings > docs/configuration.md
 
 test: venv
 	$(PY) -m ektp_launcher.testsetup

@@ -72,10 +72,10 @@ def blueprint(runtime: Runtime) -> Blueprint:
                     description="Biometric capture (perekaman), quality gate and 1:N deduplication.")
 
     @blp.route("/<application_id>/capture", methods=["POST"])
+    @requires("biometric_operator")
     @blp.response(202, EnrolmentOut)
     @blp.doc(summary="Submit the face and finger images (multipart: face, finger_1..finger_10 by ISO position). "
                      "A capture that fails quality is refused with what to retake and why.", security=BEARER)
-    @requires("biometric_operator")
     def capture(application_id: str):
         face_image, finger_images = _read_capture(runtime.settings.min_fingers)
         engine = runtime.deps.engine
@@ -104,9 +104,9 @@ def blueprint(runtime: Runtime) -> Blueprint:
             return _view(enrolment, sorted(fingers))
 
     @blp.route("/<application_id>", methods=["GET"])
+    @requires("biometric_operator", "biometric_adjudicator", "verifier")
     @blp.response(200, EnrolmentOut)
     @blp.doc(summary="The enrolment's state and, for a suspected duplicate, the candidates.", security=BEARER)
-    @requires("biometric_operator", "biometric_adjudicator", "verifier")
     def read(application_id: str):
         with runtime.uow() as uow:
             enrolment = _enrolment(uow, application_id)

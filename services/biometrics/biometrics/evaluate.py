@@ -216,10 +216,8 @@ def evaluate_faces(sets, extracted, subgroup: set[str]):
                 rest_raw_i.append(raw)
                 if norm is not None:
                     rest_norm_i.append(norm)
-        per_set[name] = {"identities": len(identities),
-                         "raw_distance": error_rates.summary(-np.array(rg), -np.array(ri)),
-                         "cohort_normalised": error_rates.summary(-np.array(sg), -np.array(si))
-                         if sg else None}
+        per_set[name] = {"identities": len(identities), "raw_distance": distance_summary(rg, ri),
+                         "cohort_normalised": distance_summary(sg, si) if sg else None}
         raw_g += rg
         raw_i += ri
         norm_g += sg
@@ -229,6 +227,13 @@ def evaluate_faces(sets, extracted, subgroup: set[str]):
                                                 rest_norm_i=rest_norm_i, sub_raw_g=sub_raw_g,
                                                 sub_norm_g=sub_norm_g, match_ms=match_ms).items()}
     return arrays, per_set, total, failed, dict(fte_codes)
+
+
+def distance_summary(genuine, impostor) -> dict:
+    """error_rates.summary for distances (smaller = more alike); thresholds stay distances."""
+    out = error_rates.summary(-np.asarray(genuine, float), -np.asarray(impostor, float))
+    out["thresholds"] = {k: (None if v is None else round(-v, 6)) for k, v in out["thresholds"].items()}
+    return out
 
 
 def subgroup_report(a: dict, subgroup_present: int) -> dict:
@@ -373,10 +378,8 @@ def main(argv: list[str] | None = None) -> int:
     present = len(subgroup & {i for ids in face_sets.values() for i in ids})
     face_raw_cal = ScoreCalibration.fit(a["raw_g"], a["raw_i"], higher_is_match=False)
     face_norm_cal = ScoreCalibration.fit(a["norm_g"], a["norm_i"], higher_is_match=False)
-    face = error_rates.summary(-a["norm_g"], -a["norm_i"])
-    face["thresholds"] = {k: (None if v is None else round(-v, 6)) for k, v in face["thresholds"].items()}
-    raw = error_rates.summary(-a["raw_g"], -a["raw_i"])
-    raw["thresholds"] = {k: (None if v is None else round(-v, 6)) for k, v in raw["thresholds"].items()}
+    face = distance_summary(a["norm_g"], a["norm_i"])
+    raw = distance_summary(a["raw_g"], a["raw_i"])
     face.update({
         "method": "dlib ResNet descriptor (mean of chip and mirror), Euclidean distance normalised by each "
                   "face's mean distance to its 10 nearest cohort faces (cohort = the other identities of "

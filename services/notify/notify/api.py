@@ -31,10 +31,10 @@ def blueprint(runtime: Runtime) -> Blueprint:
     blp = Blueprint("notifications", __name__, url_prefix="/v1/applications", description="Notifications sent to applicants.")
 
     @blp.route("/<application_id>/notifications", methods=["GET"])
+    @requires("verifier", "supervisor", "print_operator")
     @blp.response(200, DeliveryOut(many=True))
     @blp.doc(summary="Every message planned or sent for an application, with its delivery status.",
              security=[{"bearerAuth": []}])
-    @requires("verifier", "supervisor", "print_operator")
     def log(application_id: str):
         try:
             application_id = str(uuid.UUID(application_id))

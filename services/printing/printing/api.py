@@ -57,16 +57,16 @@ def blueprint(runtime: Runtime) -> Blueprint:
     blp = Blueprint("cards", __name__, url_prefix="/v1/cards", description="Cards: printing and handover.")
 
     @blp.route("/<application_id>", methods=["GET"])
+    @requires("print_operator")
     @blp.response(200, CardOut)
     @blp.doc(summary="The card's state, serial and pickup date.", security=BEARER)
-    @requires("print_operator")
     def read(application_id: str):
         with runtime.uow() as uow:
             return _view(_card(uow, application_id))
 
     @blp.route("/<application_id>/front.<any(png, pdf):extension>", methods=["GET"])
-    @blp.doc(summary="The card front as rendered for printing (PNG at 300 dpi, or a PDF of ID-1 size).", security=BEARER)
     @requires("print_operator")
+    @blp.doc(summary="The card front as rendered for printing (PNG at 300 dpi, or a PDF of ID-1 size).", security=BEARER)
     def front(application_id: str, extension: str):
         with runtime.uow() as uow:
             card = _card(uow, application_id)
@@ -80,10 +80,10 @@ def blueprint(runtime: Runtime) -> Blueprint:
         return Response(body, mimetype=mimetype, headers={"Cache-Control": "no-store"})
 
     @blp.route("/<application_id>/handover", methods=["POST"])
+    @requires("print_operator")
     @blp.arguments(HandoverIn)
     @blp.response(200, CardOut)
     @blp.doc(summary="Record that the card was handed over, after checking the receipt number and NIK.", security=BEARER)
-    @requires("print_operator")
     def handover(body: dict[str, Any], application_id: str):
         with runtime.uow() as uow:
             card = _card(uow, application_id)

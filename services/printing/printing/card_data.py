@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ektp_shared.reference.regions import Level, lineage
 
@@ -31,6 +32,7 @@ def card_fields(holder: dict[str, Any]) -> CardFields:
         pekerjaan=holder.get("occupation") or UNKNOWN, kewarganegaraan=holder.get("citizenship") or "WNI",
         provinsi=regions[Level.PROVINCE].name, jenis_daerah=regency.kind or "KABUPATEN",
         kabupaten_kota=_strip_kind(regency.name),
+        berlaku_hingga=dt.date.fromisoformat(holder["permit_expiry"]) if holder.get("citizenship") == "WNA" else None,
     )
 
 
@@ -40,8 +42,6 @@ def issue_place(holder: dict[str, Any]) -> str:
 
 
 def pickup_date(printed_at: dt.datetime, working_days: int, timezone: str) -> dt.date:
-    from zoneinfo import ZoneInfo
-
     day = printed_at.astimezone(ZoneInfo(timezone)).date()
     remaining = working_days
     while remaining > 0:

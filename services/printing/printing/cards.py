@@ -67,13 +67,20 @@ def document_for(card: Card, portrait: bytes) -> PrintDocument:
 
 
 def mark_sent(uow: UnitOfWork, job: PrintJob, now: dt.datetime) -> None:
-    """Recorded (and committed) before the card goes to the printer: after a crash the job is resumed by
-    asking the printer, not printed blindly again."""
-    job.state, job.attempts, job.updated_at = JOB_SENT, job.attempts + 1, now
+    """Recorded (and committed) before a card goes to the printer. Each physical attempt has its own
+    device job id; after a crash the same id is submitted again and the printer, which knows it, prints
+    nothing twice."""
+    if job.state == JOB_QUEUED:
+        job.state, job.attempts = JOB_SENT, job.attempts + 1
+    job.updated_at = now
+
+
+def device_job_id(job: PrintJob) -> str:
+    return f"{job.id}-{job.attempts}"
 
 
 def submit(driver: PrinterDriver, job: PrintJob, document: PrintDocument) -> tuple[JobState, str | None]:
-    submission = driver.submit(job.id, document)
+    submission = driver.submit(device_job_id(job), document)
     return submission.state, submission.reason
 
 

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +39,11 @@ def cups() -> Iterator[Cups]:
     yield Cups(queue_uri=values["queue_uri"], pdf_dir=Path(values["pdf_dir"]))
     if "started_cupsd" in values:
         os.kill(int(values["started_cupsd"]), signal.SIGTERM)
+        # Wait until it is gone, so a test session right after this one starts its own.
+        for _ in range(50):
+            if "is not running" in subprocess.run(["lpstat", "-r"], capture_output=True, text=True).stdout:
+                break
+            time.sleep(0.2)
 
 
 @pytest.fixture(scope="session")

@@ -45,10 +45,10 @@ def blueprint(runtime: Runtime) -> Blueprint:
     blp = Blueprint("cases", __name__, url_prefix="/v1/cases", description="Verification cases and officers' decisions.")
 
     @blp.route("", methods=["GET"])
+    @requires("verifier", "supervisor")
     @blp.arguments(CaseQuery, location="query")
     @blp.response(200, CaseSummaryOut(many=True))
     @blp.doc(summary="The work queue: cases in a state, oldest first.", security=BEARER)
-    @requires("verifier", "supervisor")
     def list_cases(query: dict[str, Any]):
         with runtime.uow() as uow:
             statement = select(Case).where(Case.state == query["state"]).order_by(Case.opened_at).limit(query["limit"])
@@ -57,18 +57,18 @@ def blueprint(runtime: Runtime) -> Blueprint:
             return list(uow.session.scalars(statement))
 
     @blp.route("/<case_id>", methods=["GET"])
+    @requires("verifier", "supervisor")
     @blp.response(200, CaseOut)
     @blp.doc(summary="One case with the applicant's data, documents, decision and appointment.", security=BEARER)
-    @requires("verifier", "supervisor")
     def read(case_id: str):
         with runtime.uow() as uow:
             return _view(uow, _case(uow, case_id))
 
     @blp.route("/<case_id>/decision", methods=["POST"])
+    @requires("verifier")
     @blp.arguments(DecisionIn)
     @blp.response(200, CaseOut)
     @blp.doc(summary="Approve (books the capture appointment), request a correction, or reject.", security=BEARER)
-    @requires("verifier")
     def decide(body: dict[str, Any], case_id: str):
         with runtime.uow() as uow:
             case = _case(uow, case_id)

@@ -29,6 +29,8 @@ class CardHolderSchema(Schema):
     marital_status = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
     occupation = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80))
     citizenship = fields.String(load_default="WNI", validate=validate.OneOf(CITIZENSHIPS))
+    permit_expiry = fields.Date(load_default=None, allow_none=True,
+                                metadata={"description": "WNA only: expiry of the permanent-stay permit (KITAP), which ends the card's validity."})
     address = fields.Nested(AddressSchema, required=True)
 
 

@@ -3,7 +3,8 @@
 A calibration is built by the evaluation from impostor comparisons: the empirical false-match rate
 (FMR) as a function of the score, and, beyond the strongest impostors it saw, an exponential tail
 fitted to the top 1 % of impostor scores (the usual peaks-over-threshold model). Rates below
-1 / impostor-count are therefore extrapolations and are marked as such.
+1 / impostor-count are therefore extrapolations, and no rate is claimed more than two decades below
+what the impostors measured (`floor`): past that the model would be guessing.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 TAIL_FRACTION = 0.01
+EXTRAPOLATION_DECADES = 2
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,11 @@ class ScoreCalibration:
         return cls(higher_is_match, int(n), int(np.asarray(genuine).size), tuple(map(float, scores)),
                    tuple(map(float, fmrs)), u, float((imp >= u).mean()), max(scale, 1e-9))
 
+    @property
+    def floor(self) -> float:
+        """The smallest false-match rate this calibration will state."""
+        return 10.0 ** -EXTRAPOLATION_DECADES / self.impostors
+
     def _directed(self, score: float | np.ndarray) -> np.ndarray:
         return np.asarray(score, dtype=np.float64) * (1.0 if self.higher_is_match else -1.0)
 
@@ -59,13 +66,16 @@ class ScoreCalibration:
         s = self._directed(score)
         empirical = np.interp(s, self.scores, self.fmrs, left=1.0)
         tail = self.tail_fmr * np.exp(-(s - self.tail_from) / self.tail_scale)
-        out = np.where(s > self.tail_from, tail, empirical)
+        out = np.maximum(np.where(s > self.tail_from, tail, empirical), self.floor)
         return float(out) if out.ndim == 0 else out
 
     def threshold(self, fmr: float) -> float:
-        """The score at which the FMR falls to `fmr` (accept scores at least this good)."""
+        """The score at which the FMR falls to `fmr` (accept scores at least this good); infinite
+        when `fmr` is below the floor, since no score can then be trusted to reach it."""
         if not 0.0 < fmr <= 1.0:
             raise ValueError("fmr must be in (0, 1]")
+        if fmr < self.floor:
+            return math.inf if self.higher_is_match else -math.inf
         if fmr >= self.tail_fmr:
             s = float(np.interp(-math.log(fmr), [-math.log(f) for f in self.fmrs], self.scores))
         else:

@@ -33,7 +33,7 @@ class FacePolicy:
     max_yaw: float = 0.35
     max_roll_degrees: float = 25.0
     max_side_px: int = 1024
-    # "reject": a second sizeable face refuses the capture (the counter camera).
+    # "reject": a second face at least half as large refuses the capture (the counter camera).
     # "nearest_centre": keep the face nearest the centre (web photos in public test sets).
     multiple_faces: Literal["reject", "nearest_centre"] = "reject"
 
@@ -127,16 +127,18 @@ class FaceExtractor:
                 raise CaptureRejected([Reason("face_not_found", "No face was found in the photo.")])
             if policy.multiple_faces == "nearest_centre":
                 faces = [min(faces, key=lambda f: f.centre_offset)]
-            sizeable = [f for f in faces if f.eye_distance >= policy.min_eye_distance_px]
-            if len(sizeable) > 1:
+            # Faces under half the size of the largest are bystanders far behind; anyone closer counts.
+            largest = max(f.eye_distance for f in faces)
+            present = [f for f in faces if f.eye_distance >= 0.5 * largest]
+            if len(present) > 1:
                 raise CaptureRejected([Reason(
-                    "face_multiple", f"{len(sizeable)} faces are in the photo; exactly one is required.")])
-            if not sizeable:
-                biggest = max(faces, key=lambda f: f.eye_distance)
+                    "face_multiple", f"{len(present)} faces are in the photo; exactly one is required.")])
+            if largest < policy.min_eye_distance_px:
                 raise CaptureRejected([Reason(
                     "face_too_small",
-                    f"The face is too small: {biggest.eye_distance:.0f} px between the eyes, "
+                    f"The face is too small: {largest:.0f} px between the eyes, "
                     f"{policy.min_eye_distance_px:.0f} px required.")])
+            sizeable = present
             face = sizeable[0]
             reasons = []
             if abs(face.yaw) > policy.max_yaw:

@@ -130,11 +130,23 @@ class IppDriver:
         }})
         # Newest first: if an operator resubmitted by hand, the latest attempt is the one that counts.
         for job in sorted(response["jobs"], key=lambda j: j.get("job-id", 0), reverse=True):
+            if "job-name" not in job:
+                # CUPS leaves the name out of Get-Jobs for a job it has just unloaded from memory after
+                # it finished; asking for that one job loads it again.
+                job = self._job_attributes(job["job-id"])
             if job.get("job-name") == job_id:
                 reasons = [r for r in _keywords(job.get("job-state-reasons")) if r != "none"]
                 return JobStatus(job_id, _JOB_STATES.get(job.get("job-state"), JobState.QUEUED),
                                  str(job["job-id"]), ",".join(reasons) or None)
         return None
+
+    def _job_attributes(self, device_job_id: int) -> dict[str, Any]:
+        response = self._execute(IppOperation.GET_JOB_ATTRIBUTES, {"operation-attributes-tag": {
+            "requesting-user-name": self._user,
+            "job-id": device_job_id,
+            "requested-attributes": _JOB_ATTRIBUTES,
+        }})
+        return _first(response["jobs"])
 
     def _execute(self, operation: IppOperation, message: dict[str, Any]) -> dict[str, Any]:
         async def call() -> dict[str, Any]:

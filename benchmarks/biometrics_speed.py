@@ -1,0 +1,182 @@
+"""Speed of the biometrics engine (part of `make bench`): prints what it measured and on what machine.
+
+    python benchmarks/biometrics_speed.py [--identities 100000] [--faces 1000000]
+
+Not a test: it asserts nothing, it measures. Real templates come from the engine's test fixtures
+(services/biometrics/tests/fixtures, see NOTICE.md there). The synthetic galleries are made so that
+they cost the engine what real ones would, not to say anything about accuracy:
+  * synthetic fingers: ISO/IEC 19794-2 records with N(42, 10) minutiae (clipped to 15..90; LEADER
+    finds a median of 42 on FVC), positions uniform in a 300 x 380 px ellipse, directions following
+    a whorl-shaped orientation field plus noise, endings and bifurcations at random;
+  * synthetic faces: the mean of the fixture faces' descriptors plus Gaussian noise (sd 0.05 per
+    dimension, which puts two synthetic faces about 0.8 apart, like real impostors on LFW).
+A person in the 1:N gallery has ten fingers and a face. The probes are the fixture people captured
+again (their mates are enrolled, and must be found) and new synthetic people (no hit expected).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from biometrics.engine import Engine, FaceTemplate, FingerTemplate
+from biometrics.engine import iso19794
+
+FIXTURES = Path(__file__).resolve().parent.parent / "services" / "biometrics" / "tests" / "fixtures"
+
+
+def synthetic_finger(rng: np.random.Generator, position: int) -> bytes:
+    n = int(np.clip(round(rng.normal(42, 10)), 15, 90))
+    r = np.sqrt(rng.random(n))
+    phi = rng.random(n) * 2 * np.pi
+    x, y = 200 + 150 * r * np.cos(phi), 220 + 190 * r * np.sin(phi)
+    cx, cy = 200 + rng.normal(0, 30), 220 + rng.normal(0, 30)
+    theta = np.arctan2(y - cy, x - cx) + np.pi / 2 + rng.normal(0, 0.25, n) + np.pi * rng.integers(0, 2, n)
+    minutiae = np.column_stack([x, y, theta, rng.integers(1, 3, n), rng.integers(40, 101, n)])
+    return iso19794.encode(iso19794.MinutiaeRecord(position, 60, 400, 440, 197, minutiae))
+
+
+def recaptured(record: bytes, rng: np.random.Generator) -> FingerTemplate:
+    """A synthetic finger pressed again: turned, shifted, a few minutiae lost and a few spurious."""
+    t = FingerTemplate.from_bytes(record)
+    m = t.minutiae[rng.random(t.count) > 0.15].copy()
+    a = rng.normal(0, 0.15)
+    c, s = np.cos(a), np.sin(a)
+    xy = (m[:, :2] - 200) @ np.array([[c, -s], [s, c]]).T + 200 + rng.normal(0, 12, 2)
+    m[:, :2] = xy + rng.normal(0, 2, xy.shape)
+    m[:, 2] = m[:, 2] - a + rng.normal(0, 0.08, len(m))
+    extra = FingerTemplate.from_bytes(synthetic_finger(rng, t.position)).minutiae[:4]
+    m = np.vstack([m, extra])
+    m[:, :2] = np.clip(m[:, :2], 0, 1000)
+    return FingerTemplate(t.position, m, t.nfiq2, t.width, t.height)
+
+
+def synthetic_face(rng: np.random.Generator, mean: np.ndarray) -> bytes:
+    return FaceTemplate((mean + rng.normal(0, 0.05, 128)).astype(np.float16)).to_bytes()
+
+
+def timed(fn, *args):
+    start = time.perf_counter()
+    out = fn(*args)
+    return out, (time.perf_counter() - start) * 1000
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--identities", type=int, default=100_000)
+    ap.add_argument("--faces", type=int, default=1_000_000)
+    ap.add_argument("--seconds", type=float, default=5.0, help="how long to time 1:1 matching")
+    args = ap.parse_args()
+    rng = np.random.default_rng(2026)
+    report: dict = {"machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(),
+                                "python": platform.python_version(),
+                                "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}}
+    engine = Engine()
+
+    # -- extraction -------------------------------------------------------------------------
+    fingers, faces, finger_ms, face_ms = {}, {}, [], []
+    for person in ("101", "102", "103"):
+        for impression in (1, 2):
+            pair = []
+            for position, db in ((2, "fvc2000_db1"), (7, "fvc2002_db1")):
+                data = (FIXTURES / "fingerprints" / f"{db}_{person}_{impression}.png").read_bytes()
+                template, ms = timed(engine.extract_finger, position, data)
+                finger_ms.append(ms)
+                pair.append(template)
+            fingers[(person, impression)] = pair
+    for name in ("obama_1", "obama_2", "biden_1", "biden_2", "harington_1", "leslie_1"):
+        faces[name], ms = timed(engine.extract_face, (FIXTURES / "faces" / f"{name}.jpg").read_bytes())
+        face_ms.append(ms)
+    report["extract_ms_median"] = {"finger (LEADER + NFIQ 2)": round(statistics.median(finger_ms[2:]), 1),
+                                   "face (detect + 2 descriptors)": round(statistics.median(face_ms[1:]), 1)}
+
+    # -- 1:1 fingerprint matching per core -------------------------------------------------
+    templates = [t for pair in fingers.values() for t in pair]
+    templates += [FingerTemplate.from_bytes(synthetic_finger(rng, 1)) for _ in range(20)]
+    prepared, prepare_ms = [], []
+    for t in templates:
+        p, ms = timed(engine.matcher.prepare, t)
+        prepared.append(p)
+        prepare_ms.append(ms)
+    pairs = [(a, b) for i, a in enumerate(prepared) for b in prepared[i + 1:]]
+    count, wall, cpu = 0, time.perf_counter(), time.process_time()
+    while time.perf_counter() - wall < args.seconds:
+        for a, b in pairs:
+            engine.matcher.compare_prepared(a, b)
+        count += len(pairs)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    report["fingerprint_match"] = {"matches": count, "per_second_wall": round(count / wall),
+                                   "per_cpu_second": round(count / cpu),
+                                   "prepare_ms_median": round(statistics.median(prepare_ms), 2),
+                                   "note": "compare of two prepared templates (cylinders built once per "
+                                           "template, as the gallery keeps them); one thread"}
+
+    # -- ten fingers + face IDENTIFY against N synthetic identities ------------------------
+    mean_face = np.mean([f.vector for f in faces.values()], axis=0)
+    gallery = engine.new_gallery()
+    start = time.perf_counter()
+    base_records = {}
+    for i in range(args.identities):
+        records = {p: synthetic_finger(rng, p) for p in range(1, 11)}
+        gallery.add_stored(f"syn-{i}", synthetic_face(rng, mean_face), records)
+    # The fixture people: real fingers at positions 2 and 7, synthetic ones at the other eight.
+    for person, face in (("101", "obama_1"), ("102", "biden_1")):
+        records = {p: synthetic_finger(rng, p) for p in (1, 3, 4, 5, 6, 8, 9, 10)}
+        base_records[person] = records
+        records = {**records, **{t.position: t.to_bytes() for t in fingers[(person, 1)]}}
+        gallery.add_stored(f"mate-{person}", faces[face].to_bytes(), records)
+    build_s = time.perf_counter() - start
+    _, first_ms = timed(gallery.search_faces, faces["leslie_1"], 1)  # cohort and index set up once
+    probes = []
+    for person, face in (("101", "obama_2"), ("102", "biden_2")):
+        ten = [recaptured(r, rng) for r in base_records[person].values()] + fingers[(person, 2)]
+        probes.append((f"mate-{person}", faces[face], ten))
+    for i in range(3):
+        ten = [FingerTemplate.from_bytes(synthetic_finger(rng, p)) for p in range(1, 11)]
+        probes.append((None, FaceTemplate.from_bytes(synthetic_face(rng, mean_face)), ten))
+    identify = []
+    for expected, face, ten in probes:
+        candidates, ms = timed(gallery.identify, face, ten)
+        identify.append({"ms": round(ms), "expected": expected, "found": [c.reference_id for c in candidates]})
+    report["identify"] = {"identities": len(gallery), "fingers_per_identity": 10,
+                          "gallery_build_s": round(build_s, 1), "first_search_setup_ms": round(first_ms),
+                          "median_ms": round(statistics.median(i["ms"] for i in identify)),
+                          "max_ms": max(i["ms"] for i in identify), "probes": identify,
+                          "shortlist": gallery.policy.shortlist}
+    del gallery
+
+    # -- face 1:N over many synthetic descriptors ------------------------------------------
+    gallery = engine.new_gallery()
+    start = time.perf_counter()
+    for i in range(args.faces):
+        gallery.add_stored(f"f-{i}", synthetic_face(rng, mean_face), {})
+    for name in ("obama_1", "biden_1"):
+        gallery.add_stored(f"real-{name}", faces[name].to_bytes(), {})
+    build_s = time.perf_counter() - start
+    _, setup_ms = timed(gallery.search_faces, faces["leslie_1"], 50)
+    times, found = [], []
+    queries = [faces["obama_2"], faces["biden_2"]] + [FaceTemplate.from_bytes(synthetic_face(rng, mean_face))
+                                                      for _ in range(48)]
+    for q in queries:
+        top, ms = timed(gallery.search_faces, q, 50)
+        times.append(ms)
+        found.append(top[0][0])
+    report["face_search"] = {"faces": args.faces + 2, "k": 50, "queries": len(queries),
+                             "median_ms": round(statistics.median(times), 1),
+                             "p95_ms": round(float(np.percentile(times, 95)), 1),
+                             "gallery_build_s": round(build_s, 1), "first_search_setup_ms": round(setup_ms),
+                             "real_mates_ranked_first": found[:2] == ["real-obama_1", "real-biden_1"]}
+    report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    print(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

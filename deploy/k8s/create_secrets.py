@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Creates the Secrets the e-KTP manifests reference, with random values, and never touches one that
+exists (a new data key would make every encrypted column unreadable).
+
+    python3 deploy/k8s/create_secrets.py                  # list what would be created
+    python3 deploy/k8s/create_secrets.py --apply          # create the missing ones in namespace ektp
+
+Not created here, because the operators generate them: <service>-db-app (CloudNativePG) and
+<user>-user-credentials (Messaging Topology Operator). Not created here, because only you know them:
+ektp-db-backup-s3 (production backups) and notify's provider credentials (docs/deploy.md, Secrets).
+Standard library only: it runs wherever kubectl does.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import secrets
+import subprocess
+import sys
+from collections.abc import Callable
+
+SERVICES = ("intake", "verification", "biometrics", "printing", "notify")
+
+
+def token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def data_key() -> str:
+    # The format EKTP_DATA_KEYS reads: `kid:base64(32 bytes)`; add keys in front to rotate.
+    return "k1:" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def minio_root() -> str:
+    return f"export MINIO_ROOT_USER=ektp-admin\nexport MINIO_ROOT_PASSWORD={token()}\n"
+
+
+def plan() -> dict[str, dict[str, Callable[[], str]]]:
+    """Secret name -> key -> how its value is made."""
+    wanted: dict[str, dict[str, Callable[[], str]]] = {
+        # Shared by all services: officers' HS256 tokens (development) and the signed links that printing
+        # presents to biometrics.
+        "ektp-shared": {"jwt-secret": token, "link-secret": token},
+        "ektp-minio-root": {"config.env": minio_root},
+    }
+    for service in SERVICES:
+        wanted[f"ektp-{service}"] = {"data-keys": data_key, "lookup-key": token}
+        wanted[f"ektp-{service}-s3"] = {"CONSOLE_ACCESS_KEY": lambda service=service: f"ektp-{service}",
+                                        "CONSOLE_SECRET_KEY": token}
+    return wanted
+
+
+def exists(kubectl: str, namespace: str, name: str) -> bool:
+    return subprocess.run([kubectl, "-n", namespace, "get", "secret", name], capture_output=True).returncode == 0
+
+
+def create(kubectl: str, namespace: str, name: str, values: dict[str, str]) -> None:
+    # Through stdin, so no value appears on a command line.
+    manifest = {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+                "metadata": {"name": name, "namespace": namespace, "labels": {"app.kubernetes.io/part-of": "ektp"}},
+                "stringData": values}
+    subprocess.run([kubectl, "create", "-f", "-"], input=json.dumps(manifest).encode(), check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Create the missing e-KTP Secrets with random values.")
+    parser.add_argument("-n", "--namespace", default="ektp")
+    parser.add_argument("--apply", action="store_true", help="create them (default: only list them)")
+    parser.add_argument("--kubectl", default="kubectl")
+    args = parser.parse_args()
+    for name, keys in plan().items():
+        if not args.apply:
+            print(f"{name}: {', '.join(keys)}")
+        elif exists(args.kubectl, args.namespace, name):
+            print(f"{name}: exists, left as it is")
+        else:
+            create(args.kubectl, args.namespace, name, {key: make() for key, make in keys.items()})
+            print(f"{name}: created")
+    if not args.apply:
+        print("(nothing created: add --apply)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

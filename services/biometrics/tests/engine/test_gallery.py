@@ -1,0 +1,75 @@
+"""1:N search: a person enrolled once is found when enrolling again under another application."""
+
+
+def enrolled(engine, person_fingers, faces, people):
+    gallery = engine.new_gallery()
+    face_of = {"101": "obama_1", "102": "biden_1", "103": "harington_1"}
+    for person in people:
+        gallery.add(f"ref-{person}", faces[face_of[person]], person_fingers[(person, 1)])
+    return gallery
+
+
+def test_a_duplicate_enrolment_is_found(engine, person_fingers, faces):
+    gallery = enrolled(engine, person_fingers, faces, ["101", "102", "103"])
+    candidates = gallery.identify(faces["obama_2"], person_fingers[("101", 2)])
+    assert [c.reference_id for c in candidates] == ["ref-101"]
+    assert candidates[0].fingers_compared == 2
+    assert candidates[0].evidence > candidates[0].fingerprint_evidence > 0
+
+
+def test_a_new_person_has_no_candidates(engine, person_fingers, faces):
+    gallery = enrolled(engine, person_fingers, faces, ["102", "103"])
+    assert gallery.identify(faces["obama_2"], person_fingers[("101", 2)]) == []
+
+
+def test_the_duplicate_is_found_by_fingerprints_when_the_face_is_someone_elses(engine, person_fingers, faces):
+    gallery = enrolled(engine, person_fingers, faces, ["101", "102", "103"])
+    candidates = gallery.identify(faces["leslie_1"], person_fingers[("101", 2)])
+    assert [c.reference_id for c in candidates] == ["ref-101"]
+
+
+def test_a_matching_face_alone_never_makes_a_duplicate(engine, person_fingers, faces):
+    gallery = enrolled(engine, person_fingers, faces, ["101"])
+    # Obama's face again, but with another person's fingers.
+    assert gallery.identify(faces["obama_2"], person_fingers[("102", 2)]) == []
+
+
+def test_enrolling_the_same_reference_twice_keeps_one(engine, person_fingers, faces):
+    gallery = enrolled(engine, person_fingers, faces, ["101", "102"])
+    gallery.add("ref-101", faces["obama_1"], person_fingers[("101", 1)])
+    assert len(gallery) == 2
+    assert [c.reference_id for c in gallery.identify(faces["obama_2"], person_fingers[("101", 2)])] == ["ref-101"]
+
+
+def test_a_removed_reference_is_no_longer_found(engine, person_fingers, faces):
+    gallery = enrolled(engine, person_fingers, faces, ["101", "102", "103"])
+    gallery.remove("ref-101")
+    assert "ref-101" not in gallery
+    assert gallery.identify(faces["obama_2"], person_fingers[("101", 2)]) == []
+    assert [c.reference_id for c in gallery.identify(faces["biden_2"], person_fingers[("102", 2)])] == ["ref-102"]
+
+
+def test_a_large_galleries_screened_face_search_returns_the_exact_nearest(engine, faces):
+    """Past `coarse_from` faces the search screens on projections; it must still return exactly the
+    faces an exhaustive search returns."""
+    import dataclasses
+
+    import numpy as np
+
+    from biometrics.engine import FaceTemplate
+
+    rng = np.random.default_rng(5)
+    mean = np.mean([f.vector for f in faces.values()], axis=0)
+    stored = [FaceTemplate((mean + rng.normal(0, 0.05, 128)).astype(np.float16)) for _ in range(9000)]
+    screened = engine.new_gallery()
+    screened.policy = dataclasses.replace(screened.policy, coarse_from=8500)
+    exhaustive = engine.new_gallery()
+    for gallery in (screened, exhaustive):
+        for i, face in enumerate(stored):
+            gallery.add(f"ref-{i}", face, [])
+        gallery.add("ref-obama", faces["obama_1"], [])
+    for probe in [faces["obama_2"], stored[17], FaceTemplate((mean + rng.normal(0, 0.05, 128)).astype(np.float16))]:
+        top = screened.search_faces(probe, 20)
+        assert top == exhaustive.search_faces(probe, 20)
+    assert screened._coarse is not None and exhaustive._coarse is None
+    assert screened.search_faces(faces["obama_2"], 1)[0][0] == "ref-obama"

@@ -1,0 +1,41 @@
+import dataclasses
+
+import pytest
+
+from ektp_shared.settings import Settings, SettingsError, load, setting
+
+
+@dataclasses.dataclass(frozen=True)
+class PrinterSettings(Settings):
+    copies: int = setting(1, "copies")
+
+
+def test_a_service_specific_variable_wins_over_the_general_one():
+    environ = {"EKTP_DATABASE_URL": "postgresql://db/{x}", "EKTP_PRINTING_DATABASE_URL": "sqlite:///p.db",
+               "EKTP_COPIES": "3"}
+    printing = load(PrinterSettings, "printing", environ)
+    intake = load(PrinterSettings, "intake", environ)
+    assert printing.database_url == "sqlite:///p.db" and intake.database_url == "postgresql://db/{x}"
+    assert printing.copies == 3
+
+
+def test_defaults_are_per_service():
+    settings = load(Settings, "notify", {"EKTP_DATA_DIR": "/srv/ektp"})
+    assert settings.database_url == "sqlite:////srv/ektp/notify.sqlite3"
+    assert settings.s3_bucket == "ektp-notify"
+
+
+def test_an_unreadable_value_names_its_variable():
+    with pytest.raises(SettingsError, match="EKTP_INTAKE_BUS_PREFETCH"):
+        load(Settings, "intake", {"EKTP_INTAKE_BUS_PREFETCH": "many"})
+
+
+def test_production_refuses_development_secrets():
+    with pytest.raises(SettingsError, match="development"):
+        load(Settings, "intake", {"EKTP_ENVIRONMENT": "production"})
+
+
+def test_the_configuration_table_hides_secret_defaults():
+    rows = {row["variable"]: row for row in load(Settings, "intake", {}).describe()}
+    assert rows["EKTP_JWT_SECRET"]["default"] == ""
+    assert rows["EKTP_BUS_RETRY_DELAYS"]["default"] == "1,5,30,120"

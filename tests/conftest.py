@@ -1,0 +1,97 @@
+"""The real profile for the cross-service tests: every service's API (gunicorn) and worker as separate
+processes, on the machine's RabbitMQ and PostgreSQL (fresh databases, a namespace of our own on the
+broker), a SeaweedFS S3 server, an SMTP server (aiosmtpd) and a recording HTTP SMS gateway."""
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from kombu import Connection, Exchange, Queue
+
+from ektp_launcher.journey import Endpoints, Journey
+from ektp_launcher.local import LocalCluster
+from ektp_shared.service import discover
+from ektp_shared.testing import infra
+from ektp_shared.testing.fixtures import FAST_RETRIES, real_environment
+from ektp_shared.testing.ports import free_port
+from ektp_shared.testing.sms_gateway import SmsGatewayFake
+from ektp_shared.testing.smtp import SmtpSink
+
+
+class EventTap:
+    """A queue of the test's own, bound to every event of the cluster's exchange."""
+
+    def __init__(self, namespace: str):
+        self.connection = Connection(infra.RABBITMQ_URL)
+        self.exchange = Exchange(f"{namespace}.events", type="topic", durable=True)
+        self.queue = Queue(f"{namespace}.test-tap", exchange=self.exchange, routing_key="#", durable=False,
+                           auto_delete=False)(self.connection.default_channel)
+        self.exchange(self.connection.default_channel).declare()
+        self.queue.declare()
+        self.seen: list[dict] = []
+
+    def drain(self) -> list[dict]:
+        while (message := self.queue.get(no_ack=True, accept=None)) is not None:
+            self.seen.append(json.loads(message.body))
+        return self.seen
+
+    def of(self, application_id: str) -> list[dict]:
+        return [event for event in self.drain() if event["correlationid"] == application_id]
+
+    def close(self) -> None:
+        self.queue.delete()
+        self.connection.release()
+
+
+@dataclass
+class RealSuite:
+    cluster: LocalCluster
+    journey: Journey
+    smtp: SmtpSink
+    sms: SmsGatewayFake
+    tap: EventTap
+    namespace: str
+    s3: object
+
+
+@pytest.fixture(scope="module")
+def suite(seaweedfs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealSuite]:
+    infra.require_postgres()
+    infra.require_rabbitmq()
+    namespace = f"e2e{uuid.uuid4().hex[:8]}"
+    run_dir: Path = tmp_path_factory.mktemp("cluster")
+    smtp = SmtpSink().start()
+    sms = SmsGatewayFake().start()
+    specs = discover()
+    databases = {name: infra.create_database(f"ektp_{name}") for name in specs}
+    environ = {**real_environment(seaweedfs, "", namespace), "EKTP_DATA_DIR": str(run_dir / "data"),
+               "EKTP_NOTIFY_EMAIL_PROVIDERS": "smtp", "EKTP_NOTIFY_SMTP_HOST": smtp.host,
+               "EKTP_NOTIFY_SMTP_PORT": str(smtp.port), "EKTP_NOTIFY_SMTP_SECURITY": "none",
+               "EKTP_NOTIFY_SMS_PROVIDERS": "gateway", "EKTP_NOTIFY_SMS_GATEWAY_URL": sms.url,
+               "EKTP_NOTIFY_SMS_GATEWAY_USERKEY": sms.userkey, "EKTP_NOTIFY_SMS_GATEWAY_PASSKEY": sms.passkey,
+               "EKTP_PRINTING_PRINTER_URI": f"cardprinter://127.0.0.1:{free_port()}",
+               "EKTP_BUS_RETRY_DELAYS": FAST_RETRIES}
+    environ.pop("EKTP_DATABASE_URL")
+    tap = EventTap(namespace)
+    cluster = LocalCluster(run_dir, environ, databases)
+    try:
+        cluster.start()
+        endpoints = Endpoints(*(cluster.url(name) for name in ("intake", "verification", "biometrics", "printing", "notify")))
+        from minio import Minio
+
+        from ektp_shared.testing.seaweedfs import ACCESS_KEY, SECRET_KEY
+
+        s3 = Minio(seaweedfs.endpoint, access_key=ACCESS_KEY, secret_key=SECRET_KEY, secure=False)
+        yield RealSuite(cluster, Journey(endpoints, timeout=90), smtp, sms, tap, namespace, s3)
+    finally:
+        cluster.stop()
+        tap.close()
+        smtp.stop()
+        sms.stop()
+        infra.delete_namespace(namespace, list(specs), tuple(int(d) for d in FAST_RETRIES.split(",")))
+        for url in databases.values():
+            infra.drop_database(url)

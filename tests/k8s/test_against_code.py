@@ -1,0 +1,394 @@
+"""The manifests against the code they deploy: entry points, probes, ports and settings the services
+really have, the broker topology they really declare, the queues KEDA watches, the Secrets the pods
+reference. A rename in the code (a setting, a queue, an event type) fails here, not in a cluster."""
+from __future__ import annotations
+
+import base64
+import importlib.util
+import inspect
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from prometheus_client import make_wsgi_app
+from werkzeug.test import Client
+
+from ektp_shared import gunicorn_conf, metrics
+from ektp_shared.bus.topology import Topology
+from ektp_shared.service import discover
+from ektp_shared.settings import DEVELOPMENT_DATA_KEY, DEVELOPMENT_SECRET, PREFIX
+from ektp_shared.web.app import create_app
+from ektp_shared.worker import Worker
+
+K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
+SPECS = discover()
+# Defaults that only make sense on a developer's machine: a pod must never fall back on them.
+LOCAL_ONLY = re.compile(r"127\.0\.0\.1|localhost|memory://|sqlite")
+# Variables that are not settings but are read by gunicorn's config or prometheus_client, or only
+# compose other values ($(DB_PASSWORD) in EKTP_DATABASE_URL).
+HELPER_VARIABLES = {"DB_USERNAME", "DB_PASSWORD", "AMQP_USERNAME", "AMQP_PASSWORD"}
+PROCESS_VARIABLES = {"GUNICORN_WORKERS": gunicorn_conf, "PROMETHEUS_MULTIPROC_DIR": metrics}
+
+
+def deployment(manifests, service: str, component: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    pod = manifests.get("Deployment", f"{service}-{component}")["spec"]["template"]["spec"]
+    return pod, next(c for c in pod["containers"] if c["name"] == component)
+
+
+def containers(pod: dict[str, Any]) -> list[dict[str, Any]]:
+    return pod.get("initContainers", []) + pod["containers"]
+
+
+def ports(container: dict[str, Any]) -> dict[str, int]:
+    return {port["name"]: port["containerPort"] for port in container.get("ports", [])}
+
+
+def placeholder(variable: str, ref: Any) -> str:
+    """A value of the right shape for a Secret reference; never a development secret."""
+    if variable == "EKTP_DATA_KEYS":
+        return "k1:" + base64.b64encode(secrets.token_bytes(32)).decode()
+    return f"{ref.key}-{secrets.token_hex(8)}"
+
+
+def variable_field(variable: str, service: str, fields: set[str]) -> str | None:
+    """The settings field a variable sets (plain EKTP_<NAME> or service-specific EKTP_<SERVICE>_<NAME>)."""
+    name = variable.removeprefix(PREFIX).lower()
+    if name.startswith(f"{service}_") and name.removeprefix(f"{service}_") in fields:
+        return name.removeprefix(f"{service}_")
+    return name if name in fields else None
+
+
+def topology(manifests, service: str) -> Topology:
+    """The topology the service declares, from the settings its ConfigMap gives it."""
+    spec = SPECS[service]
+    _, container = deployment(manifests, service, "worker")
+    settings = spec.load_settings(manifests.process_environment(container, placeholder))
+    return Topology(settings.bus_namespace, spec.name, spec.handlers.types, settings.retry_delays,
+                    settings.bus_delivery_limit)
+
+
+# -- entry points and probes -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("service", SPECS)
+def test_commands_run_the_services_entry_points(manifests, service):
+    _, api = deployment(manifests, service, "api")
+    assert api["command"] == ["gunicorn", "-c", "python:ektp_shared.gunicorn_conf", f"{service}.wsgi:app"]
+    _, worker = deployment(manifests, service, "worker")
+    assert worker["command"] == ["python", "-m", f"{service}.worker"]
+    job = manifests.get("Job", f"{service}-migrate")["spec"]["template"]["spec"]["containers"][0]
+    assert job["command"] == ["python", "-m", "ektp_shared.migrations", service, "upgrade", "head"]
+    for component in ("api", "worker"):
+        pod, _ = deployment(manifests, service, component)
+        wait = next(c for c in pod["initContainers"] if c["name"] == "wait-for-schema")
+        assert f"python -m ektp_shared.migrations {service} current --check-heads" in wait["command"][-1]
+    for module in (f"{service}.wsgi", f"{service}.worker", "ektp_shared.migrations", "ektp_shared.gunicorn_conf"):
+        assert importlib.util.find_spec(module) is not None, module
+
+
+@pytest.mark.parametrize("service", SPECS)
+def test_api_probes_ask_paths_the_app_answers(service, all_manifests, runtime_factory):
+    client = create_app(runtime_factory(SPECS[service])).test_client()
+    for manifests in all_manifests:
+        _, api = deployment(manifests, service, "api")
+        settings = SPECS[service].load_settings(manifests.process_environment(api, placeholder))
+        assert ports(api) == {"http": settings.http_port}
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            get = api[probe]["httpGet"]
+            assert get["port"] == "http"
+            response = client.get(get["path"])
+            assert response.status_code == 200, f"{manifests.overlay} {probe} {get['path']}: {response.status_code}"
+
+
+@pytest.mark.parametrize("service", SPECS)
+def test_worker_probes_ask_the_metrics_server_the_worker_starts(manifests, service):
+    _, worker = deployment(manifests, service, "worker")
+    environment = manifests.process_environment(worker, placeholder)
+    settings = SPECS[service].load_settings(environment)
+    served = Client(make_wsgi_app())  # what ektp_shared.worker.run serves through start_http_server
+    for probe in ("startupProbe", "livenessProbe"):
+        get = worker[probe]["httpGet"]
+        assert ports(worker)[get["port"]] == settings.worker_metrics_port
+        response = served.get(get["path"])
+        assert response.status_code == 200 and b"# HELP" in response.data
+
+
+# -- settings ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("service", SPECS)
+def test_every_variable_a_pod_gets_is_read_by_the_code(manifests, service):
+    fields = {field.name for field in SPECS[service].settings_class.__dataclass_fields__.values()} - {"service"}
+    pods = [manifests.get("Deployment", f"{service}-{c}")["spec"]["template"]["spec"] for c in ("api", "worker")]
+    pods.append(manifests.get("Job", f"{service}-migrate")["spec"]["template"]["spec"])
+    for pod in pods:
+        for container in containers(pod):
+            for variable in manifests.environment(container):
+                if variable.startswith(PREFIX):
+                    assert variable_field(variable, service, fields), f"{service}/{container['name']}: {variable} is no setting"
+                elif variable in PROCESS_VARIABLES:
+                    assert variable in inspect.getsource(PROCESS_VARIABLES[variable]), variable
+                else:
+                    assert variable in HELPER_VARIABLES, f"{service}/{container['name']}: unexpected {variable}"
+
+
+@pytest.mark.parametrize("service", SPECS)
+def test_secrets_reach_the_pods_only_through_secret_references(manifests, service):
+    settings_class = SPECS[service].settings_class
+    secret_fields = {f.name for f in settings_class.__dataclass_fields__.values() if f.metadata.get("secret")}
+    for configmap in manifests.of("ConfigMap"):
+        leaked = {v for v in configmap.get("data", {}) if v.startswith(PREFIX) and
+                  variable_field(v, service, secret_fields)}
+        assert not leaked, f"{configmap['metadata']['name']} holds secrets {leaked}"
+    # The values production checks (ektp_shared.settings: uses_development_secrets) must always be given.
+    required = {"data_keys", "lookup_key", "link_secret", "jwt_secret"}
+    for component in ("api", "worker"):
+        _, container = deployment(manifests, service, component)
+        environment = manifests.environment(container)
+        for field in secret_fields:
+            variable = PREFIX + field.upper()
+            if variable in environment:
+                value = environment[variable]
+                assert not isinstance(value, str), f"{service}-{component}: {variable} is a literal value"
+                assert field not in required or not value.optional, f"{variable} must not be optional"
+            else:
+                assert field not in required, f"{service}-{component}: {variable} is not set"
+
+
+@pytest.mark.parametrize("service", SPECS)
+def test_settings_load_and_point_into_the_cluster(manifests, service):
+    spec = SPECS[service]
+    fields = spec.settings_class.__dataclass_fields__
+    for component in ("api", "worker"):
+        pod, container = deployment(manifests, service, component)
+        environment = manifests.process_environment(container, placeholder)
+        # In production this raises if any development secret or key were in use.
+        settings = spec.load_settings(environment)
+        where = f"{manifests.overlay} {service}-{component}"
+        assert settings.environment == ("production" if manifests.overlay == "prod" else "development"), where
+        assert DEVELOPMENT_SECRET not in (settings.lookup_key, settings.link_secret, settings.jwt_secret), where
+        assert DEVELOPMENT_DATA_KEY not in settings.data_keys, where
+
+        database = urlsplit(settings.database_url)
+        assert (database.scheme, database.hostname, database.port, database.path) == \
+            ("postgresql+psycopg", f"{service}-db-rw", 5432, f"/{service}"), where
+        cluster = manifests.get("Cluster", f"{service}-db")
+        assert cluster["spec"]["bootstrap"]["initdb"] == {"database": service, "owner": service}
+
+        broker = urlsplit(settings.broker_url)
+        assert (broker.scheme, broker.hostname, broker.port, broker.path) == ("amqp", "ektp-rabbitmq", 5672, "//"), where
+        manifests.get("RabbitmqCluster", broker.hostname)
+
+        tenant = manifests.get("Tenant", "ektp-objects")["spec"]
+        assert settings.s3_endpoint == "minio:80" and not settings.s3_secure, where
+        assert settings.s3_bucket in {bucket["name"] for bucket in tenant["buckets"]}, where
+        access = manifests.environment(container)["EKTP_S3_ACCESS_KEY"]
+        assert access.name in {user["name"] for user in tenant["users"]}, where
+
+        assert settings.http_host == "0.0.0.0", where
+        if component == "api":
+            assert ports(container)["http"] == settings.http_port
+        else:
+            assert ports(container)["metrics"] == settings.worker_metrics_port
+            assert settings.data_dir in {m["mountPath"] for m in container["volumeMounts"]}, where
+
+        for name, field in fields.items():
+            if name == "service" or variable_field(PREFIX + name.upper(), service, set(fields)) is None:
+                continue
+            if PREFIX + name.upper() not in environment:
+                assert not LOCAL_ONLY.search(str(field.default)), f"{where}: {name} falls back on {field.default!r}"
+            else:
+                assert not LOCAL_ONLY.search(str(getattr(settings, name))) or manifests.overlay == "dev", \
+                    f"{where}: {name} = {getattr(settings, name)!r}"
+
+
+def test_printing_reaches_the_biometrics_api_through_its_service(manifests):
+    _, container = deployment(manifests, "printing", "worker")
+    settings = SPECS["printing"].load_settings(manifests.process_environment(container, placeholder))
+    url = urlsplit(settings.biometrics_url)
+    service = manifests.get("Service", url.hostname)
+    assert service["spec"]["selector"] == {"app.kubernetes.io/name": "biometrics", "app.kubernetes.io/component": "api"}
+    assert (url.port or 80) in {port["port"] for port in service["spec"]["ports"]}
+
+
+def test_production_sends_real_messages_and_prints_on_real_printers(all_manifests):
+    prod = next(manifests for manifests in all_manifests if manifests.overlay == "prod")
+    _, notify = deployment(prod, "notify", "worker")
+    settings = SPECS["notify"].load_settings(prod.process_environment(notify, placeholder))
+    assert "folder" not in settings.email_providers.split(",") + settings.sms_providers.split(",")
+    assert settings.jwt_jwks_url.startswith("https://")
+    _, printing = deployment(prod, "printing", "worker")
+    settings = SPECS["printing"].load_settings(prod.process_environment(printing, placeholder))
+    assert settings.printer_emulator is False and not LOCAL_ONLY.search(settings.printer_uri)
+
+
+# -- scaling -----------------------------------------------------------------------------------------
+
+def test_every_api_scales_on_cpu_and_every_worker_on_its_own_queue(manifests):
+    namespace = manifests.get("Namespace", "ektp")["metadata"]["name"]
+    for service in SPECS:
+        hpa = manifests.get("HorizontalPodAutoscaler", f"{service}-api")["spec"]
+        assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": f"{service}-api"}
+        assert [m["resource"]["name"] for m in hpa["metrics"]] == ["cpu"]
+
+        scaled = manifests.get("ScaledObject", f"{service}-worker")["spec"]
+        assert scaled["scaleTargetRef"] == {"name": f"{service}-worker"}
+        manifests.get("Deployment", scaled["scaleTargetRef"]["name"])
+        # The worker also relays the outbox and runs periodic tasks: it must never scale to zero.
+        assert scaled["minReplicaCount"] >= 1
+        (trigger,) = scaled["triggers"]
+        declared = topology(manifests, service)
+        assert trigger["type"] == "rabbitmq"
+        assert trigger["metadata"]["queueName"] == declared.queue
+        assert trigger["metadata"]["queueName"] in {queue.name for queue in declared.queues()}
+        # http: the management API counts unacknowledged messages too.
+        assert trigger["metadata"]["protocol"] == "http" and trigger["metadata"]["mode"] == "QueueLength"
+        host = urlsplit(trigger["metadata"]["host"])
+        cluster, _, rest = host.hostname.partition(".")
+        assert (cluster, rest, host.port) == ("ektp-rabbitmq", f"{namespace}.svc", 15672), "KEDA runs in its own namespace"
+        manifests.get("RabbitmqCluster", cluster)
+        queue = next(q for q in manifests.of("Queue") if q["spec"]["name"] == declared.queue)
+        assert trigger["metadata"]["vhostName"] == queue["spec"]["vhost"]
+        auth = manifests.get("TriggerAuthentication", trigger["authenticationRef"]["name"])["spec"]
+        user = {ref["name"].removesuffix("-user-credentials") for ref in auth["secretTargetRef"]}
+        assert len(user) == 1 and "monitoring" in manifests.get("User", user.pop())["spec"]["tags"]
+        # A pod picked for removal gets SIGTERM and finishes its message: scale down gently.
+        behavior = scaled["advanced"]["horizontalPodAutoscalerConfig"]["behavior"]["scaleDown"]
+        assert behavior["stabilizationWindowSeconds"] >= 300
+
+
+def test_workers_get_longer_to_stop_than_their_own_shutdown_takes(manifests):
+    worker_stop = inspect.signature(Worker.stop).parameters["timeout"].default
+    for service in SPECS:
+        pod, _ = deployment(manifests, service, "worker")
+        assert pod["terminationGracePeriodSeconds"] > worker_stop, service
+        pod, api = deployment(manifests, service, "api")
+        pre_stop = int(api["lifecycle"]["preStop"]["exec"]["command"][-1])
+        assert pod["terminationGracePeriodSeconds"] > pre_stop + gunicorn_conf.graceful_timeout, service
+
+
+# -- broker topology ---------------------------------------------------------------------------------
+
+def test_topology_resources_are_exactly_what_the_services_declare(manifests):
+    expected_queues, expected_bindings, exchanges = {}, set(), {}
+    for service in SPECS:
+        declared = topology(manifests, service)
+        exchanges[declared.exchange] = "topic"
+        exchanges[declared.retry_exchange] = "direct"
+        for queue in declared.queues():
+            expected_queues[queue.name] = queue.arguments
+            expected_bindings |= {(queue.exchange, queue.name, key) for key in queue.routing_keys}
+    queues = {}
+    for doc in manifests.of("Queue"):
+        spec = doc["spec"]
+        assert (spec["durable"], spec.get("autoDelete", False), spec["vhost"]) == (True, False, "/"), spec["name"]
+        # The operator turns `type` into the x-queue-type argument.
+        queues[spec["name"]] = {**spec.get("arguments", {}), "x-queue-type": spec["type"]}
+    assert queues == expected_queues
+    bindings = {(b["spec"]["source"], b["spec"]["destination"], b["spec"]["routingKey"]) for b in manifests.of("Binding")}
+    assert all(b["spec"]["destinationType"] == "queue" for b in manifests.of("Binding"))
+    assert bindings == expected_bindings
+    assert {e["spec"]["name"]: e["spec"]["type"] for e in manifests.of("Exchange")} == exchanges
+    assert all(e["spec"]["durable"] and not e["spec"]["autoDelete"] for e in manifests.of("Exchange"))
+
+
+def test_dead_letter_policies_state_the_queue_arguments(manifests):
+    policies = manifests.of("Policy")
+    for service in SPECS:
+        main = topology(manifests, service).queues()[0]
+        matching = [p["spec"] for p in policies if re.search(p["spec"]["pattern"], main.name)]
+        assert len(matching) == 1, service
+        (policy,) = matching
+        assert policy["definition"] == {"dead-letter-exchange": main.arguments["x-dead-letter-exchange"],
+                                        "dead-letter-routing-key": main.arguments["x-dead-letter-routing-key"],
+                                        "delivery-limit": main.arguments["x-delivery-limit"]}
+        others = [q.name for s in SPECS if s != service for q in topology(manifests, s).queues()]
+        others += [q.name for q in topology(manifests, service).queues()[1:]]
+        assert not any(re.search(policy["pattern"], name) for name in others), service
+
+
+def test_each_service_account_on_the_broker_reaches_only_its_own_queues(manifests):
+    permissions = {p["spec"]["userReference"]["name"]: p["spec"]["permissions"] for p in manifests.of("Permission")}
+    for service in SPECS:
+        declared = topology(manifests, service)
+        allowed = permissions[service]
+
+        def may(action: str, name: str) -> bool:
+            return re.fullmatch(allowed[action], name) is not None
+
+        own = [queue.name for queue in declared.queues()]
+        for exchange in (declared.exchange, declared.retry_exchange):
+            assert may("configure", exchange) and may("write", exchange) and may("read", exchange), exchange
+        for queue in own:  # declare, bind (write), consume and inspect the parking lot (read)
+            assert may("configure", queue) and may("write", queue) and may("read", queue), queue
+        assert may("write", "amq.default")  # retries and parking go through the default exchange
+        for other in SPECS:
+            if other != service:
+                for queue in topology(manifests, other).queues():
+                    assert not any(may(action, queue.name) for action in allowed), f"{service} reaches {queue.name}"
+        for component in ("api", "worker"):
+            _, container = deployment(manifests, service, component)
+            user_secret = manifests.environment(container)["AMQP_USERNAME"].name
+            assert user_secret == f"{service}-user-credentials"
+            manifests.get("User", service)
+
+
+# -- secrets -----------------------------------------------------------------------------------------
+
+def secret_references(manifests) -> set[tuple[str, str, bool]]:
+    found = set()
+    for _, pod in manifests.pod_specs():
+        for container in containers(pod):
+            for value in manifests.environment(container).values():
+                if not isinstance(value, str):
+                    found.add((value.name, value.key, value.optional))
+    for tenant in manifests.of("Tenant"):
+        found.add((tenant["spec"]["configuration"]["name"], "config.env", False))
+        for user in tenant["spec"]["users"]:
+            found |= {(user["name"], "CONSOLE_ACCESS_KEY", False), (user["name"], "CONSOLE_SECRET_KEY", False)}
+    for auth in manifests.of("TriggerAuthentication"):
+        found |= {(ref["name"], ref["key"], False) for ref in auth["spec"]["secretTargetRef"]}
+    for store in manifests.of("ObjectStore"):
+        credentials = store["spec"]["configuration"]["s3Credentials"]
+        found |= {(ref["name"], ref["key"], False) for ref in credentials.values()}
+    return found
+
+
+def load_create_secrets():
+    spec = importlib.util.spec_from_file_location("create_secrets", K8S / "create_secrets.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_secret_a_manifest_names_is_made_by_an_operator_or_the_secrets_script(manifests):
+    script = load_create_secrets()
+    made = {(name, key) for name, keys in script.plan().items() for key in keys}
+    generated = {(f"{c['metadata']['name']}-app", key) for c in manifests.of("Cluster") for key in ("username", "password")}
+    generated |= {(f"{u['metadata']['name']}-user-credentials", key) for u in manifests.of("User")
+                  for key in ("username", "password")}
+    # Only the operator of the installation has these: the external backup store's keys.
+    provided = {("ektp-db-backup-s3", "ACCESS_KEY_ID"), ("ektp-db-backup-s3", "ACCESS_SECRET_KEY")}
+    missing = {(name, key) for name, key, optional in secret_references(manifests)
+               if not optional and (name, key) not in made | generated | provided}
+    assert missing == set()
+    referenced = {(name, key) for name, key, _ in secret_references(manifests)}
+    assert made <= referenced, f"the script makes secrets nothing uses: {made - referenced}"
+
+
+def test_the_secrets_script_makes_values_the_services_accept():
+    script = load_create_secrets()
+    plan = {name: {key: make() for key, make in keys.items()} for name, keys in script.plan().items()}
+    for service, spec in SPECS.items():
+        own, shared = plan[f"ektp-{service}"], plan["ektp-shared"]
+        settings = spec.load_settings({"EKTP_ENVIRONMENT": "production", "EKTP_DATA_KEYS": own["data-keys"],
+                                       "EKTP_LOOKUP_KEY": own["lookup-key"], "EKTP_LINK_SECRET": shared["link-secret"],
+                                       "EKTP_JWT_SECRET": shared["jwt-secret"]})
+        from ektp_shared.crypto import Cipher
+
+        cipher = Cipher.from_settings(settings)
+        assert cipher.decrypt(cipher.encrypt(b"3201010101900001")) == b"3201010101900001"
+    root = plan["ektp-minio-root"]["config.env"]
+    assert re.fullmatch(r"export MINIO_ROOT_USER=\S+\nexport MINIO_ROOT_PASSWORD=\S{8,}\n", root)
+    assert plan["ektp-intake"]["data-keys"] != load_create_secrets().plan()["ektp-intake"]["data-keys"]()

@@ -1,0 +1,280 @@
+"""End-to-end, real profile: one application from the online form to the card in the citizen's hand,
+over RabbitMQ, PostgreSQL and S3, with every hop, object and message checked; redelivery, crashes,
+the parking lot and other teams' publishers."""
+from __future__ import annotations
+
+import json
+import random
+import re
+import signal
+import time
+import uuid
+from urllib.parse import urlsplit
+
+import pika
+import pytest
+import requests
+
+from ektp_launcher.journey import sample_person
+from ektp_shared.contracts import CloudEvent
+from ektp_shared.contracts.envelope import TYPE_PREFIX
+from ektp_shared.crypto import MAGIC
+from ektp_shared.testing import infra
+
+pytestmark = pytest.mark.slow
+JOURNEY_EVENTS = ["application.submitted.v1", "application.verified.v1", "appointment.scheduled.v1",
+                  "biometrics.identify_requested.v1", "biometrics.enrolled.v1", "card.printed.v1",
+                  "card.ready_for_pickup.v1", "card.collected.v1"]
+NOTIFIED = ["application.submitted.v1", "appointment.scheduled.v1", "card.ready_for_pickup.v1", "card.collected.v1"]
+CONSUMERS = {"intake": 6, "verification": 1, "biometrics": 2, "printing": 2, "notify": 4}  # of the journey's events
+
+
+def key(event: dict) -> str:
+    return event["type"].removeprefix(TYPE_PREFIX + ".")
+
+
+def wait_until(check, timeout: float = 60, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.25)
+
+
+def samples(text: str, name: str) -> dict[tuple, float]:
+    """Prometheus text → {(name, labels...): value} for one metric name."""
+    found = {}
+    for line in text.splitlines():
+        match = re.match(rf"^{name}(?:\{{(.*)\}})? (\S+)$", line)
+        if match:
+            found[tuple(sorted(re.findall(r'(\w+)="([^"]*)"', match.group(1) or "")))] = float(match.group(2))
+    return found
+
+
+def total(text: str, name: str, **labels: str) -> float:
+    return sum(v for k, v in samples(text, name).items() if all((l, val) in k for l, val in labels.items()))
+
+
+def worker_metrics(suite, service: str) -> str:
+    return requests.get(suite.cluster.worker_metrics_url(service), timeout=5).text
+
+
+def publish_with_pika(suite, routing_key: str, body: bytes, content_type: str = "application/cloudevents+json",
+                      headers: dict | None = None) -> None:
+    """As another team's service would: plain pika, publisher confirms, no code of ours."""
+    url = urlsplit(infra.RABBITMQ_URL)
+    connection = pika.BlockingConnection(pika.ConnectionParameters(url.hostname, url.port, "/",
+                                                                   pika.PlainCredentials(url.username, url.password)))
+    channel = connection.channel()
+    channel.confirm_delivery()
+    channel.basic_publish(f"{suite.namespace}.events", routing_key, body,
+                          pika.BasicProperties(content_type=content_type, delivery_mode=2, headers=headers,
+                                               message_id=str(uuid.uuid4())))
+    connection.close()
+
+
+def admin(suite) -> dict[str, str]:
+    return suite.journey.token("admin")
+
+
+@pytest.fixture(scope="module")
+def journey(suite):
+    person = sample_person(random.Random(7), "Colin_Powell", (101, 102), email="siti.aminah@example.org",
+                           phone="0812-3456-7890")
+    result = suite.journey.run(person)
+    wait_until(lambda: len([m for m in suite.smtp.messages if "siti.aminah@example.org" in m.rcpt_tos]) >= len(NOTIFIED),
+               what="the collected email")
+    return person, result
+
+
+def test_one_application_travels_from_the_form_to_the_citizens_hand(suite, journey):
+    person, result = journey
+    application_id, receipt = result["application_id"], result["receipt_number"]
+    assert result["status"] == "COLLECTED"
+    assert result["timeline"] == ["DRAFT", "SUBMITTED", "VERIFIED", "APPOINTMENT_SCHEDULED", "ENROLLED", "PRINTED",
+                                  "READY_FOR_PICKUP", "COLLECTED"]
+    assert re.fullmatch(r"KTP-\d{4}-\d{6}-[0-9A-Z]{6}-[0-9A-Z*~$=]", receipt)
+
+    events = suite.tap.of(application_id)
+    assert sorted(key(e) for e in events) == sorted(JOURNEY_EVENTS), "each hop published exactly one event"
+    for event in events:
+        assert event["specversion"] == "1.0" and event["subject"] == application_id
+        assert event["source"].startswith("/ektp/")
+    submitted = next(e for e in events if key(e) == "application.submitted.v1")
+    assert {d["kind"] for d in submitted["data"]["documents"]} == {"kk", "akta_kelahiran", "photo"}
+    enrolled = next(e for e in events if key(e) == "biometrics.enrolled.v1")
+    assert person.nik not in json.dumps(enrolled), "the matcher's events carry pseudonyms, never the NIK"
+
+    documents = list(suite.s3.list_objects("ektp-intake", prefix=f"documents/{application_id}/", recursive=True))
+    assert len(documents) == 3
+    captures = list(suite.s3.list_objects("ektp-biometrics", prefix="captures/", recursive=True))
+    reference = enrolled["data"]["reference_id"]
+    assert len([o for o in captures if o.object_name.startswith(f"captures/{reference}/")]) == 3  # face + 2 fingers
+    for bucket, item in [("ektp-intake", documents[0]), ("ektp-biometrics", captures[0])]:
+        raw = suite.s3.get_object(bucket, item.object_name).read()
+        assert raw.startswith(MAGIC) and b"JFIF" not in raw and b"PNG" not in raw[:16], "objects are encrypted at rest"
+
+    emails = [m for m in suite.smtp.messages if "siti.aminah@example.org" in m.rcpt_tos]
+    assert len(emails) == len(NOTIFIED)
+    assert all(receipt in m.message.get_content() for m in emails), "every email names the receipt number"
+    sms = [s for s in suite.sms.messages if s.number in ("+6281234567890", "6281234567890")]
+    assert len(sms) == len(NOTIFIED)
+    assert receipt in sms[0].message
+
+    log = requests.get(f"{suite.journey.at.notify}/v1/applications/{application_id}/notifications",
+                       headers=suite.journey.token("verifier")).json()
+    assert sorted((d["event"], d["channel"]) for d in log) == sorted((e, c) for e in NOTIFIED for c in ("email", "sms"))
+    assert {d["status"] for d in log} == {"SENT"}
+
+    card = requests.get(f"{suite.journey.at.printing}/v1/cards/{application_id}", headers=suite.journey.token("print_operator")).json()
+    assert card["state"] == "COLLECTED" and card["serial"] and card["collected_by"] == "applicant"
+
+
+def test_redelivering_every_event_of_the_journey_changes_nothing(suite, journey):
+    _, result = journey
+    application_id = result["application_id"]
+    events = suite.tap.of(application_id)
+    before = {name: total(worker_metrics(suite, name), "ektp_events_duplicate_total") for name in CONSUMERS}
+    emails, texts = len(suite.smtp.messages), len(suite.sms.messages)
+    status_before = suite.journey.status(application_id)
+
+    for event in events:
+        publish_with_pika(suite, event["type"], json.dumps(event).encode())
+
+    for name, expected in CONSUMERS.items():
+        wait_until(lambda: total(worker_metrics(suite, name), "ektp_events_duplicate_total") - before[name] >= expected,
+                   what=f"{name} to acknowledge its {expected} redeliveries")
+    time.sleep(1.5)  # give a wrongly re-planned message the time to go out
+    assert len(suite.smtp.messages) == emails and len(suite.sms.messages) == texts, "no second notification"
+    assert suite.journey.status(application_id)["timeline"] == status_before["timeline"]
+    cases = requests.get(f"{suite.journey.at.verification}/v1/cases", params={"application_id": application_id},
+                         headers=suite.journey.token("verifier")).json()
+    assert len(cases) == 1, "no second case"
+    assert sorted(key(e) for e in suite.tap.of(application_id)) == sorted(JOURNEY_EVENTS * 2), \
+        "nothing new was emitted: no second card, appointment or enrolment"
+
+
+def test_a_worker_killed_mid_journey_loses_and_doubles_nothing(suite):
+    person = sample_person(random.Random(11), "Halle_Berry", (103, 104), email="dewi@example.org", phone="081298765432")
+    journey = suite.journey
+    application_id, receipt = journey.apply(person)
+    suite.cluster.kill_worker("notify", signal.SIGKILL)
+    suite.cluster.kill_worker("printing", signal.SIGKILL)
+    journey.approve(application_id)
+    journey.capture(application_id, person)
+    journey.wait_for_status(application_id, "ENROLLED")
+    time.sleep(1)
+    assert journey.status(application_id)["status"] == "ENROLLED", "nothing printed while printing's worker is down"
+
+    suite.cluster.start_worker("printing")
+    suite.cluster.start_worker("notify")
+    journey.collect(application_id, receipt, person.nik)
+    journey.wait_for_status(application_id, "COLLECTED")
+    wait_until(lambda: len([m for m in suite.smtp.messages if "dewi@example.org" in m.rcpt_tos]) >= len(NOTIFIED),
+               what="the emails after the restart")
+    time.sleep(1.5)
+    emails = [m for m in suite.smtp.messages if "dewi@example.org" in m.rcpt_tos]
+    assert len(emails) == len(NOTIFIED), "every milestone exactly once, even those that waited for the restart"
+    events = suite.tap.of(application_id)
+    assert sorted(key(e) for e in events) == sorted(JOURNEY_EVENTS)
+
+
+def _verified_event(application_id: str) -> CloudEvent:
+    return CloudEvent.new(source="/another-team/test", type=f"{TYPE_PREFIX}.application.verified.v1",
+                          correlationid=application_id, subject=application_id, data={
+                              "application_id": application_id, "receipt_number": "KTP-3201-261127-AAAAAA-0",
+                              "kind": "new", "verified_at": "2026-11-27T10:00:00+00:00",
+                              "office": {"code": "DISDUKCAPIL-3201", "name": "DISDUKCAPIL BOGOR", "address": "Cibinong"},
+                              "card_holder": {"nik": "3201011705000001", "kk_number": "3201010101200001",
+                                              "full_name": "Uji Coba", "birth_place": "Bogor", "birth_date": "2000-05-17",
+                                              "gender": "LAKI-LAKI",
+                                              "address": {"street": "Jl. Uji 1", "rt": "001", "rw": "001",
+                                                          "village_code": "32.01.01.1002"}}})
+
+
+def test_a_handler_that_keeps_failing_is_parked_with_its_error_and_an_operator_replays_it(suite):
+    application_id = str(uuid.uuid4())
+    enrolled = CloudEvent.new(source="/ektp/biometrics", type=f"{TYPE_PREFIX}.biometrics.enrolled.v1",
+                              correlationid=application_id, subject=application_id,
+                              data={"application_id": application_id, "reference_id": str(uuid.uuid4()),
+                                    "enrolled_at": "2026-11-27T10:00:00+00:00", "fingers_enrolled": 2})
+    publish_with_pika(suite, enrolled.type, json.dumps(enrolled.to_dict()).encode())
+    printing = suite.journey.at.printing
+
+    def parked() -> list[dict]:
+        listed = requests.get(f"{printing}/v1/admin/parking", headers=admin(suite)).json()["messages"]
+        return [m for m in listed if m["message_id"] and m["event_type"] == enrolled.type and m["attempts"] >= 1]
+
+    found = wait_until(parked, timeout=30, what="the failing event in printing's parking lot")
+    assert found[0]["reason"] == "handler_failed"
+    assert "LookupError" in found[0]["error"] and "verified card data" in found[0]["error"]
+    assert found[0]["attempts"] == 3, "two retries (1 s, 2 s), then parked"
+
+    verified = _verified_event(application_id)
+    publish_with_pika(suite, verified.type, json.dumps(verified.to_dict()).encode())
+    card_url = f"{printing}/v1/cards/{application_id}"
+    wait_until(lambda: requests.get(card_url, headers=suite.journey.token("print_operator")).status_code == 200,
+               what="the verified card data")
+    replayed = requests.post(f"{printing}/v1/admin/parking/replay", json={"message_ids": [found[0]["message_id"]]},
+                             headers=admin(suite)).json()
+    assert replayed == {"replayed": 1}
+    wait_until(lambda: requests.get(card_url, headers=suite.journey.token("print_operator")).json()["state"]
+               == "QUEUED_FOR_PRINT", what="the replayed event to take effect")
+    assert not parked()
+
+
+def test_another_teams_event_is_consumed_and_an_invalid_one_is_parked_with_its_reason(suite):
+    application_id = str(uuid.uuid4())
+    event = _verified_event(application_id).to_dict()
+    # The AMQP binary content mode of CloudEvents: attributes in headers, the data alone in the body.
+    headers = {f"cloudEvents:{k}": v for k, v in event.items() if k not in {"data", "datacontenttype"}}
+    publish_with_pika(suite, event["type"], json.dumps(event["data"]).encode(), content_type="application/json",
+                      headers=headers)
+    wait_until(lambda: requests.get(f"{suite.journey.at.printing}/v1/cards/{application_id}",
+                                    headers=suite.journey.token("print_operator")).status_code == 200,
+               what="the card data from the other team's event")
+
+    broken = _verified_event(str(uuid.uuid4())).to_dict()
+    del broken["data"]["receipt_number"]
+    publish_with_pika(suite, broken["type"], json.dumps(broken).encode())
+    publish_with_pika(suite, broken["type"], b"this is not json", content_type="text/plain")
+
+    def reasons() -> list[str]:
+        listed = requests.get(f"{suite.journey.at.printing}/v1/admin/parking", headers=admin(suite)).json()["messages"]
+        return [m["error"] for m in listed if m["reason"] == "invalid"]
+
+    found = wait_until(lambda: len(reasons()) >= 2 and reasons(), timeout=20, what="two invalid messages parked")
+    assert any("receipt_number" in reason and "Missing data" in reason for reason in found)
+    assert any("not JSON" in reason for reason in found)
+
+
+def test_metrics_show_the_journey(suite, journey):
+    _, result = journey
+    for name in CONSUMERS:
+        api = requests.get(f"{suite.cluster.url(name)}/metrics").text
+        assert total(api, "ektp_http_requests_total", service=name) > 0
+        assert samples(api, "ektp_outbox_backlog"), f"{name} exports its outbox backlog"
+        assert "ektp_http_request_duration_seconds_bucket" in api
+        worker = worker_metrics(suite, name)
+        assert total(worker, "ektp_events_consumed_total", service=name) > 0
+        assert "ektp_event_handler_duration_seconds_bucket" in worker
+    for producer in ("intake", "verification", "biometrics", "printing"):
+        assert total(worker_metrics(suite, producer), "ektp_events_published_total", service=producer) > 0
+    intake = requests.get(f"{suite.cluster.url('intake')}/metrics").text
+    assert total(intake, "ektp_applications", stage="COLLECTED") >= 1
+    assert total(worker_metrics(suite, "intake"), "ektp_application_stage_duration_seconds_count") > 0
+    assert total(worker_metrics(suite, "notify"), "ektp_notifications_total", outcome="accepted") >= 8
+
+
+def test_the_logs_of_the_journey_hold_no_personal_data(suite, journey):
+    person, _ = journey
+    applicant = person.application["applicant"]
+    secrets = [applicant["nik"], applicant["kk_number"], applicant["full_name"], "siti.aminah@example.org",
+               "81234567890", applicant["address"]["street"]]
+    logs = "".join(path.read_text(errors="replace") for path in suite.cluster.run_dir.glob("*.log"))
+    assert len(logs) > 1000, "the services did log"
+    for secret in secrets:
+        assert secret not in logs
