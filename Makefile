@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock shared/pyproject.toml 
 ROLE ?= verifier
 PYTEST_ARGS ?=
 
-.PHONY: help venv lock run up demo test test-fast asyncapi config-docs token bench eval-biometrics images migrate clean
+.PHONY: help venv lock run up demo test test-fast asyncapi config-docs token bench eval-biometrics images migrate k8s-validate clean
 
 help:
 	@echo "make run        start all five services in one process (embedded profile, ports 8001-8005)"
@@ -64,6 +64,9 @@ bench: venv
 
 eval-biometrics: venv
 	$(PY) -m biometrics.evaluate $(if $(FINGERPRINTS),--fingerprints $(FINGERPRINTS)) $(if $(FACES),--faces $(FACES)) $(if $(OUT),--out $(OUT))
+
+k8s-validate: venv
+	$(PY) -m pytest tests/k8s -q
 
 images:
 	@for s in intake verification biometrics printing notify; do docker build -f services/$$s/Dockerfile -t ektp/$$s:dev . || exit 1; done

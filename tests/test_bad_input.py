@@ -12,6 +12,7 @@ from ektp_shared.web.app import create_app
 
 APPLICATION = {"applicant": {"nik": "3201015705000001", "kk_number": "3201010101200001", "full_name": "Uji Coba",
                              "birth_place": "Bogor", "birth_date": "2000-05-17", "gender": "PEREMPUAN",
+                             "religion": "ISLAM", "marital_status": "BELUM KAWIN", "occupation": "KARYAWAN SWASTA",
                              "address": {"street": "Jl. Uji 1", "rt": "001", "rw": "002", "village_code": "32.01.01.1002"}},
                "contact": {"phone": "081234567890"}}
 

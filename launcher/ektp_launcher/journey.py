@@ -159,7 +159,10 @@ class Journey:
 
     def approve(self, application_id: str) -> dict[str, Any]:
         case = self.case_of(application_id)
-        self.say(f"verification case {case['id']} opened ({case['state']})")
+        flags = ", ".join(case["flags"]) or "none"
+        self.say(f"verification case {case['id']} opened ({case['state']}); automatic checks flagged: {flags}")
+        self._ok(self.http.post(f"{self.at.verification}/v1/cases/{case['id']}/claim", headers=self.token("verifier")),
+                 "claim")
         decided = self._ok(self.http.post(f"{self.at.verification}/v1/cases/{case['id']}/decision",
                                           json={"decision": "approve"}, headers=self.token("verifier")), "approve")
         self.say(f"verification approved; capture appointment {decided['appointment']['starts_at']}")

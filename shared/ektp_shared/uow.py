@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from .contracts import CloudEvent, Contract
@@ -39,16 +40,15 @@ class UnitOfWork:
         self.session.close()
 
     def claim(self, event: CloudEvent) -> bool:
-        """Record ``event`` as handled; False if it already was (the transaction is then rolled back).
+        """Record ``event`` as handled; False if it already was (then the caller does nothing).
 
-        The insert comes first: a concurrent handler of the same event waits on the unique key and fails.
+        ``ON CONFLICT DO NOTHING`` keeps the transaction usable, so several events can share one; a
+        concurrent handler of the same event waits on the unique key and then sees the conflict.
         """
-        try:
-            self.session.execute(insert(self._tables.inbox).values(event_id=event.id, type=event.type, handled_at=utcnow()))
-        except IntegrityError:
-            self.session.rollback()
-            return False
-        return True
+        inbox = self._tables.inbox
+        insert = (pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert)(inbox)
+        statement = insert.values(event_id=event.id, type=event.type, handled_at=utcnow()).on_conflict_do_nothing()
+        return self.session.execute(statement.returning(inbox.c.event_id)).first() is not None
 
     def emit(self, contract: Contract, data: dict[str, Any], *, correlation_id: str, subject: str | None = None,
              time: dt.datetime | None = None) -> CloudEvent:

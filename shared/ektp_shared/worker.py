@@ -115,5 +115,5 @@ def run(spec: ServiceSpec) -> None:
     worker.start()
     log.info("worker started", extra={"queue": runtime.topology.queue})
     done.wait()
-    worker.stop()
+    worker.stop(timeout=runtime.settings.worker_shutdown_seconds)
     runtime.dispose()

@@ -22,7 +22,6 @@ from ektp_shared.testing import infra
 
 REPO = Path(__file__).resolve().parents[2]
 K8S = REPO / "deploy" / "k8s"
-MONITORING = K8S / "monitoring"
 OVERLAYS = ("dev", "prod")
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 KUBERNETES_VERSION = "1.30"  # the oldest Kubernetes the manifests promise to run on (docs/deploy.md)
@@ -155,24 +154,6 @@ def manifests(request: pytest.FixtureRequest) -> Manifests:
     return rendered(request.param)
 
 
-def monitoring_rules() -> list[dict[str, Any]]:
-    """The rule groups of every PrometheusRule in deploy/k8s/monitoring, as promtool reads them."""
-    groups = []
-    for path in sorted(MONITORING.glob("*.yaml")):
-        for doc in yaml.safe_load_all(path.read_text()):
-            if doc and doc.get("kind") == "PrometheusRule":
-                groups.extend(doc["spec"]["groups"])
-    return groups
-
-
-def dashboard_expressions() -> list[str]:
-    expressions = []
-    for path in sorted((MONITORING / "dashboards").glob("*.json")):
-        for panel in json.loads(path.read_text())["panels"]:
-            expressions.extend(target["expr"] for target in panel.get("targets", []))
-    return expressions
-
-
 # Test modules cannot import this conftest (pytest's importlib mode), so what they need comes as fixtures.
 @pytest.fixture(scope="session")
 def kustomize() -> Any:
@@ -182,11 +163,6 @@ def kustomize() -> Any:
 @pytest.fixture(scope="session")
 def validator() -> Any:
     return validate
-
-
-@pytest.fixture(scope="session")
-def rules() -> list[dict[str, Any]]:
-    return monitoring_rules()
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,8 @@ from werkzeug.test import Client
 
 from ektp_shared import gunicorn_conf, metrics
 from ektp_shared.bus.topology import Topology
-from ektp_shared.service import discover
+from ektp_shared.crypto import Cipher
+from ektp_shared.service import Runtime, discover
 from ektp_shared.settings import DEVELOPMENT_DATA_KEY, DEVELOPMENT_SECRET, PREFIX
 from ektp_shared.web.app import create_app
 from ektp_shared.worker import Worker
@@ -62,12 +63,13 @@ def variable_field(variable: str, service: str, fields: set[str]) -> str | None:
 
 
 def topology(manifests, service: str) -> Topology:
-    """The topology the service declares, from the settings its ConfigMap gives it."""
+    """The topology the service's worker declares, built as the worker builds it, from the settings its
+    pod gets (nothing connects: engines and broker connections are lazy)."""
     spec = SPECS[service]
     _, container = deployment(manifests, service, "worker")
-    settings = spec.load_settings(manifests.process_environment(container, placeholder))
-    return Topology(settings.bus_namespace, spec.name, spec.handlers.types, settings.retry_delays,
-                    settings.bus_delivery_limit)
+    runtime = Runtime.build(spec, spec.load_settings(manifests.process_environment(container, placeholder)))
+    runtime.dispose()
+    return runtime.topology
 
 
 # -- entry points and probes -------------------------------------------------------------------------
@@ -221,6 +223,7 @@ def test_production_sends_real_messages_and_prints_on_real_printers(all_manifest
     _, printing = deployment(prod, "printing", "worker")
     settings = SPECS["printing"].load_settings(prod.process_environment(printing, placeholder))
     assert settings.printer_emulator is False and not LOCAL_ONLY.search(settings.printer_uri)
+    assert settings.development_stock == 0
 
 
 # -- scaling -----------------------------------------------------------------------------------------
@@ -285,10 +288,11 @@ def test_topology_resources_are_exactly_what_the_services_declare(manifests):
         assert (spec["durable"], spec.get("autoDelete", False), spec["vhost"]) == (True, False, "/"), spec["name"]
         # The operator turns `type` into the x-queue-type argument.
         queues[spec["name"]] = {**spec.get("arguments", {}), "x-queue-type": spec["type"]}
-    assert queues == expected_queues
+    stale = "deploy/k8s/base/messaging/topology.yaml is stale: run python deploy/k8s/render_topology.py"
+    assert queues == expected_queues, stale
     bindings = {(b["spec"]["source"], b["spec"]["destination"], b["spec"]["routingKey"]) for b in manifests.of("Binding")}
     assert all(b["spec"]["destinationType"] == "queue" for b in manifests.of("Binding"))
-    assert bindings == expected_bindings
+    assert bindings == expected_bindings, stale
     assert {e["spec"]["name"]: e["spec"]["type"] for e in manifests.of("Exchange")} == exchanges
     assert all(e["spec"]["durable"] and not e["spec"]["autoDelete"] for e in manifests.of("Exchange"))
 
@@ -314,7 +318,7 @@ def test_each_service_account_on_the_broker_reaches_only_its_own_queues(manifest
         declared = topology(manifests, service)
         allowed = permissions[service]
 
-        def may(action: str, name: str) -> bool:
+        def may(action: str, name: str, allowed: dict[str, str] = allowed) -> bool:
             return re.fullmatch(allowed[action], name) is not None
 
         own = [queue.name for queue in declared.queues()]
@@ -385,10 +389,165 @@ def test_the_secrets_script_makes_values_the_services_accept():
         settings = spec.load_settings({"EKTP_ENVIRONMENT": "production", "EKTP_DATA_KEYS": own["data-keys"],
                                        "EKTP_LOOKUP_KEY": own["lookup-key"], "EKTP_LINK_SECRET": shared["link-secret"],
                                        "EKTP_JWT_SECRET": shared["jwt-secret"]})
-        from ektp_shared.crypto import Cipher
-
         cipher = Cipher.from_settings(settings)
         assert cipher.decrypt(cipher.encrypt(b"3201010101900001")) == b"3201010101900001"
     root = plan["ektp-minio-root"]["config.env"]
     assert re.fullmatch(r"export MINIO_ROOT_USER=\S+\nexport MINIO_ROOT_PASSWORD=\S{8,}\n", root)
     assert plan["ektp-intake"]["data-keys"] != load_create_secrets().plan()["ektp-intake"]["data-keys"]()
+
+
+# -- pod security ------------------------------------------------------------------------------------
+
+def test_every_pod_meets_the_restricted_pod_security_standard(manifests):
+    for owner, pod in manifests.pod_specs():
+        name = owner["metadata"]["name"]
+        context = pod["securityContext"]
+        assert context["runAsNonRoot"] is True and context["runAsUser"] > 0, name
+        assert context["seccompProfile"] == {"type": "RuntimeDefault"}, name
+        assert pod["automountServiceAccountToken"] is False, name
+        manifests.get("ServiceAccount", pod["serviceAccountName"])
+        for container in containers(pod):
+            security = container["securityContext"]
+            assert security["allowPrivilegeEscalation"] is False, name
+            assert security["readOnlyRootFilesystem"] is True, name
+            assert security["capabilities"] == {"drop": ["ALL"]}, name
+            resources = container["resources"]
+            assert {"cpu", "memory"} <= set(resources["requests"]) and {"cpu", "memory"} <= set(resources["limits"]), name
+            # A read-only root needs somewhere to write temporary files (uploads spool to /tmp).
+            assert "/tmp" in {mount["mountPath"] for mount in container["volumeMounts"]}, name
+
+
+def test_api_metrics_directory_is_a_private_empty_dir(manifests):
+    for service in SPECS:
+        pod, api = deployment(manifests, service, "api")
+        directory = manifests.environment(api)["PROMETHEUS_MULTIPROC_DIR"]
+        mount = next(m for m in api["volumeMounts"] if m["mountPath"] == directory)
+        volume = next(v for v in pod["volumes"] if v["name"] == mount["name"])
+        assert "emptyDir" in volume, service
+        _, worker = deployment(manifests, service, "worker")
+        # A single-process worker must not use multiprocess mode (its /metrics reads the default registry).
+        assert "PROMETHEUS_MULTIPROC_DIR" not in manifests.environment(worker)
+
+
+# -- network policies --------------------------------------------------------------------------------
+
+def selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
+    if any(labels.get(key) != value for key, value in selector.get("matchLabels", {}).items()):
+        return False
+    for expression in selector.get("matchExpressions", []):
+        key, operator, values = expression["key"], expression["operator"], expression.get("values", [])
+        present = key in labels
+        if not {"In": present and labels[key] in values, "NotIn": not present or labels[key] not in values,
+                "Exists": present, "DoesNotExist": not present}[operator]:
+            return False
+    return True
+
+
+class Endpoint:
+    """A pod as NetworkPolicies see it: labels, namespace (and its labels), named ports."""
+
+    def __init__(self, labels: dict[str, str], namespace: str | None = "ektp", ports: dict[str, int] | None = None):
+        self.labels = labels
+        self.namespace = namespace
+        self.namespace_labels = {"kubernetes.io/metadata.name": namespace} if namespace else {}
+        self.ports = ports or {}
+
+
+def _peer_matches(peer: dict[str, Any], endpoint: Endpoint, policy_namespace: str) -> bool:
+    if endpoint.namespace is None:  # outside the cluster: only a rule without peers (or an ipBlock) lets it in
+        return "ipBlock" in peer
+    if "namespaceSelector" in peer:
+        namespace_ok = selects(peer["namespaceSelector"], endpoint.namespace_labels)
+    else:
+        namespace_ok = endpoint.namespace == policy_namespace
+    return namespace_ok and selects(peer.get("podSelector", {}), endpoint.labels)
+
+
+def _rule_allows(rule: dict[str, Any], peers_key: str, peer: Endpoint, port: int, destination: Endpoint,
+                 policy_namespace: str) -> bool:
+    peers = rule.get(peers_key)
+    if peers and not any(_peer_matches(p, peer, policy_namespace) for p in peers):
+        return False
+    wanted = rule.get("ports")
+    names = {name for name, number in destination.ports.items() if number == port}
+    return not wanted or any(p.get("port") == port or p.get("port") in names for p in wanted)
+
+
+def allowed(manifests, source: Endpoint, destination: Endpoint, port: int) -> bool:
+    """Whether NetworkPolicy semantics let `source` open a TCP connection to `destination`:port."""
+    policies = manifests.of("NetworkPolicy")
+
+    def side(endpoint: Endpoint, kind: str, peers_key: str, peer: Endpoint) -> bool:
+        selecting = [p for p in policies if endpoint.namespace == p["metadata"]["namespace"]
+                     and kind in p["spec"]["policyTypes"] and selects(p["spec"]["podSelector"], endpoint.labels)]
+        if not selecting:
+            return True  # no policy selects it: nothing is restricted on this side
+        return any(_rule_allows(rule, peers_key, peer, port, destination, p["metadata"]["namespace"])
+                   for p in selecting for rule in p["spec"].get(kind.lower(), []))
+
+    return side(source, "Egress", "to", destination) and side(destination, "Ingress", "from", source)
+
+
+def pod(manifests, service: str, component: str) -> Endpoint:
+    if component == "migrate":
+        template = manifests.get("Job", f"{service}-migrate")["spec"]["template"]
+        return Endpoint(template["metadata"]["labels"])
+    template = manifests.get("Deployment", f"{service}-{component}")["spec"]["template"]
+    return Endpoint(template["metadata"]["labels"], ports=ports(template["spec"]["containers"][0]))
+
+
+DATABASE = lambda service: Endpoint({"cnpg.io/cluster": f"{service}-db", "cnpg.io/podRole": "instance"})  # noqa: E731
+BROKER = Endpoint({"app.kubernetes.io/name": "ektp-rabbitmq", "app.kubernetes.io/component": "rabbitmq"})
+OBJECTS = Endpoint({"v1.min.io/tenant": "ektp-objects", "v1.min.io/pool": "pool-0"})
+DNS = Endpoint({"k8s-app": "kube-dns"}, "kube-system")
+PROMETHEUS = Endpoint({"app.kubernetes.io/name": "prometheus"}, "monitoring")
+GRAFANA = Endpoint({"app.kubernetes.io/name": "grafana"}, "monitoring")
+INGRESS = Endpoint({"app.kubernetes.io/name": "ingress-nginx"}, "ingress-nginx")
+KEDA = Endpoint({"app": "keda-operator"}, "keda")
+INTERNET = Endpoint({}, None)
+
+
+def test_each_service_reaches_its_own_database_the_broker_and_storage_only(manifests):
+    for service in SPECS:
+        for component in ("api", "worker"):
+            me = pod(manifests, service, component)
+            assert allowed(manifests, me, DATABASE(service), 5432), f"{service}-{component} -> own database"
+            for other in SPECS:
+                if other != service:
+                    assert not allowed(manifests, me, DATABASE(other), 5432), f"{service}-{component} -> {other}-db"
+            assert allowed(manifests, me, BROKER, 5672) and not allowed(manifests, me, BROKER, 15672)
+            assert allowed(manifests, me, OBJECTS, 9000)
+            assert allowed(manifests, me, DNS, 53)
+        migrate = pod(manifests, service, "migrate")
+        assert allowed(manifests, migrate, DATABASE(service), 5432)
+        assert not allowed(manifests, migrate, BROKER, 5672)
+
+
+def test_only_the_ingress_controller_reaches_the_apis_and_only_prometheus_the_metrics(manifests):
+    for service in SPECS:
+        api, worker = pod(manifests, service, "api"), pod(manifests, service, "worker")
+        assert allowed(manifests, INGRESS, api, 8080)
+        assert not allowed(manifests, INGRESS, worker, 9100)
+        assert allowed(manifests, PROMETHEUS, api, 8080) and allowed(manifests, PROMETHEUS, worker, 9100)
+        assert not allowed(manifests, GRAFANA, api, 8080)
+        for other in SPECS:
+            if other != service and not (service, other) == ("printing", "biometrics"):
+                assert not allowed(manifests, pod(manifests, service, "worker"), pod(manifests, other, "api"), 8080)
+    printing_worker, printing_api = pod(manifests, "printing", "worker"), pod(manifests, "printing", "api")
+    biometrics_api = pod(manifests, "biometrics", "api")
+    assert allowed(manifests, printing_worker, biometrics_api, 8080) and allowed(manifests, printing_api, biometrics_api, 8080)
+    assert allowed(manifests, PROMETHEUS, BROKER, 15692) and allowed(manifests, KEDA, BROKER, 15672)
+    assert not allowed(manifests, KEDA, BROKER, 5672)
+
+
+def test_only_notify_and_printing_leave_the_cluster_and_on_their_ports(manifests):
+    notify, printing = pod(manifests, "notify", "worker"), pod(manifests, "printing", "worker")
+    for port in (25, 465, 587, 2775, 443):
+        assert allowed(manifests, notify, INTERNET, port)
+    for port in (631, 9100):
+        assert allowed(manifests, printing, INTERNET, port)
+    assert not allowed(manifests, notify, INTERNET, 5432)
+    for service in ("intake", "verification", "biometrics"):
+        assert not allowed(manifests, pod(manifests, service, "worker"), INTERNET, 587)
+    # Production APIs fetch the OIDC provider's keys over HTTPS; in development nothing needs it.
+    assert allowed(manifests, pod(manifests, "intake", "api"), INTERNET, 443) == (manifests.overlay == "prod")

@@ -1,6 +1,6 @@
 """Measure the engine's accuracy and speed on any data laid out like the team's test set.
 
-    python -m biometrics.evaluate --fingerprints DIR --faces DIR --out DIR
+    python -m biometrics.evaluate [--fingerprints DIR] [--faces DIR] [--out DIR]
 
 Fingerprints: DIR/<set>/<db>/<finger>_<impression>.<png|tif|bmp|jpg>, a finger being unique within
 its <set>/<db>. Faces: DIR/<set>/<identity>/<image>. Anything else is reported and skipped, as are
@@ -11,10 +11,15 @@ docs/biometrics.md). Writes summary.json, calibration.json and DET curves (PNG) 
 """
 from __future__ import annotations
 
+import os
+
+# Before numpy loads: the matcher's matrix products are small, and a second OpenBLAS thread only
+# spins; the evaluation parallelises with processes instead.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import argparse
 import itertools
 import json
-import os
 import platform
 import re
 import statistics
@@ -38,6 +43,8 @@ from .engine.matcher import MccMatcher
 from .engine.picture import decode
 from .engine.rejection import CaptureRejected
 
+REPOSITORY = Path(__file__).resolve().parents[3]
+SHARED_DATA = REPOSITORY.parent / "shared" / "data" / "biometrics"
 FINGER_FILE = re.compile(r"^(?P<finger>[^_/]+)_(?P<impression>\d+)\.(png|tif|tiff|bmp|jpg|jpeg)$", re.I)
 FACE_FILE = re.compile(r"\.(png|jpg|jpeg|bmp)$", re.I)
 # The first 20 identities of the LFW subset's README: East and Southeast Asian public figures.
@@ -180,6 +187,7 @@ def evaluate_faces(sets, extracted, subgroup: set[str]):
     raw_g, raw_i, norm_g, norm_i = [], [], [], []
     sub_raw_i, sub_norm_i, rest_raw_i, rest_norm_i, sub_raw_g, sub_norm_g = [], [], [], [], [], []
     per_set, total, failed, fte_codes, match_ms = {}, 0, 0, defaultdict(int), []
+    vectors, cohort_sizes = [], {}
     for name, identities in sets.items():
         templates = []
         for ident, paths in identities.items():
@@ -193,6 +201,8 @@ def evaluate_faces(sets, extracted, subgroup: set[str]):
                 else:
                     templates.append((ident, FaceTemplate.from_bytes(blob)))
         cohort = FaceCohort(np.stack([t.vector for _, t in templates]), [i for i, _ in templates])
+        vectors.extend(t.vector for _, t in templates)
+        cohort_sizes[name] = len(templates)
         sg, si, rg, ri = [], [], [], []
         for (ia, ta), (ib, tb) in itertools.combinations(templates, 2):
             start = time.perf_counter()
@@ -226,7 +236,8 @@ def evaluate_faces(sets, extracted, subgroup: set[str]):
                                                 sub_raw_i=sub_raw_i, sub_norm_i=sub_norm_i, rest_raw_i=rest_raw_i,
                                                 rest_norm_i=rest_norm_i, sub_raw_g=sub_raw_g,
                                                 sub_norm_g=sub_norm_g, match_ms=match_ms).items()}
-    return arrays, per_set, total, failed, dict(fte_codes)
+    arrays["vectors"] = np.array(vectors, np.float32).reshape(-1, 128)
+    return arrays, per_set, total, failed, dict(fte_codes), cohort_sizes
 
 
 def distance_summary(genuine, impostor) -> dict:
@@ -330,9 +341,12 @@ def versions() -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--fingerprints", type=Path, required=True)
-    ap.add_argument("--faces", type=Path, required=True)
-    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--fingerprints", type=Path, default=SHARED_DATA / "fingerprints",
+                    help="default: the team's test data, ../shared/data/biometrics/fingerprints")
+    ap.add_argument("--faces", type=Path, default=SHARED_DATA / "faces",
+                    help="default: ../shared/data/biometrics/faces")
+    ap.add_argument("--out", type=Path, default=REPOSITORY / "benchmarks" / "biometrics",
+                    help="default: benchmarks/biometrics")
     ap.add_argument("--workers", type=int, default=2, help="extraction processes (default 2)")
     ap.add_argument("--face-exclude", action="append", default=None,
                     help="identity folder names to skip (default: quality_cases)")
@@ -356,7 +370,9 @@ def main(argv: list[str] | None = None) -> int:
         for path, blob, codes, ms in pool.map(_extract, tasks, chunksize=4):
             extracted[path] = (blob, codes, ms)
     extraction_s = time.time() - t0
-    ms_of = lambda kind: [extracted[p][2] for k, p, _ in tasks if k == kind and extracted[p][0] is not None]
+
+    def ms_of(kind: str) -> list[float]:
+        return [extracted[p][2] for k, p, _ in tasks if k == kind and extracted[p][0] is not None]
 
     matcher = MccMatcher()
     t0 = time.time()
@@ -374,7 +390,11 @@ def main(argv: list[str] | None = None) -> int:
         "per_db": per_db, "fusion_two_fingers": fusion, "skipped": finger_skipped,
         "matching_s": round(time.time() - t0, 1)})
 
-    a, per_set, ftotal, ffailed, ffte = evaluate_faces(face_sets, extracted, subgroup)
+    a, per_set, ftotal, ffailed, ffte, cohort_sizes = evaluate_faces(face_sets, extracted, subgroup)
+    # A Gaussian of the measured descriptors: the speed benchmark draws realistic synthetic faces
+    # from it. Aggregate statistics only; no individual's descriptor can be recovered from it.
+    np.savez_compressed(args.out / "face_descriptor_gaussian.npz", mean=a["vectors"].mean(0),
+                        cov=np.cov(a["vectors"], rowvar=False).astype(np.float32), count=len(a["vectors"]))
     present = len(subgroup & {i for ids in face_sets.values() for i in ids})
     face_raw_cal = ScoreCalibration.fit(a["raw_g"], a["raw_i"], higher_is_match=False)
     face_norm_cal = ScoreCalibration.fit(a["norm_g"], a["norm_i"], higher_is_match=False)
@@ -384,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         "method": "dlib ResNet descriptor (mean of chip and mirror), Euclidean distance normalised by each "
                   "face's mean distance to its 10 nearest cohort faces (cohort = the other identities of "
                   "the set, both compared identities left out); thresholds are distances (accept <=)",
+        "cohort_faces_per_set": cohort_sizes,
         "policy": {"min_eye_distance_px": WEB_PHOTO_POLICY.min_eye_distance_px,
                    "multiple_faces": WEB_PHOTO_POLICY.multiple_faces, "max_yaw": WEB_PHOTO_POLICY.max_yaw,
                    "max_roll_degrees": WEB_PHOTO_POLICY.max_roll_degrees},

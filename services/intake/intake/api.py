@@ -4,95 +4,233 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask import Response, request
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ektp_shared import logs
+from ektp_shared.auth import requires
 from ektp_shared.db import utcnow
-from ektp_shared.reference.application_kinds import document_types
+from ektp_shared.identity.nik import check_nik
+from ektp_shared.reference.application_kinds import application_kind, document_type, document_types
+from ektp_shared.reference.regions import lineage
 from ektp_shared.service import Runtime
 from ektp_shared.web.errors import ApiError
 
-from . import applications
-from .documents import check_document
-from .schemas import ApplicationIn, ApplicationOut, TrackIn
+from . import applications, idempotency
+from .documents import DocumentFormat, check_document
+from .models import AccessEntry, Document
+from .photo import check_photo
+from .receipt_document import ReceiptSummary, qr_png, receipt_pdf
+from .review import with_region_names
+from .schemas import (ApplicationIn, ApplicationOut, NikValidateIn, NikValidateOut, RescheduleIn, ReviewOut, TrackIn,
+                      today)
 
 DOCUMENT_KINDS = tuple(d.code for d in document_types())
+# Pictures of a face or a card must be images; scans of certificates may also be PDFs.
+IMAGE_ONLY = {"photo": frozenset({DocumentFormat.JPEG, DocumentFormat.PNG}),
+              "foto_ktp_rusak": frozenset({DocumentFormat.JPEG, DocumentFormat.PNG})}
+BEARER = [{"bearerAuth": []}]
+IDEMPOTENCY_DOC = {"parameters": [{"in": "header", "name": idempotency.HEADER, "required": False,
+                                   "schema": {"type": "string", "maxLength": idempotency.MAX_LENGTH},
+                                   "description": "Repeat the request with the same key to get the first answer again."}]}
 
 
 class UploadIn(Schema):
     file = Upload(required=True)
 
 
-def _application_id(value: str) -> str:
-    try:
-        return str(uuid.UUID(value))
-    except ValueError as exc:
-        raise ApiError(404, "not_found", "no application has this id", field="application_id", location="path") from exc
+def _not_found() -> ApiError:
+    return ApiError(404, "not_found", "no application has this id", field="application_id", location="path")
 
 
-def _load(uow: Any, application_id: str):
+def _load(uow: Any, application_id: str, for_update: bool = False):
     try:
-        application = applications.get(uow, _application_id(application_id))
-    except applications.ApplicationNotFound as exc:
-        raise ApiError(404, "not_found", "no application has this id", field="application_id", location="path") from exc
+        application = applications.get(uow, str(uuid.UUID(application_id)), for_update)
+    except (ValueError, applications.ApplicationNotFound) as exc:
+        raise _not_found() from exc
     logs.correlation_id.set(application.id)
     return application
 
 
+def _key() -> str | None:
+    return idempotency.check_key(request.headers.get(idempotency.HEADER))
+
+
+def _commit(uow: Any, conflict: ApiError) -> None:
+    """Commit; a unique key another request took at the same moment is a conflict, not a crash."""
+    try:
+        uow.commit()
+    except IntegrityError as exc:
+        uow.session.rollback()
+        raise conflict from exc
+
+
+def _summary(application) -> ReceiptSummary:
+    places = [r.name for r in reversed(lineage(application.applicant["address"]["village_code"]))]
+    return ReceiptSummary(
+        receipt_number=application.receipt_number, kind=application_kind(application.kind).indonesian,
+        submitted_at=application.submitted_at, full_name=application.applicant["full_name"],
+        nik=application.applicant["nik"], region=", ".join(places),
+        documents=tuple(document_type(d.kind).indonesian for d in application.documents))
+
+
 def blueprint(runtime: Runtime) -> Blueprint:
     blp = Blueprint("applications", __name__, url_prefix="/v1/applications",
-                    description="Citizen applications for an e-KTP: draft, documents, submission, status.")
+                    description="Citizen applications for an e-KTP: draft, documents, review, submission, status.")
+    settings = runtime.settings
 
     @blp.route("", methods=["POST"])
     @blp.arguments(ApplicationIn)
     @blp.response(201, ApplicationOut)
-    @blp.doc(summary="Create a draft application with the applicant's data and contact.")
+    @blp.doc(summary="Create a draft application with the applicant's data and contact.", **IDEMPOTENCY_DOC)
     def create(body: dict[str, Any]):
-        now = utcnow()
+        key, now = _key(), utcnow()
+        body_print = idempotency.fingerprint(body)
         with runtime.uow() as uow:
-            application = applications.create(uow, runtime.cipher.lookup_hash(body["applicant"]["nik"]), body, now)
-            uow.commit()
+            earlier = idempotency.remembered(uow, "create", key, body_print)
+            if earlier is not None:
+                application = _load(uow, earlier)
+            else:
+                application = applications.create(uow, runtime.cipher.lookup_hash(body["applicant"]["nik"]), body, now)
+                idempotency.remember(uow, "create", key, body_print, application.id, now)
+                _commit(uow, ApiError(409, "conflict", "a request with this Idempotency-Key is in progress",
+                                      field=idempotency.HEADER, location="headers"))
             logs.correlation_id.set(application.id)
             return applications.view(application, now)
 
     @blp.route("/<application_id>", methods=["GET"])
     @blp.response(200, ApplicationOut)
-    @blp.doc(summary="Status, timeline and documents of an application (the entered data while it is a draft).")
+    @blp.doc(summary="Status, timeline (\"stuck since\"), corrections asked, appointment and documents.")
     def read(application_id: str):
+        now = utcnow()
         with runtime.uow() as uow:
-            return applications.view(_load(uow, application_id), utcnow())
+            application = _load(uow, application_id)
+            applications.record_access(uow, application.id, "citizen", "read", now)
+            uow.commit()
+            return applications.view(application, now)
+
+    @blp.route("/<application_id>", methods=["PUT"])
+    @blp.arguments(ApplicationIn)
+    @blp.response(200, ApplicationOut)
+    @blp.doc(summary="Replace the entered data: anything in a draft, the named fields during a correction.")
+    def update(body: dict[str, Any], application_id: str):
+        now = utcnow()
+        with runtime.uow() as uow:
+            application = _load(uow, application_id, for_update=True)
+            applications.update(uow, application, runtime.cipher.lookup_hash(body["applicant"]["nik"]), body)
+            _commit(uow, ApiError(409, "active_application_exists", "this NIK already has an application in progress",
+                                  field="applicant.nik"))
+            return applications.view(application, now)
+
+    @blp.route("/<application_id>/review", methods=["GET"])
+    @blp.response(200, ReviewOut)
+    @blp.doc(summary="Everything entered, with region names, what still blocks submission and the warnings.")
+    def review(application_id: str):
+        now = utcnow()
+        with runtime.uow() as uow:
+            application = _load(uow, application_id)
+            checked = applications.review_of(application, now)
+            applications.record_access(uow, application.id, "citizen", "review", now)
+            uow.commit()
+            kind = application_kind(application.kind)
+            return {
+                "id": application.id, "kind": {"code": kind.code, "id": kind.indonesian, "en": kind.english},
+                "changes": application.changes or [], "applicant": with_region_names(application.applicant),
+                "residence": application.residence, "contact": application.contact,
+                "documents": [{"kind": d.kind, "sha256": d.sha256, "content_type": d.content_type, "size": d.size,
+                               "uploaded_at": d.uploaded_at} for d in application.documents],
+                "missing_documents": [f.as_dict() for f in checked.missing_documents],
+                "errors": [f.as_dict() for f in checked.errors], "warnings": [f.as_dict() for f in checked.warnings],
+                "ready": checked.ready,
+            }
 
     @blp.route("/<application_id>/documents/<kind>", methods=["PUT"])
     @blp.arguments(UploadIn, location="files")
     @blp.response(201, ApplicationOut)
-    @blp.doc(summary="Upload (or replace) one document; recognised by its content, stored encrypted.")
+    @blp.doc(summary="Upload (or replace) one document; recognised by its content, checked, stored encrypted. "
+                     "A 4x6 photo is checked for ratio, size, one face and background colour.")
     def upload(files: dict[str, Any], application_id: str, kind: str):
         if kind not in DOCUMENT_KINDS:
             raise ApiError(404, "unknown_document_kind", f"unknown document kind; expected one of {', '.join(DOCUMENT_KINDS)}",
                            field="kind", location="path")
         data = files["file"].read()
-        checked = check_document(data, max_bytes=runtime.settings.max_upload_bytes)
-        if not checked.ok:
-            raise ApiError(422, "document_rejected", "; ".join(f.english for f in checked.errors), field="file",
-                           location="files", details={"findings": [f.as_dict() for f in checked.errors]})
-        now = utcnow()
         with runtime.uow() as uow:
             application = _load(uow, application_id)
-            applications.attach_document(uow, runtime.objects, application, kind, data, checked.media_type, now)
+            applications.check_document_allowed(application, kind)
+            birth_year = int(application.applicant["birth_date"][:4])
+        checked = check_document(data, max_bytes=settings.max_upload_bytes,
+                                 allowed=IMAGE_ONLY.get(kind, frozenset(DocumentFormat)))
+        findings = list(checked.errors)
+        if checked.ok and kind == "photo":
+            findings = list(check_photo(data, policy=settings.photo_background_policy, birth_year=birth_year).errors)
+        if findings:
+            raise ApiError(422, "document_rejected", "; ".join(f.english for f in findings), field="file",
+                           location="files", details={"findings": [f.as_dict() for f in findings]})
+        now = utcnow()
+        with runtime.uow() as uow:
+            application = _load(uow, application_id, for_update=True)
+            applications.check_document_allowed(application, kind)
+            applications.attach_document(runtime.objects, application, kind, data, checked.media_type, now)
             uow.commit()
             return applications.view(application, now)
 
     @blp.route("/<application_id>/submit", methods=["POST"])
     @blp.response(200, ApplicationOut)
-    @blp.doc(summary="Submit a complete draft; returns the receipt number (tanda terima).")
+    @blp.doc(summary="Submit a complete draft (or resubmit after a correction); returns the receipt number. "
+                     "The receipt is at ./receipt.pdf and ./receipt.png.", **IDEMPOTENCY_DOC)
     def submit(application_id: str):
+        key, now = _key(), utcnow()
+        with runtime.uow() as uow:
+            application = _load(uow, application_id, for_update=True)
+            scope = f"submit:{application.id}"
+            if idempotency.remembered(uow, scope, key, "") is None:
+                applications.submit(uow, application, now)
+                idempotency.remember(uow, scope, key, "", application.id, now)
+                _commit(uow, ApiError(409, "active_application_exists",
+                                      "this NIK already has an application in progress", field="applicant.nik"))
+            return applications.view(application, now)
+
+    def _submitted(uow: Any, application_id: str):
+        application = _load(uow, application_id)
+        if application.receipt_number is None:
+            raise ApiError(409, "not_submitted", "the receipt exists once the application is submitted",
+                           field="application_id", location="path")
+        return application
+
+    @blp.route("/<application_id>/receipt.pdf", methods=["GET"])
+    @blp.doc(summary="The one-page receipt (tanda terima) to bring to the office.",
+             responses={200: {"description": "PDF", "content": {"application/pdf": {}}}})
+    def receipt_document(application_id: str):
         now = utcnow()
         with runtime.uow() as uow:
-            application = _load(uow, application_id)
-            region = application.applicant["address"]["village_code"]
-            applications.submit(uow, application, now, region)
+            application = _submitted(uow, application_id)
+            applications.record_access(uow, application.id, "citizen", "receipt", now)
+            uow.commit()
+            return Response(receipt_pdf(_summary(application)), mimetype="application/pdf",
+                            headers={"Cache-Control": "no-store",
+                                     "Content-Disposition": f'inline; filename="{application.receipt_number}.pdf"'})
+
+    @blp.route("/<application_id>/receipt.png", methods=["GET"])
+    @blp.doc(summary="The receipt number as a QR code (PNG), scanned at the office.",
+             responses={200: {"description": "PNG", "content": {"image/png": {}}}})
+    def receipt_qr(application_id: str):
+        with runtime.uow() as uow:
+            application = _submitted(uow, application_id)
+            return Response(qr_png(application.receipt_number), mimetype="image/png")
+
+    @blp.route("/<application_id>/appointment/reschedule", methods=["POST"])
+    @blp.arguments(RescheduleIn)
+    @blp.response(202, ApplicationOut)
+    @blp.doc(summary="Ask for another capture appointment; the new one is announced like the first.")
+    def reschedule(body: dict[str, Any], application_id: str):
+        now = utcnow()
+        with runtime.uow() as uow:
+            application = _load(uow, application_id, for_update=True)
+            applications.request_reschedule(uow, application, body["not_before"], now)
             uow.commit()
             return applications.view(application, now)
 
@@ -101,12 +239,66 @@ def blueprint(runtime: Runtime) -> Blueprint:
     @blp.response(200, ApplicationOut)
     @blp.doc(summary="Track an application without an account: receipt number and NIK (in the body, never the URL).")
     def track(body: dict[str, Any]):
+        now = utcnow()
         with runtime.uow() as uow:
             application = applications.by_receipt(uow, body["receipt_number"], runtime.cipher.lookup_hash(body["nik"]))
             if application is None:
                 raise ApiError(404, "not_found", "no application matches this receipt number and NIK",
                                field="receipt_number")
             logs.correlation_id.set(application.id)
-            return applications.view(application, utcnow())
+            applications.record_access(uow, application.id, "citizen", "track", now)
+            uow.commit()
+            return applications.view(application, now)
+
+    @blp.route("/<application_id>/access-log", methods=["GET"])
+    @requires("supervisor")
+    @blp.doc(summary="Who read this citizen's record or documents, and when (supervisor, admin).", security=BEARER)
+    def access_log(application_id: str):
+        with runtime.uow() as uow:
+            application = _load(uow, application_id)
+            entries = uow.session.scalars(select(AccessEntry).where(AccessEntry.application_id == application.id)
+                                          .order_by(AccessEntry.id))
+            return {"application_id": application.id, "entries": [
+                {"actor": e.actor, "action": e.action, "at": e.at.isoformat()} for e in entries]}
 
     return blp
+
+
+def documents_blueprint(runtime: Runtime) -> Blueprint:
+    blp = Blueprint("documents", __name__, url_prefix="/v1/documents",
+                    description="Documents for officers, through short-lived links the verification service signs.")
+
+    @blp.route("/<document_id>", methods=["GET"])
+    @blp.doc(summary="A document's content; needs a short-lived signed link (`expires`, `signature`).",
+             responses={200: {"description": "The document as uploaded", "content": {"application/octet-stream": {}}}})
+    def content(document_id: str):
+        if not runtime.links.verify(request.path, request.args.get("expires"), request.args.get("signature")):
+            raise ApiError(403, "link_invalid", "the link is missing, expired or not signed", field="signature",
+                           location="query")
+        now = utcnow()
+        with runtime.uow() as uow:
+            document = uow.session.get(Document, document_id)
+            if document is None:
+                raise ApiError(404, "not_found", "no document has this id", field="document_id", location="path")
+            logs.correlation_id.set(document.application_id)
+            data = runtime.objects.get(document.object_key)
+            applications.record_access(uow, document.application_id, "officer-link", f"document:{document.kind}", now)
+            uow.commit()
+            return Response(data, mimetype=document.content_type, headers={"Cache-Control": "no-store"})
+
+    return blp
+
+
+def nik_blueprint(runtime: Runtime) -> Blueprint:
+    blp = Blueprint("nik", __name__, url_prefix="/v1/nik", description="NIK checks for front ends and other services.")
+
+    @blp.route("/validate", methods=["POST"])
+    @blp.arguments(NikValidateIn)
+    @blp.response(200, NikValidateOut)
+    @blp.doc(summary="Check a NIK: structure, region, date, serial; warnings where it disagrees with the entered "
+                     "birth date or gender. An invalid NIK is a 200 with `valid: false`.")
+    def validate(body: dict[str, Any]):
+        return check_nik(body["nik"], today=today(), birth_date=body["birth_date"], gender=body["gender"]).as_dict()
+
+    return blp
+

@@ -1,6 +1,8 @@
-"""Use cases of an application: create a draft, attach documents, submit, follow the events.
+"""Use cases of an application: draft, documents, review, submit (and resubmit after a correction),
+reschedule, and following the other services' events.
 
-Functions take a unit of work (the transaction) and plain values; routes and handlers stay thin.
+Functions take a unit of work (the transaction) and plain values; routes and handlers stay thin. Rules
+live in review.py, corrections.py and status.py.
 """
 from __future__ import annotations
 
@@ -12,139 +14,285 @@ from sqlalchemy import select
 from ektp_shared import metrics
 from ektp_shared.contracts import CloudEvent
 from ektp_shared.contracts.common import CardHolderSchema
-from ektp_shared.contracts.intake import APPLICATION_SUBMITTED
+from ektp_shared.contracts.intake import APPLICATION_RESUBMITTED, APPLICATION_SUBMITTED, RESCHEDULE_REQUESTED
+from ektp_shared.contracts.verification import APPOINTMENT_SCHEDULED, CORRECTION_REQUESTED
 from ektp_shared.db import new_id
 from ektp_shared.objects import ObjectStore
-from ektp_shared.reference.application_kinds import application_kind
+from ektp_shared.reference.application_kinds import application_kind, changes_with_values, document_type
 from ektp_shared.serialization import jsonable
 from ektp_shared.uow import UnitOfWork
 from ektp_shared.web.errors import ApiError
 
-from . import receipt
-from .models import Application, Document, TimelineEntry
-from .status import ACTIVE_STAGES, STAGE_OF_EVENT, Stage, moves_status, time_in_stage
+from . import corrections, receipt
+from .models import AccessEntry, Application, Document, TimelineEntry
+from .review import Review, missing_document_codes, review
+from .schemas import WIB
+from .status import (EDITABLE_STAGES, FINAL_STAGES, RESCHEDULABLE_STAGES, STAGE_OF_EVENT, TIMELINE_DETAIL, Stage,
+                     moves_status, time_in_stage)
 
 RECEIPT_ATTEMPTS = 5
+# How far ahead a citizen may ask for a capture appointment.
+RESCHEDULE_HORIZON_DAYS = 90
 
 
 class ApplicationNotFound(LookupError):
     pass
 
 
-def get(uow: UnitOfWork, application_id: str) -> Application:
-    application = uow.session.get(Application, application_id)
+def local_day(now: dt.datetime) -> dt.date:
+    """The day in Indonesia (WIB) that counts for ages and dates: most offices and citizens are in WIB."""
+    return now.astimezone(WIB).date()
+
+
+def get(uow: UnitOfWork, application_id: str, for_update: bool = False) -> Application:
+    application = uow.session.get(Application, application_id, with_for_update=for_update)
     if application is None:
         raise ApplicationNotFound(application_id)
     return application
 
 
 def active_for_nik(uow: UnitOfWork, nik_hash: str, excluding: str | None = None) -> Application | None:
-    query = select(Application).where(Application.nik_hash == nik_hash,
-                                      Application.status.in_([s.value for s in ACTIVE_STAGES if s is not Stage.DRAFT]))
+    query = select(Application).where(Application.active_nik == nik_hash)
     if excluding:
         query = query.where(Application.id != excluding)
     return uow.session.scalars(query).first()
 
 
+def _refuse_second_active(uow: UnitOfWork, nik_hash: str, excluding: str | None = None) -> None:
+    other = active_for_nik(uow, nik_hash, excluding)
+    if other is not None:
+        raise ApiError(409, "active_application_exists",
+                       f"this NIK already has an application in progress (receipt {other.receipt_number})",
+                       field="applicant.nik", details={"receipt_number": other.receipt_number})
+
+
+def _entered(body: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": body["kind"], "changes": list(body["changes"]), "applicant": jsonable(body["applicant"]),
+            "residence": jsonable(body["residence"]), "contact": body["contact"], "language": body["language"]}
+
+
+def _data_of(application: Application) -> dict[str, Any]:
+    return {"kind": application.kind, "changes": list(application.changes or []), "applicant": application.applicant,
+            "residence": application.residence, "contact": application.contact, "language": application.language}
+
+
+def _apply(application: Application, nik_hash: str, data: dict[str, Any]) -> None:
+    application.kind, application.changes = data["kind"], data["changes"]
+    application.applicant, application.residence = data["applicant"], data["residence"]
+    application.contact, application.language = data["contact"], data["language"]
+    application.nik_hash = nik_hash
+
+
 def create(uow: UnitOfWork, nik_hash: str, body: dict[str, Any], now: dt.datetime) -> Application:
-    application = Application(id=new_id(), kind=body["kind"], status=Stage.DRAFT.value, status_since=now,
-                              nik_hash=nik_hash, applicant=jsonable(body["applicant"]), contact=body["contact"],
-                              language=body["language"], created_at=now)
+    _refuse_second_active(uow, nik_hash)
+    application = Application(id=new_id(), status=Stage.DRAFT.value, status_since=now, created_at=now,
+                              correction_round=0)
+    _apply(application, nik_hash, _entered(body))
     uow.session.add(application)
     uow.session.add(TimelineEntry(application_id=application.id, stage=Stage.DRAFT.value, occurred_at=now))
     return application
 
 
-def missing_documents(application: Application) -> list[str]:
-    kind = application_kind(application.kind)
-    return ["|".join(requirement) for requirement in kind.missing_documents(d.kind for d in application.documents)]
+def update(uow: UnitOfWork, application: Application, nik_hash: str, body: dict[str, Any]) -> None:
+    """Replace the entered data: anything in a draft; during a correction, what the officer named."""
+    _require_editable(application)
+    data = _entered(body)
+    if application.status == Stage.CORRECTION_REQUESTED.value:
+        requested = [c["field"] for c in application.corrections or []]
+        refused = corrections.unrequested_changes(requested, application.correction_baseline, data)
+        if refused:
+            raise ApiError(422, "not_requested",
+                           f"the officer did not ask to correct {', '.join(refused)}; only {', '.join(requested)} may change",
+                           field=refused[0], details={"requested": requested})
+    if nik_hash != application.nik_hash and application.active_nik is not None:
+        _refuse_second_active(uow, nik_hash, excluding=application.id)
+        application.active_nik = nik_hash
+    _apply(application, nik_hash, data)
 
 
-def attach_document(uow: UnitOfWork, objects: ObjectStore, application: Application, kind: str, data: bytes,
-                    content_type: str, now: dt.datetime) -> Document:
-    if application.status not in (Stage.DRAFT.value, Stage.CORRECTION_REQUESTED.value):
-        raise ApiError(409, "not_editable", f"documents cannot change while the application is {application.status}",
+def _require_editable(application: Application) -> None:
+    if Stage(application.status) not in EDITABLE_STAGES:
+        raise ApiError(409, "not_editable", f"the application cannot change while it is {application.status}",
                        field="application_id", location="path")
+
+
+def needed_documents(application: Application) -> set[str]:
+    kind = application_kind(application.kind)
+    groups = kind.required_documents(changes_with_values(application.changes or [], application.applicant))
+    return {code for group in groups for code in group}
+
+
+def check_document_allowed(application: Application, kind: str) -> None:
+    _require_editable(application)
+    if kind not in needed_documents(application):
+        raise ApiError(422, "document_not_needed",
+                       f"a {application.kind} application does not take a {document_type(kind).english}; "
+                       f"it needs: {', '.join(sorted(needed_documents(application)))}", field="kind", location="path")
+    if application.status == Stage.CORRECTION_REQUESTED.value:
+        requested = [c["field"] for c in application.corrections or []]
+        if not corrections.document_allowed(requested, kind):
+            raise ApiError(422, "not_requested",
+                           f"the officer did not ask for a new {document_type(kind).english}; only {', '.join(requested)}",
+                           field="kind", location="path", details={"requested": requested})
+
+
+def attach_document(objects: ObjectStore, application: Application, kind: str, data: bytes, content_type: str,
+                    now: dt.datetime) -> Document:
     document = next((d for d in application.documents if d.kind == kind), None)
     if document is None:
         document = Document(id=new_id(), application_id=application.id, kind=kind)
         application.documents.append(document)
-    stored = objects.put(f"documents/{application.id}/{document.id}", data, content_type)
+    # A new object per upload: the version an officer saw stays readable until the new one is committed.
+    stored = objects.put(f"documents/{application.id}/{new_id()}", data, content_type)
     document.object_key, document.sha256, document.content_type = stored.key, stored.sha256, content_type
     document.size, document.uploaded_at = stored.size, now
     return document
 
 
-def submit(uow: UnitOfWork, application: Application, now: dt.datetime, region_code: str) -> None:
-    if application.status != Stage.DRAFT.value:
+def review_of(application: Application, now: dt.datetime) -> Review:
+    return review(application.kind, application.changes or [], application.applicant,
+                  [d.kind for d in application.documents], local_day(now))
+
+
+def submit(uow: UnitOfWork, application: Application, now: dt.datetime) -> None:
+    """First submission (a draft) or resubmission (after a correction)."""
+    resubmission = application.status == Stage.CORRECTION_REQUESTED.value
+    if not resubmission and application.status != Stage.DRAFT.value:
         raise ApiError(409, "already_submitted", f"the application is already {application.status}",
                        field="application_id", location="path", details={"receipt_number": application.receipt_number})
-    missing = missing_documents(application)
-    if missing:
+    checked = review_of(application, now)
+    if checked.errors:
+        first = checked.errors[0]
+        raise ApiError(422, first.code, first.english, field=_field_of(first.code),
+                       details={"findings": [f.as_dict() for f in checked.errors]})
+    if checked.missing_documents:
+        missing = missing_document_codes(application.kind, application.changes or [], application.applicant,
+                                          [d.kind for d in application.documents])
         raise ApiError(422, "documents_missing", f"documents still missing: {', '.join(missing)}", field="documents",
-                       details={"missing_documents": missing})
-    other = active_for_nik(uow, application.nik_hash, excluding=application.id)
-    if other is not None:
-        raise ApiError(409, "active_application_exists", "this NIK already has an application in progress",
-                       field="applicant.nik", details={"receipt_number": other.receipt_number})
-    application.receipt_number = _unique_receipt(uow, region_code, now)
-    application.submitted_at = now
-    _move(application, Stage.SUBMITTED, now, None)
-    uow.session.add(TimelineEntry(application_id=application.id, stage=Stage.SUBMITTED.value, occurred_at=now,
-                                  detail={"receipt_number": application.receipt_number}))
-    uow.emit(APPLICATION_SUBMITTED, {
+                       details={"missing_documents": missing, "findings": [f.as_dict() for f in checked.missing_documents]})
+    if resubmission:
+        requested = [c["field"] for c in application.corrections or []]
+        unchanged = corrections.nothing_corrected(requested, application.correction_baseline, _data_of(application),
+                                                  {d.kind: d.sha256 for d in application.documents})
+        if unchanged:
+            raise ApiError(422, unchanged.code, unchanged.english, field=requested[0] if requested else "application_id",
+                           details={"findings": [unchanged.as_dict()], "requested": requested})
+        application.correction_round += 1
+        application.corrections = application.correction_baseline = None
+        stage = Stage.RESUBMITTED
+    else:
+        _refuse_second_active(uow, application.nik_hash, excluding=application.id)
+        application.active_nik = application.nik_hash
+        region = application.applicant["address"]["village_code"]
+        application.receipt_number = _unique_receipt(uow, region, now)
+        application.submitted_at = now
+        stage = Stage.SUBMITTED
+    _move(application, stage, now, None)
+    detail = {"receipt_number": application.receipt_number}
+    if resubmission:
+        detail["round"] = application.correction_round
+    uow.session.add(TimelineEntry(application_id=application.id, stage=stage.value, occurred_at=now, detail=detail))
+    data = {
         "application_id": application.id, "receipt_number": application.receipt_number, "kind": application.kind,
         "submitted_at": now, "applicant": CardHolderSchema().load(application.applicant), "contact": application.contact,
-        "language": application.language,
+        "language": application.language, "changes": list(application.changes or []),
+        "residence": application.residence, "warnings": [w.code for w in checked.warnings],
         "documents": [{"kind": d.kind, "document_id": d.id, "sha256": d.sha256, "content_type": d.content_type}
                       for d in application.documents],
-    }, correlation_id=application.id)
+    }
+    if resubmission:
+        uow.emit(APPLICATION_RESUBMITTED, {**data, "round": application.correction_round}, correlation_id=application.id)
+    else:
+        uow.emit(APPLICATION_SUBMITTED, data, correlation_id=application.id)
+
+
+def _field_of(code: str) -> str:
+    return {"nik": "applicant.nik", "kk": "applicant.kk_number", "kind": "applicant.birth_date"}.get(
+        code.partition(".")[0], "applicant")
 
 
 def _unique_receipt(uow: UnitOfWork, region_code: str, now: dt.datetime) -> str:
     for _ in range(RECEIPT_ATTEMPTS):
-        number = receipt.new_receipt_number(region_code, now.date())
+        number = receipt.new_receipt_number(region_code, local_day(now))
         taken = uow.session.scalar(select(Application.id).where(Application.receipt_number == number))
         if taken is None:
             return number
     raise RuntimeError("no free receipt number after several attempts")
 
 
+def request_reschedule(uow: UnitOfWork, application: Application, not_before: dt.date | None, now: dt.datetime) -> None:
+    if Stage(application.status) not in RESCHEDULABLE_STAGES or not application.appointment:
+        raise ApiError(409, "not_reschedulable", f"there is no appointment to move while the application is {application.status}",
+                       field="application_id", location="path")
+    today = local_day(now)
+    if not_before is not None and not today <= not_before <= today + dt.timedelta(days=RESCHEDULE_HORIZON_DAYS):
+        raise ApiError(422, "reschedule.out_of_range",
+                       f"not_before must be between today and {RESCHEDULE_HORIZON_DAYS} days ahead", field="not_before")
+    uow.emit(RESCHEDULE_REQUESTED, {"application_id": application.id, "appointment_id": application.appointment["id"],
+                                    "requested_at": now, "not_before": not_before}, correlation_id=application.id)
+    _move(application, Stage.RESCHEDULE_REQUESTED, now, None)
+    uow.session.add(TimelineEntry(application_id=application.id, stage=Stage.RESCHEDULE_REQUESTED.value, occurred_at=now,
+                                  detail={"not_before": not_before.isoformat()} if not_before else None))
+
+
 def record_event(uow: UnitOfWork, event: CloudEvent) -> None:
     """Enter an event of another service into the timeline, and move the status if it is the newest."""
-    application = get(uow, str(event.data["application_id"]))
+    application = get(uow, str(event.data["application_id"]), for_update=True)
     stage = STAGE_OF_EVENT[event.type]
-    detail = {k: jsonable(v) for k, v in event.data.items()
-              if k in {"message", "reason_code", "corrections", "starts_at", "office", "pickup_from", "card_serial",
-                       "collected_by"}}
+    detail = {k: jsonable(v) for k, v in event.data.items() if k in TIMELINE_DETAIL}
     uow.session.add(TimelineEntry(application_id=application.id, stage=stage.value, occurred_at=event.time,
                                   event_type=event.type, detail=detail or None))
-    if moves_status(application.status_since, event.time):
-        reason = event.data.get("message") if stage in (Stage.CORRECTION_REQUESTED, Stage.REJECTED) else None
-        _move(application, stage, event.time, reason)
+    if event.type == APPOINTMENT_SCHEDULED.type:
+        # The newest booking is the one that counts, whatever the order the events arrive in.
+        current = application.appointment
+        if not current or dt.datetime.fromisoformat(current["booked_at"]) <= event.time:
+            application.appointment = {"id": str(event.data["appointment_id"]), "booked_at": event.time.isoformat(),
+                                       **jsonable({k: event.data[k] for k in ("starts_at", "office")})}
+    if not moves_status(Stage(application.status), application.status_since, event.time):
+        return
+    reason = event.data.get("message")
+    if event.type == CORRECTION_REQUESTED.type:
+        application.corrections = jsonable(event.data["corrections"])
+        application.correction_baseline = corrections.snapshot(_data_of(application),
+                                                               {d.kind: d.sha256 for d in application.documents})
+    _move(application, stage, event.time, reason if stage in (Stage.CORRECTION_REQUESTED, Stage.REJECTED) else None)
 
 
 def _move(application: Application, stage: Stage, at: dt.datetime, reason: str | None) -> None:
     if application.status != stage.value:
         metrics.STAGE_DURATION.labels(application.status).observe(time_in_stage(application.status_since, at))
     application.status, application.status_since, application.status_reason = stage.value, at, reason
+    if stage in FINAL_STAGES:
+        application.active_nik = None  # the citizen may apply again
+
+
+def record_access(uow: UnitOfWork, application_id: str, actor: str, action: str, now: dt.datetime) -> None:
+    uow.session.add(AccessEntry(application_id=application_id, actor=actor, action=action, at=now))
 
 
 def view(application: Application, now: dt.datetime) -> dict[str, Any]:
+    editable = Stage(application.status) in EDITABLE_STAGES
     return {
-        "id": application.id, "kind": application.kind, "status": application.status,
-        "status_since": application.status_since, "status_reason": application.status_reason,
-        "seconds_in_status": time_in_stage(application.status_since, now),
+        "id": application.id, "kind": application.kind, "changes": application.changes or [],
+        "status": application.status, "status_since": application.status_since,
+        "status_reason": application.status_reason, "seconds_in_status": time_in_stage(application.status_since, now),
         "receipt_number": application.receipt_number, "created_at": application.created_at,
-        "submitted_at": application.submitted_at, "missing_documents": missing_documents(application),
+        "submitted_at": application.submitted_at, "correction_round": application.correction_round,
+        "corrections": application.corrections or [],
+        "appointment": application.appointment and {k: application.appointment[k] for k in ("id", "starts_at", "office")},
+        "missing_documents": missing_document_codes(application.kind, application.changes or [], application.applicant,
+                                                    [d.kind for d in application.documents]),
         "documents": [{"kind": d.kind, "sha256": d.sha256, "content_type": d.content_type, "size": d.size,
                        "uploaded_at": d.uploaded_at} for d in application.documents],
         "timeline": [{"stage": t.stage, "occurred_at": t.occurred_at, "detail": t.detail} for t in application.timeline],
-        "applicant": application.applicant if application.status == Stage.DRAFT.value else None,
+        "applicant": application.applicant if editable else None,
     }
 
 
 def by_receipt(uow: UnitOfWork, receipt_number: str, nik_hash: str) -> Application | None:
-    application = uow.session.scalars(select(Application).where(Application.receipt_number == receipt_number.strip().upper())).first()
+    normalized = receipt.normalize_receipt_number(receipt_number)
+    if normalized is None:
+        return None
+    application = uow.session.scalars(select(Application).where(Application.receipt_number == normalized)).first()
     # The same answer for a wrong NIK as for an unknown receipt: tracking must not confirm either alone.
     return application if application is not None and application.nik_hash == nik_hash else None

@@ -1,4 +1,4 @@
-"""Events intake consumes: every milestone of the other services, to keep the citizen's status and timeline."""
+"""Events intake consumes: the milestones of the other services, to keep the citizen's status and timeline."""
 from ektp_shared.contracts import CloudEvent, by_type
 from ektp_shared.handlers import Handlers
 from ektp_shared.uow import UnitOfWork

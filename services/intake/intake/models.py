@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from ektp_shared.db import EncryptedJSON, UTCDateTime, new_metadata
@@ -23,16 +23,26 @@ class Application(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
+    changes: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(40), index=True)
     status_since: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     status_reason: Mapped[str | None] = mapped_column(Text)
     receipt_number: Mapped[str | None] = mapped_column(String(40), unique=True)
     nik_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # The NIK's hash while the application is submitted and not final: the unique index makes "one active
+    # application per NIK" hold even when two drafts are submitted at the same moment.
+    active_nik: Mapped[str | None] = mapped_column(String(64), unique=True)
     applicant: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
+    residence: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
     contact: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     language: Mapped[str] = mapped_column(String(2), default="id")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    correction_round: Mapped[int] = mapped_column(Integer, default=0)
+    # While a correction is requested: what to change, and the data and document digests as they were then.
+    corrections: Mapped[list[dict[str, Any]] | None] = mapped_column(EncryptedJSON)
+    correction_baseline: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+    appointment: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
 
     documents: Mapped[list["Document"]] = relationship(back_populates="application", order_by="Document.kind")
     timeline: Mapped[list["TimelineEntry"]] = relationship(order_by="TimelineEntry.id")
@@ -63,3 +73,27 @@ class TimelineEntry(Base):
     occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     event_type: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+
+
+class IdempotencyKey(Base):
+    """A client's Idempotency-Key for a request that changed state: a retry gets the first answer again."""
+
+    __tablename__ = "idempotency_keys"
+
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    application_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class AccessEntry(Base):
+    """Append-only: who read a citizen's record or document, through which door, when."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    application_id: Mapped[str] = mapped_column(String(36), index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(60))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

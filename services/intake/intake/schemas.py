@@ -1,18 +1,53 @@
-"""Request and response bodies of the intake API (marshmallow; unknown fields are rejected)."""
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+"""Request and response bodies of the intake API (marshmallow; unknown fields are rejected).
 
-from ektp_shared.contracts.common import CITIZENSHIPS, GENDERS, NIK_PATTERN, REGION_VILLAGE_PATTERN
-from ektp_shared.reference.application_kinds import application_kinds
+Each rule broken names its field, and the message starts with the rule's code (``nik.province_unknown: ...``)
+so a front end can show its own text.
+"""
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+
+from ektp_shared.contracts.common import CITIZENSHIPS, GENDERS, NIK_PATTERN, ResidencePermitSchema
+from ektp_shared.identity.kk import check_kk
+from ektp_shared.identity.nik import check_nik
+from ektp_shared.reference.application_kinds import application_kind, application_kinds
+from ektp_shared.reference.enumerations import WNA, Enumeration, values
+from ektp_shared.reference.regions import Level, region
 
 KINDS = tuple(kind.code for kind in application_kinds())
+CHANGEABLE = tuple(sorted(application_kind("data_change").changes))
+# Older than anyone alive: a birth date before this is a typo.
+OLDEST_BIRTH_DATE = dt.date(1900, 1, 1)
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def today() -> dt.date:
+    """The day in Indonesia (WIB), which decides whether a date is in the future."""
+    return dt.datetime.now(WIB).date()
+
+
+def _rule_messages(findings) -> list[str]:
+    return [f"{f.code}: {f.english}" for f in findings]
+
+
+def _one_of(enumeration: Enumeration, name: str) -> validate.OneOf:
+    return validate.OneOf(values(enumeration), error=f"{name} must be one of the values printed on the card: {{choices}}")
 
 
 class AddressIn(Schema):
     street = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    rt = fields.String(required=True, validate=validate.Regexp(r"^\d{3}$", error="RT must be 3 digits, e.g. 001"))
-    rw = fields.String(required=True, validate=validate.Regexp(r"^\d{3}$", error="RW must be 3 digits, e.g. 002"))
+    rt = fields.String(required=True, validate=validate.Regexp(r"^(?!000)[0-9]{3}$", error="RT must be 3 digits, 001–999, e.g. 001"))
+    rw = fields.String(required=True, validate=validate.Regexp(r"^(?!000)[0-9]{3}$", error="RW must be 3 digits, 001–999, e.g. 002"))
     village_code = fields.String(required=True, validate=validate.Regexp(
-        REGION_VILLAGE_PATTERN, error="village_code must be a Kemendagri desa/kelurahan code like 32.01.01.2001"))
+        r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$",
+        error="village_code must be a Kemendagri desa/kelurahan code like 32.01.01.2001"))
+
+    @validates("village_code")
+    def _known_village(self, value: str, **_: object) -> None:
+        found = region(value)
+        if found is None or found.level != Level.VILLAGE:
+            raise ValidationError("region.village_unknown: not a current Kemendagri desa/kelurahan code")
 
 
 class ApplicantIn(Schema):
@@ -22,12 +57,40 @@ class ApplicantIn(Schema):
     birth_place = fields.String(required=True, validate=validate.Length(min=1, max=60))
     birth_date = fields.Date(required=True)
     gender = fields.String(required=True, validate=validate.OneOf(GENDERS))
-    blood_type = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=8))
-    religion = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
-    marital_status = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
-    occupation = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80))
+    blood_type = fields.String(load_default=None, allow_none=True, validate=_one_of(Enumeration.GOLONGAN_DARAH, "blood_type"))
+    religion = fields.String(required=True, validate=_one_of(Enumeration.AGAMA, "religion"))
+    marital_status = fields.String(required=True, validate=_one_of(Enumeration.STATUS_PERKAWINAN, "marital_status"))
+    occupation = fields.String(required=True, validate=_one_of(Enumeration.PEKERJAAN, "occupation"))
     citizenship = fields.String(load_default="WNI", validate=validate.OneOf(CITIZENSHIPS))
+    permit_expiry = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "WNA only: expiry of the permanent-stay permit (KITAP); the card is valid until then."})
     address = fields.Nested(AddressIn, required=True)
+
+    @validates("nik")
+    def _nik_rules(self, value: str, **_: object) -> None:
+        if (errors := check_nik(value, today=today()).errors):
+            raise ValidationError(_rule_messages(errors))
+
+    @validates("kk_number")
+    def _kk_rules(self, value: str, **_: object) -> None:
+        if (errors := check_kk(value, today=today()).errors):
+            raise ValidationError(_rule_messages(errors))
+
+    @validates("birth_date")
+    def _plausible_birth_date(self, value: dt.date, **_: object) -> None:
+        if not OLDEST_BIRTH_DATE <= value <= today():
+            raise ValidationError(f"birth_date.implausible: must be between {OLDEST_BIRTH_DATE} and today")
+
+    @validates_schema
+    def _foreigners_permit(self, data: dict, **_: object) -> None:
+        if data.get("citizenship") == WNA:
+            if data.get("permit_expiry") is None:
+                raise ValidationError("citizenship.wna_permit: a WNA card needs the KITAP expiry date",
+                                      field_name="permit_expiry")
+            if data["permit_expiry"] <= today():
+                raise ValidationError("citizenship.permit_expired: the KITAP has expired", field_name="permit_expiry")
+        elif data.get("permit_expiry") is not None:
+            raise ValidationError("only a WNA gives a permit expiry", field_name="permit_expiry")
 
 
 class ContactIn(Schema):
@@ -41,16 +104,73 @@ class ContactIn(Schema):
             raise ValidationError("give a phone number, an email address, or both", field_name="phone")
 
 
+class ResidenceIn(ResidencePermitSchema):
+    pass
+
+
 class ApplicationIn(Schema):
     kind = fields.String(load_default="new", validate=validate.OneOf(KINDS))
     language = fields.String(load_default="id", validate=validate.OneOf(["id", "en"]))
+    changes = fields.List(fields.String(validate=validate.OneOf(CHANGEABLE)), load_default=list, metadata={
+        "description": f"data_change only: what changes, any of {', '.join(CHANGEABLE)}."})
     applicant = fields.Nested(ApplicantIn, required=True)
+    residence = fields.Nested(ResidenceIn, load_default=None, allow_none=True, metadata={
+        "description": "WNA only: passport and KITAP numbers."})
     contact = fields.Nested(ContactIn, required=True)
+
+    @validates_schema
+    def _kind_rules(self, data: dict, **_: object) -> None:
+        if data.get("kind") == "data_change":
+            if not data.get("changes"):
+                raise ValidationError("kind.changes_missing: a data change names what changes", field_name="changes")
+        elif data.get("changes"):
+            raise ValidationError("only a data_change application names changes", field_name="changes")
+        if len(set(data.get("changes") or [])) != len(data.get("changes") or []):
+            raise ValidationError("each change is named once", field_name="changes")
+        applicant = data.get("applicant") or {}
+        if applicant.get("citizenship") == WNA and not data.get("residence"):
+            raise ValidationError("citizenship.wna_residence: a WNA gives passport and KITAP numbers",
+                                  field_name="residence")
+        if applicant.get("citizenship") != WNA and data.get("residence"):
+            raise ValidationError("only a WNA gives passport and KITAP numbers", field_name="residence")
 
 
 class TrackIn(Schema):
     receipt_number = fields.String(required=True, validate=validate.Length(min=4, max=40))
     nik = fields.String(required=True, validate=validate.Regexp(NIK_PATTERN, error="NIK must be exactly 16 digits"))
+
+
+class RescheduleIn(Schema):
+    not_before = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "The earliest day the citizen can come; none: the earliest free slot."})
+
+
+class NikValidateIn(Schema):
+    nik = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={
+        "description": "The NIK as typed; spaces, dots and hyphens are ignored."})
+    birth_date = fields.Date(load_default=None, allow_none=True)
+    gender = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(GENDERS))
+
+
+class FindingOut(Schema):
+    code = fields.String()
+    message = fields.Dict(keys=fields.String(), values=fields.String(), metadata={"description": "{id, en}"})
+
+
+class RegionOut(Schema):
+    code = fields.String()
+    name = fields.String()
+
+
+class NikValidateOut(Schema):
+    valid = fields.Boolean()
+    errors = fields.List(fields.Nested(FindingOut))
+    warnings = fields.List(fields.Nested(FindingOut))
+    province = fields.Nested(RegionOut, allow_none=True)
+    regency = fields.Nested(RegionOut, allow_none=True)
+    district = fields.Nested(RegionOut, allow_none=True)
+    birth_date = fields.String(allow_none=True)
+    gender = fields.String(allow_none=True)
 
 
 class DocumentOut(Schema):
@@ -67,17 +187,42 @@ class TimelineOut(Schema):
     detail = fields.Dict(allow_none=True)
 
 
+class CorrectionOut(Schema):
+    field = fields.String()
+    message = fields.String()
+
+
 class ApplicationOut(Schema):
     id = fields.String()
     kind = fields.String()
+    changes = fields.List(fields.String())
     status = fields.String()
-    status_since = fields.AwareDateTime()
+    status_since = fields.AwareDateTime(metadata={"description": "When the current stage began (\"stuck since\")."})
     status_reason = fields.String(allow_none=True)
     seconds_in_status = fields.Float()
     receipt_number = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
     submitted_at = fields.AwareDateTime(allow_none=True)
+    correction_round = fields.Integer(metadata={"description": "Corrections answered so far."})
+    corrections = fields.List(fields.Nested(CorrectionOut), metadata={
+        "description": "While a correction is requested: what to change, field by field."})
+    appointment = fields.Dict(allow_none=True, metadata={"description": "The current capture appointment, if any."})
     missing_documents = fields.List(fields.String())
     documents = fields.List(fields.Nested(DocumentOut))
     timeline = fields.List(fields.Nested(TimelineOut))
-    applicant = fields.Dict(allow_none=True, metadata={"description": "The entered data, shown while the application is a draft (review)."})
+    applicant = fields.Dict(allow_none=True, metadata={
+        "description": "The entered data, shown while the citizen can still change it (draft, correction)."})
+
+
+class ReviewOut(Schema):
+    id = fields.String()
+    kind = fields.Dict(metadata={"description": "{code, id, en}"})
+    changes = fields.List(fields.String())
+    applicant = fields.Dict(metadata={"description": "Everything entered, with region and enumeration names."})
+    residence = fields.Dict(allow_none=True)
+    contact = fields.Dict()
+    documents = fields.List(fields.Nested(DocumentOut))
+    missing_documents = fields.List(fields.Nested(FindingOut))
+    errors = fields.List(fields.Nested(FindingOut), metadata={"description": "What blocks submission."})
+    warnings = fields.List(fields.Nested(FindingOut), metadata={"description": "Shown to the officer; does not block."})
+    ready = fields.Boolean(metadata={"description": "True when the application can be submitted now."})

@@ -17,35 +17,51 @@ class Stage(str, enum.Enum):
     DRAFT = "DRAFT"
     SUBMITTED = "SUBMITTED"
     CORRECTION_REQUESTED = "CORRECTION_REQUESTED"
+    RESUBMITTED = "RESUBMITTED"
+    INTERVIEW_SCHEDULED = "INTERVIEW_SCHEDULED"
     REJECTED = "REJECTED"
     VERIFIED = "VERIFIED"
     APPOINTMENT_SCHEDULED = "APPOINTMENT_SCHEDULED"
+    RESCHEDULE_REQUESTED = "RESCHEDULE_REQUESTED"
+    EXPIRED = "EXPIRED"
     UNDER_ADJUDICATION = "UNDER_ADJUDICATION"
+    ADJUDICATED = "ADJUDICATED"
     ENROLLED = "ENROLLED"
     PRINTED = "PRINTED"
     READY_FOR_PICKUP = "READY_FOR_PICKUP"
     COLLECTED = "COLLECTED"
 
 
-FINAL_STAGES = frozenset({Stage.REJECTED, Stage.COLLECTED})
-# An application in one of these stages blocks a second application for the same NIK.
+FINAL_STAGES = frozenset({Stage.REJECTED, Stage.COLLECTED, Stage.EXPIRED})
+# An application in one of these stages (once submitted) blocks a second application for the same NIK.
 ACTIVE_STAGES = frozenset(Stage) - FINAL_STAGES
+# The citizen may change data and documents only here.
+EDITABLE_STAGES = frozenset({Stage.DRAFT, Stage.CORRECTION_REQUESTED})
+# A reschedule is possible once an appointment is booked and before the capture took place.
+RESCHEDULABLE_STAGES = frozenset({Stage.APPOINTMENT_SCHEDULED})
 
 STAGE_OF_EVENT = {
     ver.APPLICATION_VERIFIED.type: Stage.VERIFIED,
     ver.CORRECTION_REQUESTED.type: Stage.CORRECTION_REQUESTED,
     ver.APPLICATION_REJECTED.type: Stage.REJECTED,
     ver.APPOINTMENT_SCHEDULED.type: Stage.APPOINTMENT_SCHEDULED,
+    ver.INTERVIEW_SCHEDULED.type: Stage.INTERVIEW_SCHEDULED,
+    ver.APPLICATION_EXPIRED.type: Stage.EXPIRED,
+    ver.ADJUDICATION_DECIDED.type: Stage.ADJUDICATED,
     bio.BIOMETRICS_ENROLLED.type: Stage.ENROLLED,
     bio.DUPLICATE_SUSPECTED.type: Stage.UNDER_ADJUDICATION,
     prn.CARD_PRINTED.type: Stage.PRINTED,
     prn.CARD_READY_FOR_PICKUP.type: Stage.READY_FOR_PICKUP,
     prn.CARD_COLLECTED.type: Stage.COLLECTED,
 }
+# What of an event's data the citizen's timeline shows (never documents or another person's data).
+TIMELINE_DETAIL = frozenset({"message", "reason_code", "reason", "corrections", "round", "rounds_left", "starts_at",
+                             "office", "channel", "join_url", "pickup_from", "card_serial", "collected_by", "decision"})
 
 
-def moves_status(current_since: dt.datetime, event_time: dt.datetime) -> bool:
-    return event_time >= current_since
+def moves_status(current: Stage, current_since: dt.datetime, event_time: dt.datetime) -> bool:
+    """A final stage is never left; otherwise the newer event wins."""
+    return current not in FINAL_STAGES and event_time >= current_since
 
 
 def time_in_stage(since: dt.datetime, until: dt.datetime) -> float:

@@ -1,54 +1,83 @@
 """Use cases of notify: remember how to reach an applicant, plan one message per milestone and channel,
-send what is due through the providers' failover, and record what happened."""
+send what is due through the providers' failover, and record what happened.
+
+Sending follows the platform's rule for side effects: a sender first claims the messages it will send
+(committed: SENDING, held until a deadline), then sends with no transaction open, then records each
+outcome. Two senders never take the same message; a message whose sender died is taken again once its
+claim lapses (the one case a message may go twice: email keeps its Message-ID, so mail systems see the
+same message).
+"""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from ektp_shared.contracts import CloudEvent, by_type
+from ektp_shared.contracts.intake import APPLICATION_SUBMITTED
 from ektp_shared.db import new_id
 from ektp_shared.serialization import jsonable
 from ektp_shared.uow import UnitOfWork
 
 from . import metrics, templates
-from .models import Contact, Delivery
+from .models import Contact, Delivery, ProviderMessage
 from .phone import InvalidPhoneNumber, normalise
-from .providers import EMAIL, SMS, Email, Failover, Sms
+from .providers import EMAIL, SMS, Email, Sms
+from .providers import Delivery as FailoverDelivery
+from .ratelimit import next_allowed
 
-PENDING, SENT, DELIVERED, FAILED = "PENDING", "SENT", "DELIVERED", "FAILED"
+PENDING, SENDING, SENT, DELIVERED, FAILED = "PENDING", "SENDING", "SENT", "DELIVERED", "FAILED"
+RECEIPT_DELIVERED, RECEIPT_FAILED = "delivered", "failed"
+PERSONAL = {"applicant", "contact", "documents", "card_holder"}
+
+RecipientKey = Callable[[str, str], str]  # (channel, address) -> keyed hash
 
 
 class ContactUnknown(LookupError):
     """A milestone arrived for an application notify has no contact for (yet): retried, then parked."""
 
 
+@dataclasses.dataclass(frozen=True)
+class RateLimit:
+    per_recipient: int
+    window: dt.timedelta
+
+
+def _contact_values(event: CloudEvent) -> tuple[str | None, str | None]:
+    given = event.data["contact"]
+    try:
+        phone = normalise(given["phone"]) if given.get("phone") else None
+    except InvalidPhoneNumber:
+        phone = None  # intake validated the shape; a number that is not a mobile gets email only
+    return given.get("email"), phone
+
+
 def remember_contact(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> Contact:
+    """The contact from the submission; a resubmission after a correction may change it."""
     application_id = str(event.data["application_id"])
+    email, phone = _contact_values(event)
     contact = uow.session.get(Contact, application_id)
     if contact is None:
-        given = event.data["contact"]
-        try:
-            phone = normalise(given["phone"]) if given.get("phone") else None
-        except InvalidPhoneNumber:
-            phone = None  # intake validated the shape; a number that is not an Indonesian mobile gets email only
         contact = Contact(application_id=application_id, receipt_number=event.data["receipt_number"],
-                          language=event.data.get("language", "id"), email=given.get("email"), phone=phone,
-                          created_at=now)
+                          language=event.data.get("language", "id"), email=email, phone=phone, created_at=now)
         uow.session.add(contact)
         uow.session.flush()
+    elif event.type != APPLICATION_SUBMITTED.type:
+        contact.email, contact.phone = email, phone
+        contact.language = event.data.get("language", contact.language)
     return contact
 
 
-def plan(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> list[Delivery]:
+def plan(uow: UnitOfWork, event: CloudEvent, now: dt.datetime, recipient_key: RecipientKey) -> list[Delivery]:
     """One delivery per channel the applicant can be reached on; the unique key absorbs redeliveries."""
     contact = uow.session.get(Contact, str(event.data["application_id"]))
     if contact is None:
         raise ContactUnknown("no contact recorded for this application yet")
     key = by_type(event.type).key
-    variables = {k: v for k, v in jsonable(event.data).items() if k not in {"applicant", "contact", "documents"}}
+    variables = {k: v for k, v in jsonable(event.data).items() if k not in PERSONAL}
     variables["receipt_number"] = contact.receipt_number
     if isinstance(variables.get("office"), dict) and variables["office"].get("timezone"):
         variables["timezone"] = variables["office"]["timezone"]
@@ -60,8 +89,8 @@ def plan(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> list[Delivery]
         if exists:
             continue
         delivery = Delivery(id=new_id(), event_id=event.id, event_key=key, channel=channel,
-                            application_id=contact.application_id, variables=variables, status=PENDING, attempts=0,
-                            next_attempt_at=now, created_at=now)
+                            application_id=contact.application_id, recipient_hash=recipient_key(channel, address),
+                            variables=variables, status=PENDING, attempts=0, next_attempt_at=now, created_at=now)
         uow.session.add(delivery)
         planned.append(delivery)
     return planned
@@ -74,44 +103,108 @@ def compose(delivery: Delivery, contact: Contact) -> Email | Sms:
     return Sms(delivery.id, contact.phone or "", templates.render_sms(delivery.event_key, delivery.variables, contact.language))
 
 
-def send_due(uow: UnitOfWork, channels: Mapping[str, Failover], retry_delays: tuple[int, ...], now: dt.datetime,
-             batch: int) -> int:
-    """Send the deliveries that are due; returns how many were attempted."""
-    due = list(uow.session.scalars(select(Delivery).where(Delivery.status == PENDING, Delivery.next_attempt_at <= now)
-                                   .order_by(Delivery.next_attempt_at).limit(batch).with_for_update(skip_locked=True)))
+def claim(uow: UnitOfWork, now: dt.datetime, batch: int, hold: dt.timedelta, limit: RateLimit) -> list[str]:
+    """Take the messages that are due (and those whose sender's claim lapsed) for sending; a message
+    over its recipient's rate limit is put off instead. The caller commits."""
+    due = list(uow.session.scalars(
+        select(Delivery).where(or_(and_(Delivery.status == PENDING, Delivery.next_attempt_at <= now),
+                                   and_(Delivery.status == SENDING, Delivery.claimed_until <= now)))
+        .order_by(Delivery.next_attempt_at).limit(batch).with_for_update(skip_locked=True)))
+    taken: dict[str, list[dt.datetime]] = {}
+    claimed = []
     for delivery in due:
-        contact = uow.session.get(Contact, delivery.application_id)
-        outcome = channels[delivery.channel].send(compose(delivery, contact))
-        delivery.attempts += 1
-        for attempt in outcome.attempts:
-            metrics.MESSAGES.labels(delivery.channel, attempt.provider, attempt.outcome).inc()
-        if outcome.ok:
-            delivery.status, delivery.sent_at = SENT, now
-            delivery.provider = outcome.accepted.provider
-            delivery.provider_message_ids = ",".join(outcome.accepted.message_ids)
-            delivery.last_error = None
-        elif outcome.permanent or delivery.attempts > len(retry_delays):
-            delivery.status, delivery.last_error = FAILED, outcome.reason[:1000]
-        else:
-            delivery.last_error = outcome.reason[:1000]
-            delivery.next_attempt_at = now + dt.timedelta(seconds=retry_delays[delivery.attempts - 1])
-    return len(due)
+        if delivery.recipient_hash is not None:
+            if delivery.recipient_hash not in taken:
+                taken[delivery.recipient_hash] = list(uow.session.scalars(
+                    select(Delivery.sent_at).where(Delivery.recipient_hash == delivery.recipient_hash,
+                                                   Delivery.sent_at > now - limit.window)))
+            later = next_allowed(taken[delivery.recipient_hash], now, limit.per_recipient, limit.window)
+            if later is not None:
+                delivery.status, delivery.next_attempt_at, delivery.claimed_until = PENDING, later, None
+                delivery.last_error = "rate limited: too many messages to this recipient"
+                continue
+            taken[delivery.recipient_hash].append(now)
+        delivery.status, delivery.claimed_until = SENDING, now + hold
+        claimed.append(delivery.id)
+    return claimed
 
 
-def record_receipt(uow: UnitOfWork, message_id: str, delivered: bool, reason: str, now: dt.datetime) -> bool:
-    """Apply an SMSC delivery receipt to the delivery that carried ``message_id``."""
-    for delivery in uow.session.scalars(select(Delivery).where(Delivery.provider_message_ids.contains(message_id))):
-        if message_id in (delivery.provider_message_ids or "").split(","):
-            delivery.status = DELIVERED if delivered else FAILED
-            delivery.delivered_at = now if delivered else None
-            delivery.last_error = None if delivered else reason
-            return True
+def message_for(uow: UnitOfWork, delivery_id: str) -> Email | Sms | None:
+    """The message of a claimed delivery, or None when there is nothing to send (a message whose
+    template cannot be rendered fails for good; the caller commits)."""
+    delivery = uow.session.get(Delivery, delivery_id)
+    if delivery is None or delivery.status != SENDING:
+        return None
+    try:
+        return compose(delivery, uow.session.get(Contact, delivery.application_id))
+    except templates.TemplateError as exc:
+        delivery.status, delivery.claimed_until, delivery.last_error = FAILED, None, f"template: {exc}"[:1000]
+        return None
+
+
+def record_outcome(uow: UnitOfWork, delivery_id: str, outcome: FailoverDelivery, retry_delays: tuple[int, ...],
+                   now: dt.datetime) -> None:
+    delivery = uow.session.get(Delivery, delivery_id)
+    delivery.attempts += 1
+    delivery.claimed_until = None
+    for attempt in outcome.attempts:
+        metrics.MESSAGES.labels(delivery.channel, attempt.provider, attempt.outcome).inc()
+    if outcome.ok:
+        accepted = outcome.accepted
+        delivery.status, delivery.sent_at, delivery.last_error = SENT, now, None
+        delivery.provider, delivery.parts = accepted.provider, accepted.parts or 1
+        delivery.provider_message_ids = ",".join(accepted.message_ids)
+        for message_id in accepted.message_ids:
+            _link(uow, accepted.provider, message_id, delivery.id)
+        _settle(uow, delivery, now)
+    elif outcome.permanent or delivery.attempts > len(retry_delays):
+        delivery.status, delivery.last_error = FAILED, outcome.reason[:1000]
+    else:
+        delivery.status, delivery.last_error = PENDING, outcome.reason[:1000]
+        delivery.next_attempt_at = now + dt.timedelta(seconds=retry_delays[delivery.attempts - 1])
+
+
+def _link(uow: UnitOfWork, provider: str, message_id: str, delivery_id: str) -> None:
+    row = uow.session.get(ProviderMessage, (provider, message_id[:100]))
+    if row is None:
+        uow.session.add(ProviderMessage(provider=provider, message_id=message_id[:100], delivery_id=delivery_id))
+    else:
+        row.delivery_id = delivery_id  # its receipt came first
+    uow.session.flush()
+
+
+def record_receipt(uow: UnitOfWork, provider: str, message_id: str, delivered: bool, reason: str,
+                   now: dt.datetime) -> bool:
+    """Apply a delivery receipt. True when it settled a delivery; a receipt for a message not yet
+    recorded as sent is kept and applied when it is."""
+    row = uow.session.get(ProviderMessage, (provider, message_id[:100]))
+    if row is None:
+        row = ProviderMessage(provider=provider, message_id=message_id[:100])
+        uow.session.add(row)
+    row.receipt = RECEIPT_DELIVERED if delivered else RECEIPT_FAILED
+    row.reason, row.received_at = (None if delivered else reason[:200]), now
+    uow.session.flush()
+    delivery = uow.session.get(Delivery, row.delivery_id) if row.delivery_id else None
+    return delivery is not None and _settle(uow, delivery, now)
+
+
+def _settle(uow: UnitOfWork, delivery: Delivery, now: dt.datetime) -> bool:
+    """A message is delivered when every part's receipt says so, failed when any part's says it failed."""
+    parts = list(uow.session.scalars(select(ProviderMessage).where(ProviderMessage.delivery_id == delivery.id)))
+    failed = [part for part in parts if part.receipt == RECEIPT_FAILED]
+    if failed:
+        delivery.status, delivery.delivered_at, delivery.last_error = FAILED, None, failed[0].reason
+        return True
+    if parts and all(part.receipt == RECEIPT_DELIVERED for part in parts) and len(parts) >= (delivery.parts or 1):
+        delivery.status, delivery.delivered_at = DELIVERED, now
+        return True
     return False
 
 
 def log_of(uow: UnitOfWork, application_id: str) -> list[dict[str, Any]]:
-    rows = uow.session.scalars(select(Delivery).where(Delivery.application_id == application_id).order_by(Delivery.created_at))
+    rows = uow.session.scalars(select(Delivery).where(Delivery.application_id == application_id)
+                               .order_by(Delivery.created_at, Delivery.channel))
     return [{"id": d.id, "event": d.event_key, "channel": d.channel, "status": d.status, "attempts": d.attempts,
-             "provider": d.provider, "last_error": d.last_error, "created_at": d.created_at, "sent_at": d.sent_at,
+             "provider": d.provider, "parts": d.parts, "last_error": d.last_error, "created_at": d.created_at,
+             "next_attempt_at": d.next_attempt_at if d.status == PENDING else None, "sent_at": d.sent_at,
              "delivered_at": d.delivered_at} for d in rows]
-

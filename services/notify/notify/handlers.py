@@ -1,26 +1,33 @@
-"""Events notify consumes: every milestone the citizen must know about."""
-from ektp_shared.contracts import CloudEvent
-from ektp_shared.contracts.intake import APPLICATION_SUBMITTED
-from ektp_shared.contracts.printing import CARD_COLLECTED, CARD_READY_FOR_PICKUP
-from ektp_shared.contracts.verification import APPLICATION_REJECTED, APPOINTMENT_SCHEDULED, CORRECTION_REQUESTED
+"""Events notify consumes: every milestone the citizen must know about, i.e. every event type that has
+templates (templates.EVENT_TYPES) and is in the catalogue. Events that carry the applicant's contact
+(the submission, a resubmission after a correction) also keep or update it."""
+from ektp_shared.contracts import CATALOG, CloudEvent
 from ektp_shared.db import utcnow
 from ektp_shared.handlers import Handlers
 from ektp_shared.uow import UnitOfWork
 
-from . import deliveries
+from . import deliveries, templates
 
 handlers = Handlers()
+# Events whose data has `contact`; a resubmission may change it.
+CONTACT_EVENTS = ("application.submitted.v1", "application.resubmitted.v1")
 
 
-@handlers.on(APPLICATION_SUBMITTED)
-def submitted(event: CloudEvent, uow: UnitOfWork) -> None:
+def recipient_key(uow: UnitOfWork):
+    cipher = uow.runtime.cipher
+    return lambda channel, address: cipher.lookup_hash(f"{channel}:{address}")
+
+
+def contact_and_milestone(event: CloudEvent, uow: UnitOfWork) -> None:
     deliveries.remember_contact(uow, event, utcnow())
-    deliveries.plan(uow, event, utcnow())
+    deliveries.plan(uow, event, utcnow(), recipient_key(uow))
 
 
 def milestone(event: CloudEvent, uow: UnitOfWork) -> None:
-    deliveries.plan(uow, event, utcnow())
+    deliveries.plan(uow, event, utcnow(), recipient_key(uow))
 
 
-for contract in (CORRECTION_REQUESTED, APPLICATION_REJECTED, APPOINTMENT_SCHEDULED, CARD_READY_FOR_PICKUP, CARD_COLLECTED):
-    handlers.on(contract)(milestone)
+# Contracts another team has yet to publish are bound as soon as they are in the catalogue.
+for contract in sorted(CATALOG.values(), key=lambda c: c.key):
+    if contract.key in templates.EVENT_TYPES:
+        handlers.on(contract)(contact_and_milestone if contract.key in CONTACT_EVENTS else milestone)

@@ -1,10 +1,11 @@
-"""Tables the notify service owns: how to reach each applicant (encrypted) and the delivery log."""
+"""Tables the notify service owns: how to reach each applicant (encrypted), the delivery log, and the
+provider message ids that delivery receipts refer to."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ektp_shared.db import EncryptedJSON, EncryptedText, UTCDateTime, new_metadata
@@ -31,23 +32,41 @@ class Contact(Base):
 
 class Delivery(Base):
     """One message of one milestone on one channel: unique per (event, channel), so a redelivered event
-    never produces a second message."""
+    never produces a second message. PENDING → SENDING (claimed by a sender) → SENT → DELIVERED, or FAILED."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("event_id", "channel"),)
+    __table_args__ = (UniqueConstraint("event_id", "channel"),
+                      Index("ix_deliveries_recipient_sent", "recipient_hash", "sent_at"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(200))
     event_key: Mapped[str] = mapped_column(String(80))
     channel: Mapped[str] = mapped_column(String(10))
     application_id: Mapped[str] = mapped_column(String(36), index=True)
+    recipient_hash: Mapped[str | None] = mapped_column(String(64))  # keyed hash of channel and address: the rate limit's key
     variables: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     status: Mapped[str] = mapped_column(String(20), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     provider: Mapped[str | None] = mapped_column(String(40))
     provider_message_ids: Mapped[str | None] = mapped_column(Text)
+    parts: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class ProviderMessage(Base):
+    """A message id a provider gave for (a part of) a delivery, and the delivery receipt for it. A
+    receipt that arrives before its delivery is recorded as sent waits here without a delivery."""
+
+    __tablename__ = "provider_messages"
+
+    provider: Mapped[str] = mapped_column(String(40), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    delivery_id: Mapped[str | None] = mapped_column(ForeignKey("deliveries.id"), index=True)
+    receipt: Mapped[str | None] = mapped_column(String(20))  # delivered | failed
+    reason: Mapped[str | None] = mapped_column(String(200))
+    received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

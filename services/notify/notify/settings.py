@@ -26,3 +26,6 @@ class NotifySettings(Settings):
     smpp_source_addr: str = setting("DUKCAPIL", "Sender id shown on the handset.")
     send_batch: int = setting(20, "Messages the sender takes per round.")
     send_retry_delays: str = setting("10,60,300,1800,7200", "Seconds before retrying a message no provider took; then it is failed.")
+    send_claim_seconds: int = setting(300, "How long a sender holds a message it is sending; a message held longer (its sender died) is sent again.")
+    rate_limit_per_recipient: int = setting(10, "Messages one phone number or email address receives at most per rate_limit_window_seconds; more wait.")
+    rate_limit_window_seconds: int = setting(3600, "The window of the per-recipient rate limit.")

@@ -32,6 +32,15 @@ VARIABLES = {
     "appointment.scheduled.v1": {"receipt_number": RECEIPT, "starts_at": datetime(2026, 1, 5, 2, 30, tzinfo=timezone.utc), "office": OFFICE},
     "card.ready_for_pickup.v1": {"receipt_number": RECEIPT, "pickup_from": date(2026, 1, 12), "office": OFFICE},
     "card.collected.v1": {"receipt_number": RECEIPT, "collected_at": "2026-01-13T03:05:00+00:00", "collected_by": "applicant"},
+    "application.resubmitted.v1": {"receipt_number": RECEIPT, "round": 2},
+    "application.expired.v1": {"receipt_number": RECEIPT, "reason": "tidak hadir perekaman"},
+    "interview.scheduled.v1": {"receipt_number": RECEIPT, "starts_at": "2026-01-06T03:00:00+00:00", "channel": "video"},
+    "card.temporary_letter_issued.v1": {"receipt_number": RECEIPT, "letter_number": "470/00012/DISDUKCAPIL-3273/I/2026",
+                                        "issued_at": "2026-01-08T02:00:00+00:00", "valid_until": "2026-07-08",
+                                        "office": OFFICE},
+    "card.pickup_reminder.v1": {"receipt_number": RECEIPT, "reminder_number": 1, "pickup_from": "2026-01-12", "office": OFFICE},
+    "card.refused_at_pickup.v1": {"receipt_number": RECEIPT, "fields": ["nama", "tempat_tgl_lahir"],
+                                  "refused_at": "2026-01-13T03:05:00+00:00", "card_serial": "3273-2026-000001"},
 }
 
 # What the citizen must read in each message, by language.
@@ -48,6 +57,18 @@ MUST_SAY = {
     ("en", "card.ready_for_pickup.v1"): [RECEIPT, "Monday, 12 January 2026", OFFICE["name"], OFFICE["address"]],
     ("id", "card.collected.v1"): [RECEIPT, "Selasa, 13 Januari 2026", "10.05 WIB", "pemohon sendiri"],
     ("en", "card.collected.v1"): [RECEIPT, "Tuesday, 13 January 2026", "10.05 WIB", "the applicant in person"],
+    ("id", "application.resubmitted.v1"): [RECEIPT, "diperiksa kembali"],
+    ("en", "application.resubmitted.v1"): [RECEIPT, "check it again"],
+    ("id", "application.expired.v1"): [RECEIPT, "kedaluwarsa", "tidak hadir perekaman"],
+    ("en", "application.expired.v1"): [RECEIPT, "expired", "tidak hadir perekaman"],
+    ("id", "interview.scheduled.v1"): [RECEIPT, "Selasa, 06 Januari 2026", "10.00 WIB", "panggilan video"],
+    ("en", "interview.scheduled.v1"): [RECEIPT, "Tuesday, 6 January 2026", "10.00 WIB", "video call"],
+    ("id", "card.temporary_letter_issued.v1"): [RECEIPT, "Rabu, 08 Juli 2026", OFFICE["name"], OFFICE["address"]],
+    ("en", "card.temporary_letter_issued.v1"): [RECEIPT, "Wednesday, 8 July 2026", OFFICE["name"], OFFICE["address"]],
+    ("id", "card.pickup_reminder.v1"): [RECEIPT, "Senin, 12 Januari 2026", OFFICE["name"], OFFICE["address"]],
+    ("en", "card.pickup_reminder.v1"): [RECEIPT, "Monday, 12 January 2026", OFFICE["name"], OFFICE["address"]],
+    ("id", "card.refused_at_pickup.v1"): [RECEIPT, "Nama", "Tempat/Tgl Lahir"],
+    ("en", "card.refused_at_pickup.v1"): [RECEIPT, "name", "place and date of birth"],
 }
 
 CASES = [(lang, event) for lang in LANGUAGES for event in EVENT_TYPES]
@@ -153,3 +174,25 @@ def test_unknown_event_language_or_channel():
         render_sms("application.submitted.v1", {"receipt_number": RECEIPT}, "jv")
     with pytest.raises(UnknownTemplate):
         render("application.submitted.v1", "fax", {"receipt_number": RECEIPT})
+
+
+def test_the_temporary_letter_email_names_the_letter():
+    variables = VARIABLES["card.temporary_letter_issued.v1"]
+    for lang in LANGUAGES:
+        assert variables["letter_number"] in render_email("card.temporary_letter_issued.v1", variables, lang).body
+
+
+def test_each_refused_field_is_listed_by_its_label_on_the_card():
+    body = render_email("card.refused_at_pickup.v1", VARIABLES["card.refused_at_pickup.v1"]).body
+    assert "- Nama\n- Tempat/Tgl Lahir\n" in body
+
+
+def test_an_expiry_without_a_reason_still_reads_well():
+    variables = {"receipt_number": RECEIPT}
+    assert "kedaluwarsa. Silakan" in render_sms("application.expired.v1", variables)
+    assert "Alasan" not in render_email("application.expired.v1", variables).body
+
+
+def test_an_unknown_interview_channel_is_refused_clearly():
+    with pytest.raises(TemplateError, match="channel"):
+        render_sms("interview.scheduled.v1", {**VARIABLES["interview.scheduled.v1"], "channel": "pigeon"})

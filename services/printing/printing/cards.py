@@ -1,124 +1,111 @@
-"""Use cases of printing: keep the verified card data, queue and run print jobs, announce pickup,
-record the handover."""
+"""Use cases of a card before pickup: keep the verified data, queue the first print once the holder is
+enrolled, take corrected data after a refusal, the operator's inspection and reprint decisions."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-
-from sqlalchemy import select
 
 from ektp_shared.contracts import CloudEvent
-from ektp_shared.contracts.printing import CARD_COLLECTED, CARD_PRINTED, CARD_READY_FOR_PICKUP
-from ektp_shared.db import new_id
 from ektp_shared.serialization import jsonable
 from ektp_shared.uow import UnitOfWork
 
+from . import audit, blanks, pickups, printjobs, states
 from .card import Issue, render
 from .card.chip import chip_record
-from .card_data import card_fields, issue_place, pickup_date
-from .drivers import JobState, PrintDocument, PrinterDriver
-from .models import Card, PrintJob
-
-AWAITING_BIOMETRICS = "AWAITING_BIOMETRICS"
-QUEUED_FOR_PRINT = "QUEUED_FOR_PRINT"
-READY_FOR_PICKUP = "READY_FOR_PICKUP"
-COLLECTED = "COLLECTED"
-JOB_QUEUED, JOB_SENT, JOB_PRINTED, JOB_FAILED = "queued", "sent", "printed", "failed"
+from .card_data import card_fields, issue_place
+from .drivers import PrintDocument
+from .models import Card
+from .quality import DEFECTS
 
 
-class HandoverRefused(ValueError):
-    def __init__(self, field: str, message: str):
+class CardActionRefused(ValueError):
+    """The action does not fit the card's state (409) or an input is wrong (422, `field`)."""
+
+    def __init__(self, field: str, message: str, conflict: bool = True):
         super().__init__(message)
         self.field = field
+        self.conflict = conflict
 
 
-def keep_card_data(uow: UnitOfWork, event: CloudEvent, nik_hash: str, now: dt.datetime) -> None:
+def keep_card_data(uow: UnitOfWork, event: CloudEvent, nik_hash: str, kk_hash: str, now: dt.datetime) -> None:
+    """The verified data. A card refused at pickup takes corrected data from a later verification and
+    is reprinted; any other repeat of the verification changes nothing."""
     application_id = str(event.data["application_id"])
-    if uow.session.get(Card, application_id) is None:
-        uow.session.add(Card(application_id=application_id, receipt_number=event.data["receipt_number"], nik_hash=nik_hash,
-                             card_holder=jsonable(event.data["card_holder"]), office=jsonable(event.data["office"]),
-                             state=AWAITING_BIOMETRICS, verified_at=now))
+    card = uow.session.get(Card, application_id)
+    if card is None:
+        office = jsonable(event.data["office"])
+        uow.session.add(Card(application_id=application_id, receipt_number=event.data["receipt_number"],
+                             kind=event.data["kind"], office_code=office["code"], nik_hash=nik_hash, kk_hash=kk_hash,
+                             card_holder=jsonable(event.data["card_holder"]), office=office,
+                             state=states.AWAITING_BIOMETRICS, verified_at=now, reminders_sent=0))
+        return
+    if card.state != states.AWAITING_CORRECTION:
+        return
+    card.card_holder, card.nik_hash, card.kk_hash, card.verified_at = jsonable(event.data["card_holder"]), nik_hash, kk_hash, now
+    card.state = states.QUEUED_FOR_PRINT
+    printjobs.create(uow, card, printjobs.CORRECTION, now, reason="corrected after refusal: " + ",".join(card.refused_fields or []))
+    audit.record(uow, "verification", "corrected_data", now, application_id, fields=card.refused_fields or [])
 
 
-def queue_print(uow: UnitOfWork, event: CloudEvent, printer_uri: str, now: dt.datetime) -> None:
+def queue_first_print(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> None:
     card = uow.session.get(Card, str(event.data["application_id"]))
     if card is None:
         raise LookupError("enrolled before the verified card data arrived")  # retried until it has
-    if card.state != AWAITING_BIOMETRICS:
+    if card.state != states.AWAITING_BIOMETRICS:
         return
     card.fingerprint_digests = list(event.data.get("fingerprint_digests") or [])
-    card.state = QUEUED_FOR_PRINT
-    uow.session.add(PrintJob(id=new_id(), application_id=card.application_id, printer_uri=printer_uri, state=JOB_QUEUED,
-                             attempts=0, next_attempt_at=now, created_at=now, updated_at=now))
+    card.state = states.QUEUED_FOR_PRINT
+    printjobs.create(uow, card, printjobs.FIRST, now)
 
 
-def due_jobs(uow: UnitOfWork, now: dt.datetime, limit: int) -> list[str]:
-    return list(uow.session.scalars(select(PrintJob.id).where(PrintJob.state.in_([JOB_QUEUED, JOB_SENT]),
-                                                              PrintJob.next_attempt_at <= now)
-                                    .order_by(PrintJob.created_at).limit(limit)))
-
-
-def document_for(card: Card, portrait: bytes) -> PrintDocument:
+def document_for(card: Card, portrait: bytes, encode_chip: bool) -> PrintDocument:
+    """The card front (and, for a printer with a chip encoder, the chip record) from the card's data."""
     fields = card_fields(card.card_holder)
     front = render(fields, portrait, Issue(issue_place(card.card_holder), card.verified_at.date()),
                    card.card_holder["full_name"])
     digests = card.fingerprint_digests or []
-    return PrintDocument(png=front.png, pdf=front.pdf, chip=chip_record(fields, digests) if len(digests) == 2 else None)
+    chip = chip_record(fields, digests) if encode_chip and len(digests) == 2 else None
+    return PrintDocument(png=front.png, pdf=front.pdf, chip=chip)
 
 
-def mark_sent(uow: UnitOfWork, job: PrintJob, now: dt.datetime) -> None:
-    """Recorded (and committed) before a card goes to the printer. Each physical attempt has its own
-    device job id; after a crash the same id is submitted again and the printer, which knows it, prints
-    nothing twice."""
-    if job.state == JOB_QUEUED:
-        job.state, job.attempts = JOB_SENT, job.attempts + 1
-    job.updated_at = now
+def quality_check(uow: UnitOfWork, card: Card, passed: bool, defect: str | None, note: str | None, actor: str,
+                  now: dt.datetime, settings) -> None:
+    """The operator's inspection of a printed card: it passes (pickup is announced), or a defect voids
+    its serial and queues one reprint."""
+    if card.state != states.AWAITING_QC:
+        raise CardActionRefused("application_id", f"the card is {card.state}, not waiting for inspection")
+    if not passed and defect not in DEFECTS:
+        raise CardActionRefused("field", f"name the defect among: {', '.join(DEFECTS)}", conflict=False)
+    job = printjobs.latest(uow, card.application_id)
+    job.qc_by, job.qc_at, job.updated_at = actor[:80], now, now
+    if passed:
+        job.state = printjobs.QC_PASSED
+        pickups.announce(uow, card, now, settings)
+        audit.record(uow, actor, "quality_passed", now, card.application_id, serial=card.serial)
+        return
+    job.state, job.qc_field, job.qc_note = printjobs.QC_FAILED, defect, note
+    serial = card.serial
+    blanks.void(uow, serial, f"failed inspection: {defect}", now)
+    card.serial, card.state = None, states.QUEUED_FOR_PRINT
+    printjobs.create(uow, card, printjobs.REPRINT, now, requested_by=actor, reason=f"failed inspection: {defect}")
+    audit.record(uow, actor, "quality_failed", now, card.application_id, defect=defect, serial=serial)
 
 
-def device_job_id(job: PrintJob) -> str:
-    return f"{job.id}-{job.attempts}"
-
-
-def submit(driver: PrinterDriver, job: PrintJob, document: PrintDocument) -> tuple[JobState, str | None]:
-    submission = driver.submit(device_job_id(job), document)
-    return submission.state, submission.reason
-
-
-def complete(uow: UnitOfWork, job: PrintJob, state: JobState, reason: str | None, now: dt.datetime,
-             pickup_after_days: int, retry_seconds: int) -> None:
-    card = uow.session.get(Card, job.application_id)
-    job.updated_at = now
-    if state is JobState.PRINTED:
-        job.state = JOB_PRINTED
-        card.serial = f"BLK-{uuid.uuid4().hex[:12].upper()}"
-        card.printed_at = now
-        card.pickup_from = pickup_date(now, pickup_after_days, card.office.get("timezone", "Asia/Jakarta"))
-        card.state = READY_FOR_PICKUP
-        uow.emit(CARD_PRINTED, {"application_id": card.application_id, "card_serial": card.serial, "printed_at": now},
-                 correlation_id=card.application_id)
-        uow.emit(CARD_READY_FOR_PICKUP, {"application_id": card.application_id, "pickup_from": card.pickup_from,
-                                         "office": card.office}, correlation_id=card.application_id)
-    elif state in (JobState.QUEUED, JobState.PRINTING):
-        job.next_attempt_at = now + dt.timedelta(seconds=2)  # the printer is still working on it: ask again
-    else:
-        job.state, job.reason = JOB_QUEUED, reason or state.value
-        job.next_attempt_at = now + dt.timedelta(seconds=retry_seconds)
-
-
-def defer(job: PrintJob, reason: str, now: dt.datetime, retry_seconds: int) -> None:
-    """Try again later; a job already sent stays sent, so the printer is asked about it first."""
-    job.reason = reason[:500]
-    job.next_attempt_at = now + dt.timedelta(seconds=retry_seconds)
-    job.updated_at = now
-
-
-def handover(uow: UnitOfWork, card: Card, receipt_number: str, nik_hash: str, collected_by: str, now: dt.datetime) -> None:
-    if card.state != READY_FOR_PICKUP:
-        raise HandoverRefused("application_id", f"the card is {card.state}, not ready for pickup")
-    if receipt_number.strip().upper() != card.receipt_number:
-        raise HandoverRefused("receipt_number", "the receipt number does not belong to this card")
-    if nik_hash != card.nik_hash:
-        raise HandoverRefused("nik", "the NIK does not match the card")
-    card.state, card.collected_at, card.collected_by = COLLECTED, now, collected_by
-    uow.emit(CARD_COLLECTED, {"application_id": card.application_id, "collected_at": now, "collected_by": collected_by},
-             correlation_id=card.application_id)
+def reprint(uow: UnitOfWork, card: Card, reason: str, actor: str, now: dt.datetime) -> None:
+    """An operator's reprint decision, with its reason. It voids the serial of the card it replaces: a
+    card waiting for pickup (damaged or lost in the office), a refused card whose data was right, a job
+    that gave up, or an attempt still at a printer that will not deliver."""
+    job = printjobs.latest(uow, card.application_id)
+    void = None
+    if card.state == states.READY_FOR_PICKUP:
+        void = card.serial
+        blanks.void(uow, void, f"reprint: {reason}", now)
+        card.serial = card.ready_at = card.pickup_from = None
+    elif card.state == states.QUEUED_FOR_PRINT and job is not None and job.state == printjobs.SENT:
+        void = job.serial
+        printjobs.write_off(uow, job, actor, now)
+    elif card.state not in (states.AWAITING_CORRECTION, states.PRINT_FAILED):
+        raise CardActionRefused("application_id", f"the card is {card.state}: there is nothing to reprint"
+                                if card.state != states.QUEUED_FOR_PRINT else "a print of this card is queued already")
+    card.state = states.QUEUED_FOR_PRINT
+    printjobs.create(uow, card, printjobs.REPRINT, now, requested_by=actor, reason=reason)
+    audit.record(uow, actor, "reprint", now, card.application_id, reason=reason, void_serial=void)

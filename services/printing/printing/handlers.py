@@ -1,4 +1,5 @@
-"""Events printing consumes: the verified card data, and the enrolment that clears it for printing."""
+"""Events printing consumes: the verified card data (again after a correction), and the enrolment that
+clears the card for printing."""
 from ektp_shared.contracts import CloudEvent
 from ektp_shared.contracts.biometrics import BIOMETRICS_ENROLLED
 from ektp_shared.contracts.verification import APPLICATION_VERIFIED
@@ -13,9 +14,11 @@ handlers = Handlers()
 
 @handlers.on(APPLICATION_VERIFIED)
 def keep_card_data(event: CloudEvent, uow: UnitOfWork) -> None:
-    cards.keep_card_data(uow, event, uow.runtime.cipher.lookup_hash(event.data["card_holder"]["nik"]), utcnow())
+    holder = event.data["card_holder"]
+    cipher = uow.runtime.cipher
+    cards.keep_card_data(uow, event, cipher.lookup_hash(holder["nik"]), cipher.lookup_hash(holder["kk_number"]), utcnow())
 
 
 @handlers.on(BIOMETRICS_ENROLLED)
 def queue_print(event: CloudEvent, uow: UnitOfWork) -> None:
-    cards.queue_print(uow, event, uow.runtime.settings.printer_uri, utcnow())
+    cards.queue_first_print(uow, event, utcnow())

@@ -1,13 +1,14 @@
-"""Tables the printing service owns: the verified card data, print jobs and the handover."""
+"""Tables the printing service owns: the verified card data, print jobs, the printer fleet, blank-card
+stock, temporary letters, powers of attorney, office policies and the audit trail of officer actions."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from ektp_shared.db import EncryptedJSON, UTCDateTime, new_metadata
+from ektp_shared.db import EncryptedJSON, EncryptedText, UTCDateTime, new_metadata
 from ektp_shared.messaging import add_messaging_tables
 
 metadata = new_metadata()
@@ -19,11 +20,17 @@ class Base(DeclarativeBase):
 
 
 class Card(Base):
+    """One applicant's card through printing, pickup and handover. `serial` is the serial of the card
+    currently in existence (a reprint replaces it; the old one is void in `blank_cards`)."""
+
     __tablename__ = "cards"
 
     application_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     receipt_number: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(30), server_default="new")
+    office_code: Mapped[str] = mapped_column(String(40), index=True, server_default="")
     nik_hash: Mapped[str] = mapped_column(String(64))
+    kk_hash: Mapped[str | None] = mapped_column(String(64))
     card_holder: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     office: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     fingerprint_digests: Mapped[list[str] | None] = mapped_column(EncryptedJSON)
@@ -31,23 +38,154 @@ class Card(Base):
     serial: Mapped[str | None] = mapped_column(String(40), unique=True)
     verified_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     printed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    ready_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     pickup_from: Mapped[dt.date | None] = mapped_column(Date)
+    reminders_sent: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_reminder_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    reported_uncollected_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    refused_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    refused_fields: Mapped[list[str] | None] = mapped_column(JSON)
     collected_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     collected_by: Mapped[str | None] = mapped_column(String(20))
+    collector_relation: Mapped[str | None] = mapped_column(String(20))
+    collector_nik_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class Printer(Base):
+    """A printer of an office (`office_code` "*" is the shared fleet), with what it last reported."""
+
+    __tablename__ = "printers"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    office_code: Mapped[str] = mapped_column(String(40), index=True)
+    uri: Mapped[str] = mapped_column(String(300))
+    in_rotation: Mapped[bool] = mapped_column(Boolean)
+    held_by_operator: Mapped[bool] = mapped_column(Boolean)
+    out_reason: Mapped[str | None] = mapped_column(String(200))
+    online: Mapped[bool | None] = mapped_column(Boolean)
+    conditions: Mapped[str | None] = mapped_column(String(200))
+    ribbon_remaining: Mapped[int | None] = mapped_column(Integer)
+    cards_in_feeder: Mapped[int | None] = mapped_column(Integer)
+    polled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class PrintJob(Base):
-    """queued → sent → printed, or failed; a job in ``sent`` after a crash is asked of the printer, never
-    blindly printed again (the driver is idempotent by job id)."""
+    """queued → sent → printed → qc_passed | qc_failed, or failed (see printjobs.py). Each physical
+    attempt has its own device job id; a job in `sent` after a crash is asked of its printer, never
+    blindly printed again."""
 
     __tablename__ = "print_jobs"
+    __table_args__ = (Index("ix_print_jobs_due", "state", "next_attempt_at"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     application_id: Mapped[str] = mapped_column(ForeignKey("cards.application_id"), index=True)
-    printer_uri: Mapped[str] = mapped_column(String(200))
+    office_code: Mapped[str] = mapped_column(String(40), server_default="")
+    priority: Mapped[int] = mapped_column(Integer, server_default="0")
+    purpose: Mapped[str] = mapped_column(String(20), server_default="first")
+    requested_by: Mapped[str | None] = mapped_column(String(80))
+    request_reason: Mapped[str | None] = mapped_column(EncryptedText)  # free text: may name people
+    printer_id: Mapped[str | None] = mapped_column(ForeignKey("printers.id"))
     state: Mapped[str] = mapped_column(String(20), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retries: Mapped[int] = mapped_column(Integer, server_default="0")
+    spoiled: Mapped[int] = mapped_column(Integer, server_default="0")
+    serial: Mapped[str | None] = mapped_column(String(40))
+    outcome_unknown: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    chip_verified: Mapped[bool | None] = mapped_column(Boolean)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     reason: Mapped[str | None] = mapped_column(Text)
+    printed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    qc_field: Mapped[str | None] = mapped_column(String(40))
+    qc_note: Mapped[str | None] = mapped_column(EncryptedText)
+    qc_by: Mapped[str | None] = mapped_column(String(80))
+    qc_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class StockBatch(Base):
+    """A delivery of blank cards (blanko) to an office: a consecutive range of serials."""
+
+    __tablename__ = "stock_batches"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    office_code: Mapped[str] = mapped_column(String(40), index=True)
+    reference: Mapped[str] = mapped_column(String(80))
+    first_serial: Mapped[str] = mapped_column(String(40))
+    last_serial: Mapped[str] = mapped_column(String(40))
+    count: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    received_by: Mapped[str] = mapped_column(String(80))
+
+
+class BlankCard(Base):
+    """One blank card: available → reserved (fed to a printer) → issued (a good card), or void."""
+
+    __tablename__ = "blank_cards"
+    __table_args__ = (Index("ix_blank_cards_office_state", "office_code", "state"),)
+
+    serial: Mapped[str] = mapped_column(String(40), primary_key=True)
+    office_code: Mapped[str] = mapped_column(String(40))
+    batch_id: Mapped[str] = mapped_column(ForeignKey("stock_batches.id"), index=True)
+    state: Mapped[str] = mapped_column(String(10))
+    application_id: Mapped[str | None] = mapped_column(String(36))
+    job_id: Mapped[str | None] = mapped_column(String(36))
+    void_reason: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class OfficePolicy(Base):
+    __tablename__ = "office_policies"
+
+    office_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    representative: Mapped[str] = mapped_column(String(20))
+    low_stock_threshold: Mapped[int] = mapped_column(Integer)
+    qc_by_operator: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(String(80))
+
+
+class TemporaryLetter(Base):
+    """A Surat Keterangan issued while the office had no blank card for the applicant."""
+
+    __tablename__ = "temporary_letters"
+
+    number: Mapped[str] = mapped_column(String(80), primary_key=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("cards.application_id"), index=True)
+    office_code: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    valid_until: Mapped[dt.date] = mapped_column(Date)
+
+
+class PowerOfAttorney(Base):
+    """A surat kuasa uploaded for a card; the document itself is in the object store, encrypted."""
+
+    __tablename__ = "powers_of_attorney"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("cards.application_id"), index=True)
+    object_key: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[str] = mapped_column(String(80))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class AuditEntry(Base):
+    """Who did what to which card, and why (officer actions)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    application_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    details: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)  # reasons are free text

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from ektp_shared.service import ServiceSpec
 
-from . import api, handlers, models, tasks
+from . import api, handlers, metrics, models, tasks
 from .settings import PrintingSettings
 
 SERVICE = ServiceSpec(
@@ -15,6 +15,7 @@ SERVICE = ServiceSpec(
     messaging=models.messaging,
     handlers=handlers.handlers,
     migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
-    blueprints=lambda runtime: [api.blueprint(runtime)],
+    blueprints=lambda runtime: api.blueprints(runtime),
     tasks=tasks.tasks,
+    collectors=lambda runtime: [metrics.collector(runtime)],
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import signal
@@ -9,14 +11,26 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from ektp_shared.auth import issue_development_token
+from ektp_shared.bus.dispatcher import Dispatcher
+from ektp_shared.contracts import CloudEvent
+from ektp_shared.contracts.biometrics import BIOMETRICS_ENROLLED
+from ektp_shared.contracts.envelope import TYPE_PREFIX
+from ektp_shared.contracts.verification import APPLICATION_VERIFIED
+from ektp_shared.db import utcnow
+from ektp_shared.web.app import create_app
+from printing import blanks, fleet, portrait as portraits, tasks
 from printing.card import CardFields, Issue
+from printing.service import SERVICE
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
@@ -164,3 +178,132 @@ def issue_bandung() -> Issue:
 @pytest.fixture(scope="session")
 def issue_badung() -> Issue:
     return Issue("KAB. BADUNG", date(2026, 11, 20))
+
+
+# --- the printing service in one test: its runtime, events fed through the real dispatcher, its API ---
+
+OFFICE = {"code": "DISDUKCAPIL-3273", "name": "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL KOTA BANDUNG",
+          "address": "Jl. Ambon No. 1B, Bandung", "timezone": "Asia/Jakarta"}
+
+
+def holder(nik: str = "3273015507900003", kk_number: str = "3273010101200001", **changes: object) -> dict:
+    """A verified card holder (synthetic) of Kota Bandung, as application.verified.v1 carries it."""
+    values: dict[str, object] = {
+        "nik": nik, "kk_number": kk_number, "full_name": "Siti Nurhaliza Putri", "birth_place": "Bandung",
+        "birth_date": "1990-07-15", "gender": "PEREMPUAN", "blood_type": "O", "religion": "ISLAM",
+        "marital_status": "KAWIN", "occupation": "KARYAWAN SWASTA", "citizenship": "WNI",
+        "address": {"street": "Jl. Merdeka No. 17", "rt": "003", "rw": "012", "village_code": "32.73.01.1001"}}
+    values.update(changes)
+    return values
+
+
+class World:
+    """One printing service (embedded profile: SQLite, objects in a folder) with helpers to feed it events
+    the way the bus does, run its worker's tasks, and call its API as an operator."""
+
+    office = OFFICE
+
+    def __init__(self, runtime, portrait: bytes):
+        self.runtime = runtime
+        self.portrait = portrait
+        self.dispatcher = Dispatcher(runtime.name, runtime.spec.handlers, runtime.uow)
+        self.client = create_app(runtime).test_client()
+
+    # events in
+    def deliver(self, event) -> str:
+        return self.dispatcher.dispatch(json.dumps(event.to_dict()).encode(), {}).outcome.value
+
+    def verified(self, application_id: str, kind: str = "new", office: dict | None = None, **holder_changes):
+        event = CloudEvent.new(source="/ektp/verification", type=APPLICATION_VERIFIED.type, correlationid=application_id,
+                               data={"application_id": application_id, "receipt_number": f"KTP-{application_id[:6].upper()}",
+                                     "kind": kind, "verified_at": "2026-11-20T03:00:00+00:00",
+                                     "card_holder": holder(**holder_changes), "office": office or OFFICE})
+        assert self.deliver(event) == "handled"
+        return event
+
+    def enrolled(self, application_id: str, digests: list[str] | None = None):
+        # The face biometrics would serve for the card, already in printing's own store.
+        portraits.keep(self.runtime.objects, application_id, self.portrait)
+        digests = digests if digests is not None else [hashlib.sha256(f"{application_id}-{i}".encode()).hexdigest()
+                                                       for i in (1, 2)]
+        event = CloudEvent.new(source="/ektp/biometrics", type=BIOMETRICS_ENROLLED.type, correlationid=application_id,
+                               data={"application_id": application_id, "reference_id": str(uuid.uuid4()),
+                                     "enrolled_at": "2026-11-21T03:00:00+00:00", "fingers_enrolled": 2,
+                                     "fingerprint_digests": digests})
+        assert self.deliver(event) == "handled"
+        return event
+
+    def new_card(self, kind: str = "new", office: dict | None = None, **holder_changes) -> str:
+        application_id = str(uuid.uuid4())
+        self.verified(application_id, kind, office, **holder_changes)
+        self.enrolled(application_id)
+        return application_id
+
+    # the worker
+    def run_queue(self, rounds: int = 1) -> None:
+        for _ in range(rounds):
+            tasks.run_print_queue(self.runtime)
+
+    def poll(self) -> None:
+        tasks.poll_printers(self.runtime)
+
+    def printers(self, office_code: str, *uris: str) -> None:
+        with self.runtime.uow() as uow:
+            for index, uri in enumerate(uris, start=1):
+                fleet.register(uow, f"{office_code.lower()}-{index}", office_code, uri, utcnow())
+            uow.commit()
+
+    def stock(self, office_code: str, first_serial: str, count: int) -> None:
+        with self.runtime.uow() as uow:
+            blanks.receive(uow, office_code, "test batch", first_serial, count, "test", utcnow())
+            uow.commit()
+
+    # what came out
+    def events(self, application_id: str | None = None) -> list[dict]:
+        outbox = self.runtime.spec.messaging.outbox
+        with self.runtime.uow() as uow:
+            envelopes = [row.envelope for row in uow.session.execute(select(outbox).order_by(outbox.c.id))]
+        return [e for e in envelopes if application_id is None or e["correlationid"] == application_id]
+
+    def event_keys(self, application_id: str) -> list[str]:
+        """e.g. ["card.printed.v1", ...]"""
+        return [e["type"].removeprefix(TYPE_PREFIX + ".") for e in self.events(application_id)]
+
+    def job_states(self, application_id: str) -> list[str]:
+        return [job["state"] for job in self.card(application_id)["jobs"]]
+
+    # the API, as an operator
+    def token(self, *roles: str) -> dict[str, str]:
+        return {"Authorization": "Bearer " + issue_development_token(self.runtime.settings, "operator-7",
+                                                                      list(roles or ["print_operator"]))}
+
+    def card(self, application_id: str) -> dict:
+        response = self.client.get(f"/v1/cards/{application_id}", headers=self.token())
+        assert response.status_code == 200, response.json
+        return response.json
+
+    def post(self, path: str, body: dict, *roles: str):
+        return self.client.post(path, json=body, headers=self.token(*roles))
+
+
+@pytest.fixture
+def world_factory(runtime_factory, portrait, emulator):
+    """Printing with the emulator as the one shared printer and no waiting between retries (the back-off
+    is tested on its own); keyword arguments override settings; `real=True` runs it on PostgreSQL and S3."""
+
+    def make(real: bool = False, **overrides) -> World:
+        settings = {"printer_uri": emulator.uri, "printer_emulator": False, "development_stock": 0,
+                    "print_retry_seconds": 0, "printer_poll_seconds": 1.0, **overrides}
+        created = World(runtime_factory(SERVICE, real=real, **settings), portrait)
+        tasks.tasks(created.runtime)  # registers the shared fleet from printer_uri, as the worker does at start
+        return created
+
+    return make
+
+
+@pytest.fixture
+def world(world_factory) -> World:
+    """The factory's printing service with 200 blank cards at the test office."""
+    created = world_factory()
+    created.stock(OFFICE["code"], "3273-2026-000001", 200)
+    return created

@@ -1,87 +1,174 @@
-"""Use cases of a verification case: open it from a submission, decide it, book the capture appointment."""
+"""Use cases of a verification case: open it from a submission (with the automatic checks), take back a
+resubmission, the officers' decisions (with four eyes on a rejection), and the audit of each.
+"""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, select
 
 from ektp_shared.contracts import CloudEvent
-from ektp_shared.contracts.verification import (APPLICATION_REJECTED, APPLICATION_VERIFIED, APPOINTMENT_SCHEDULED,
-                                                CORRECTION_REQUESTED)
 from ektp_shared.contracts.common import CardHolderSchema
+from ektp_shared.contracts.verification import APPLICATION_REJECTED, APPLICATION_VERIFIED, CORRECTION_REQUESTED
 from ektp_shared.db import new_id
 from ektp_shared.serialization import jsonable
 from ektp_shared.uow import UnitOfWork
 
-from .decisions import CaseState, Decision, decide
-from .models import Appointment, AuditEntry, Case
-from .offices import Office, first_free_slot, office_for
+from . import appointments, checks, decisions
+from .decisions import CaseState, Decision
+from .models import Appointment, AuditEntry, Case, CaseFlag
+from .registry import FamilyRegistry
+from .settings import VerificationSettings
+
+WIB = ZoneInfo("Asia/Jakarta")
+SYSTEM = "system"
+RESUBMITTED_PRIORITY = 1
 
 
-def open_case(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> Case:
+def audit(uow: UnitOfWork, actor: str, action: str, case: Case, now: dt.datetime, before: dict[str, Any] | None = None,
+          after: dict[str, Any] | None = None) -> None:
+    uow.session.add(AuditEntry(actor=actor, action=action, case_id=case.id, at=now, before=before,
+                               after=after if after is not None else {"state": case.state}))
+
+
+def move(case: Case, state: CaseState, now: dt.datetime) -> None:
+    """Change the state; a paused case keeps its pause and will resume into the new state."""
+    if case.state == CaseState.PAUSED.value:
+        case.resume_state = state.value
+        return
+    if case.state != state.value:
+        case.state, case.state_since = state.value, now
+    case.claimed_by = case.lease_expires_at = None
+
+
+def by_application(uow: UnitOfWork, application_id: str) -> Case | None:
+    return uow.session.scalars(select(Case).where(Case.application_id == application_id)).first()
+
+
+def _set_findings(uow: UnitOfWork, case: Case, findings: list[dict[str, Any]]) -> None:
+    case.findings = findings
+    uow.session.execute(delete(CaseFlag).where(CaseFlag.case_id == case.id))
+    uow.session.add_all(CaseFlag(case_id=case.id, code=code) for code in sorted(checks.flags(findings)))
+
+
+def run_checks(uow: UnitOfWork, case: Case, registry: FamilyRegistry, on: dt.date) -> None:
+    _set_findings(uow, case, checks.run_checks(case.kind, case.changes or [], case.applicant, case.documents, registry, on))
+
+
+def _take_data(case: Case, data: dict[str, Any]) -> None:
+    case.applicant = jsonable(data["applicant"])
+    case.residence = jsonable(data.get("residence"))
+    case.documents = [jsonable(d) for d in data["documents"]]
+    case.changes = list(data.get("changes") or [])
+
+
+def open_case(uow: UnitOfWork, event: CloudEvent, now: dt.datetime, registry: FamilyRegistry,
+              settings: VerificationSettings) -> Case:
     data = event.data
-    applicant = jsonable(data["applicant"])
+    existing = by_application(uow, str(data["application_id"]))
+    if existing is not None:  # the same submission under another event id (a producer's retry)
+        return existing
     case = Case(id=new_id(), application_id=str(data["application_id"]), receipt_number=data["receipt_number"],
-                kind=data["kind"], state=CaseState.OPEN.value, applicant=applicant,
-                documents=[jsonable(d) for d in data["documents"]],
-                office_code=office_for(applicant["address"]["village_code"]).code, opened_at=now)
+                kind=data["kind"], state=CaseState.OPEN.value, state_since=now, opened_at=now, queued_at=now,
+                priority=0, correction_rounds=0)
+    _take_data(case, data)
+    case.office_code = appointments.office_of(uow, case.applicant["address"]["village_code"], settings).code
     uow.session.add(case)
+    uow.session.flush()
+    run_checks(uow, case, registry, data["submitted_at"].astimezone(WIB).date())
+    audit(uow, SYSTEM, "case.opened", case, now, after={"state": case.state, "flags": sorted(checks.flags(case.findings))})
     return case
 
 
-def decide_case(uow: UnitOfWork, case: Case, officer: str, body: dict[str, Any], now: dt.datetime,
-                daily_capacity: int) -> Appointment | None:
+def take_resubmission(uow: UnitOfWork, event: CloudEvent, now: dt.datetime, registry: FamilyRegistry) -> Case | None:
+    """The citizen answered a correction: new data and documents, checks again, back to the queue."""
+    data = event.data
+    case = by_application(uow, str(data["application_id"]))
+    waiting = CaseState.CORRECTION_REQUESTED.value
+    if case is None or waiting not in (case.state, case.resume_state) or data["round"] != case.correction_rounds:
+        return None  # not waiting for this round (a stale or repeated resubmission): nothing to take
+    before = {"state": case.state, "documents": [d["sha256"] for d in case.documents]}
+    _take_data(case, data)
+    run_checks(uow, case, registry, data["submitted_at"].astimezone(WIB).date())
+    case.priority = RESUBMITTED_PRIORITY
+    move(case, CaseState.OPEN, now)
+    audit(uow, SYSTEM, "case.resubmitted", case, now, before,
+          {"state": case.state, "round": data["round"], "documents": [d["sha256"] for d in case.documents],
+           "flags": sorted(checks.flags(case.findings))})
+    return case
+
+
+def decide_case(uow: UnitOfWork, case: Case, officer: str, roles: Collection[str], body: dict[str, Any],
+                now: dt.datetime, settings: VerificationSettings) -> decisions.Outcome:
     decision = Decision(body["decision"])
-    before = {"state": case.state}
-    case.state = decide(CaseState(case.state), decision).value
-    case.decided_at, case.decided_by = now, officer
+    before = {"state": case.state, "correction_rounds": case.correction_rounds}
+    outcome = decisions.decide(CaseState(case.state), decision, roles, case.correction_rounds, settings.correction_cap)
     case.reason_code, case.message = body.get("reason_code"), body.get("message")
-    appointment = None
     if decision is Decision.APPROVE:
-        office = office_for(case.applicant["address"]["village_code"])
-        uow.emit(APPLICATION_VERIFIED, {"application_id": case.application_id, "receipt_number": case.receipt_number,
-                                        "kind": case.kind, "verified_at": now, "card_holder": _card_holder(case.applicant),
-                                        "office": office.as_event()}, correlation_id=case.application_id)
-        appointment = _book(uow, case, office, now, daily_capacity)
-    elif decision is Decision.REQUEST_CORRECTION:
-        uow.emit(CORRECTION_REQUESTED, {"application_id": case.application_id, "reason_code": body["reason_code"],
-                                        "message": body["message"], "corrections": body.get("corrections", [])},
-                 correlation_id=case.application_id)
+        approve(uow, case, officer, now, settings)
+    elif decision is Decision.REJECT:
+        case.proposed_rejection = {"by": officer, "reason_code": body["reason_code"], "message": body["message"],
+                                   "at": now.isoformat(), "from_state": case.state}
+        move(case, outcome.state, now)
+    elif outcome.escalated:
+        # Past the cap a verifier does not send the citizen another round: a supervisor decides.
+        move(case, outcome.state, now)
     else:
-        uow.emit(APPLICATION_REJECTED, {"application_id": case.application_id, "reason_code": body["reason_code"],
-                                        "message": body["message"]}, correlation_id=case.application_id)
-    uow.session.add(AuditEntry(actor=officer, action=f"decision.{decision.value}", case_id=case.id, at=now, before=before,
-                               after={"state": case.state, "reason_code": case.reason_code}))
-    return appointment
+        case.correction_rounds += 1
+        uow.emit(CORRECTION_REQUESTED, {
+            "application_id": case.application_id, "reason_code": body["reason_code"], "message": body["message"],
+            "corrections": body.get("corrections", []), "round": case.correction_rounds,
+            "rounds_left": max(0, settings.correction_cap - case.correction_rounds)}, correlation_id=case.application_id)
+        _decided(case, officer, now)
+        move(case, outcome.state, now)
+    action = "decision.escalated" if outcome.escalated else f"decision.{decision.value}"
+    audit(uow, officer, action, case, now, before,
+          {"state": case.state, "reason_code": case.reason_code, "message": case.message,
+           "corrections": body.get("corrections", []), "correction_rounds": case.correction_rounds})
+    return outcome
 
 
-def _book(uow: UnitOfWork, case: Case, office: Office, now: dt.datetime, daily_capacity: int) -> Appointment:
-    booked = uow.session.execute(select(Appointment.starts_at).where(Appointment.office_code == office.code,
-                                                                    Appointment.starts_at > now)).scalars()
-    per_day: dict[dt.date, int] = {}
-    zone = ZoneInfo(office.timezone)
-    for starts_at in booked:
-        day = starts_at.astimezone(zone).date()
-        per_day[day] = per_day.get(day, 0) + 1
-    appointment = Appointment(id=new_id(), case_id=case.id, application_id=case.application_id, office_code=office.code,
-                              starts_at=first_free_slot(office, now, per_day, daily_capacity), created_at=now)
-    uow.session.add(appointment)
-    uow.emit(APPOINTMENT_SCHEDULED, {"application_id": case.application_id, "appointment_id": appointment.id,
-                                     "starts_at": appointment.starts_at, "office": office.as_event()},
+def _decided(case: Case, officer: str, now: dt.datetime) -> None:
+    case.decided_at, case.decided_by = now, officer
+
+
+def approve(uow: UnitOfWork, case: Case, officer: str, now: dt.datetime, settings: VerificationSettings) -> Appointment:
+    office = appointments.office_of(uow, case.applicant["address"]["village_code"], settings)
+    emit_verified(uow, case, office, now)
+    _decided(case, officer, now)
+    move(case, CaseState.APPROVED, now)
+    return appointments.book(uow, case, office, now, settings)
+
+
+def emit_verified(uow: UnitOfWork, case: Case, office: Any, now: dt.datetime) -> None:
+    uow.emit(APPLICATION_VERIFIED, {"application_id": case.application_id, "receipt_number": case.receipt_number,
+                                    "kind": case.kind, "verified_at": now,
+                                    "card_holder": CardHolderSchema().load(case.applicant), "office": office.as_event()},
              correlation_id=case.application_id)
-    return appointment
 
 
-def appointment_of(uow: UnitOfWork, case: Case) -> Appointment | None:
-    return uow.session.scalars(select(Appointment).where(Appointment.case_id == case.id)
-                               .order_by(Appointment.created_at.desc())).first()
+def confirm_rejection(uow: UnitOfWork, case: Case, officer: str, roles: Collection[str], confirm: bool, note: str | None,
+                      now: dt.datetime) -> None:
+    proposal = case.proposed_rejection or {}
+    before = {"state": case.state, "proposed_by": proposal.get("by")}
+    if confirm:
+        state = decisions.confirm_rejection(CaseState(case.state), roles, officer, proposal.get("by", ""))
+        reject(uow, case, proposal["reason_code"], proposal["message"], now)
+        case.decided_by = f"{proposal['by']}+{officer}"
+        move(case, state, now)
+    else:
+        state = decisions.overturn_rejection(CaseState(case.state), roles, proposal.get("from_state", CaseState.OPEN.value))
+        case.proposed_rejection = None
+        move(case, state, now)
+    audit(uow, officer, "rejection.confirmed" if confirm else "rejection.overturned", case, now, before,
+          {"state": case.state, "note": note})
 
 
-def count_by_state(uow: UnitOfWork) -> dict[str, int]:
-    return dict(uow.session.execute(select(Case.state, func.count()).group_by(Case.state)).all())
-
-
-def _card_holder(applicant: dict[str, Any]) -> dict[str, Any]:
-    return CardHolderSchema().load(applicant)
+def reject(uow: UnitOfWork, case: Case, reason_code: str, message: str, now: dt.datetime) -> None:
+    case.reason_code, case.message, case.decided_at = reason_code, message, now
+    case.expires_at = None
+    uow.emit(APPLICATION_REJECTED, {"application_id": case.application_id, "reason_code": reason_code,
+                                    "message": message}, correlation_id=case.application_id)

@@ -1,15 +1,64 @@
-"""Events verification consumes."""
+"""Events verification consumes: submissions and resubmissions (open or reopen a case, run the checks),
+reschedule requests, and biometrics' news (the capture happened, a duplicate is suspected, enrolled)."""
 from ektp_shared.contracts import CloudEvent
-from ektp_shared.contracts.intake import APPLICATION_SUBMITTED
+from ektp_shared.contracts.biometrics import BIOMETRICS_ENROLLED, DUPLICATE_SUSPECTED, IDENTIFY_REQUESTED
+from ektp_shared.contracts.intake import APPLICATION_RESUBMITTED, APPLICATION_SUBMITTED, RESCHEDULE_REQUESTED
 from ektp_shared.db import utcnow
 from ektp_shared.handlers import Handlers
 from ektp_shared.uow import UnitOfWork
 
-from . import cases
+from . import adjudication, appointments, cases, registry
+from .decisions import CaseState
 
 handlers = Handlers()
 
 
+def _registry(uow: UnitOfWork) -> registry.FamilyRegistry:
+    return registry.cached(uow.runtime.settings.registry_path)
+
+
 @handlers.on(APPLICATION_SUBMITTED)
 def open_case(event: CloudEvent, uow: UnitOfWork) -> None:
-    cases.open_case(uow, event, utcnow())
+    cases.open_case(uow, event, utcnow(), _registry(uow), uow.runtime.settings)
+
+
+@handlers.on(APPLICATION_RESUBMITTED)
+def reopen_case(event: CloudEvent, uow: UnitOfWork) -> None:
+    cases.take_resubmission(uow, event, utcnow(), _registry(uow))
+
+
+@handlers.on(RESCHEDULE_REQUESTED)
+def reschedule(event: CloudEvent, uow: UnitOfWork) -> None:
+    case = cases.by_application(uow, str(event.data["application_id"]))
+    if case is None or CaseState.APPROVED.value not in (case.state, case.resume_state):
+        return  # captured, expired or rejected meanwhile: there is no appointment to move
+    current = appointments.current(uow, case)
+    if current is None or current.id != str(event.data["appointment_id"]):
+        return  # asked about an appointment that was already replaced
+    now = utcnow()
+    booked = appointments.rebook(uow, case, now, uow.runtime.settings, event.data["not_before"])
+    cases.audit(uow, "citizen", "appointment.rescheduled", case, now, {"appointment_id": current.id},
+                {"state": case.state, "appointment_id": booked.id, "starts_at": booked.starts_at.isoformat()})
+
+
+@handlers.on(IDENTIFY_REQUESTED)
+def capture_taken(event: CloudEvent, uow: UnitOfWork) -> None:
+    case = cases.by_application(uow, str(event.data["application_id"]))
+    if case is not None:
+        appointments.captured(uow, case)
+
+
+@handlers.on(DUPLICATE_SUSPECTED)
+def duplicate_suspected(event: CloudEvent, uow: UnitOfWork) -> None:
+    adjudication.suspected(uow, event, utcnow())
+
+
+@handlers.on(BIOMETRICS_ENROLLED)
+def enrolled(event: CloudEvent, uow: UnitOfWork) -> None:
+    case = cases.by_application(uow, str(event.data["application_id"]))
+    if case is None or CaseState.APPROVED.value not in (case.state, case.resume_state):
+        return
+    now = utcnow()
+    appointments.captured(uow, case)
+    cases.move(case, CaseState.ENROLLED, now)
+    cases.audit(uow, "biometrics", "case.enrolled", case, now, {"state": CaseState.APPROVED.value})

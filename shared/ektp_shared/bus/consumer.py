@@ -7,6 +7,7 @@ redelivers the message (and the inbox makes the redelivery harmless).
 from __future__ import annotations
 
 import logging
+import socket
 from typing import Any
 
 from kombu import Connection
@@ -14,7 +15,7 @@ from kombu.mixins import ConsumerMixin
 
 from .. import logs, metrics
 from .broker import Broker, Publisher
-from .dispatcher import Dispatcher, Outcome
+from .dispatcher import Decision, Dispatcher, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,8 @@ class EventConsumer(ConsumerMixin):
         self.connection: Connection = broker.connect()
         self._failure_connection: Connection | None = None
         self._failures: Publisher | None = None
+        self._pending: list[Any] = []
+        self._live: Connection | None = None
         self.handled = 0
 
     def get_consumers(self, consumer_class: Any, channel: Any) -> list[Any]:
@@ -41,9 +44,33 @@ class EventConsumer(ConsumerMixin):
         return self._failures
 
     def on_message(self, message: Any) -> None:
+        """Deliveries are collected and handled together once no more are immediately waiting."""
+        self._pending.append(message)
+
+    def on_iteration(self) -> None:
+        if not self._pending:
+            return
+        # Take what else has already arrived (up to the prefetch), then handle the batch in one transaction.
+        while len(self._pending) < self.broker.prefetch and self._live is not None:
+            try:
+                self._live.drain_events(timeout=0.001)
+            except socket.timeout:
+                break
+        batch, self._pending = self._pending, []
+        decisions = self.dispatcher.dispatch_batch([(m.body, dict(m.headers or {})) for m in batch])
+        for message, decision in zip(batch, decisions):
+            self._settle(message, decision)
+
+    def on_consume_ready(self, connection: Any, channel: Any, consumers: Any, **_: Any) -> None:
+        self._live = connection  # ConsumerMixin consumes on a clone of self.connection
+
+    def on_consume_end(self, connection: Any, channel: Any) -> None:
+        self.on_iteration()  # finish what was received before leaving (SIGTERM)
+        self._live = None
+
+    def _settle(self, message: Any, decision: Decision) -> None:
         service = self.dispatcher.service
         headers = dict(message.headers or {})
-        decision = self.dispatcher.dispatch(message.body, headers)
         with logs.context(service, decision.correlation_id):
             if decision.outcome is Outcome.INVALID:
                 self.broker.park(self._failure_publisher(), message.body, {**headers, "x-ektp-error": decision.reason[:1000]},

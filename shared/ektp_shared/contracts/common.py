@@ -39,3 +39,11 @@ class OfficeSchema(Schema):
     name = fields.String(required=True)
     address = fields.String(required=True)
     timezone = fields.String(load_default="Asia/Jakarta", metadata={"description": "IANA zone of the office (WIB, WITA or WIT)."})
+
+
+class ResidencePermitSchema(Schema):
+    """A foreign resident's (WNA) documents behind the card: UU 24/2013 gives WNA with a permanent-stay permit an e-KTP."""
+
+    passport_number = fields.String(required=True, validate=validate.Regexp(r"^[A-Z0-9]{6,12}$"))
+    permit_number = fields.String(required=True, validate=validate.Regexp(r"^[A-Z0-9./-]{6,30}$"),
+                                  metadata={"description": "Number of the permanent-stay permit (KITAP)."})

@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from .catalog import contract
-from .common import CardHolderSchema
+from .common import CardHolderSchema, ResidencePermitSchema
 
 
 class ContactSchema(Schema):
@@ -26,8 +26,33 @@ class ApplicationSubmitted(Schema):
     contact = fields.Nested(ContactSchema, required=True, metadata={"description": "For notify only: how to reach the citizen."})
     documents = fields.List(fields.Nested(DocumentRefSchema), required=True)
     language = fields.String(load_default="id", validate=validate.OneOf(["id", "en"]))
+    changes = fields.List(fields.String(), load_default=list, metadata={
+        "description": "data_change only: the fields that change (address, marital_status, occupation, religion, name, photo)."})
+    residence = fields.Nested(ResidencePermitSchema, load_default=None, allow_none=True, metadata={
+        "description": "WNA only: passport and permanent-stay permit (KITAP) numbers, for the officer's check."})
+    warnings = fields.List(fields.String(), load_default=list, metadata={
+        "description": "Codes of the warnings the citizen saw at review (e.g. nik.birth_date_mismatch)."})
+
+
+class ApplicationResubmitted(ApplicationSubmitted):
+    round = fields.Integer(required=True, strict=True, validate=validate.Range(min=1), metadata={
+        "description": "The correction round this resubmission answers (1 for the first correction)."})
+
+
+class RescheduleRequested(Schema):
+    application_id = fields.UUID(required=True)
+    appointment_id = fields.UUID(required=True, metadata={"description": "The appointment the citizen cannot keep."})
+    requested_at = fields.AwareDateTime(required=True)
+    not_before = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "The earliest day the citizen can come (none: the earliest free slot)."})
 
 
 APPLICATION_SUBMITTED = contract(
     "application.submitted", 1, ApplicationSubmitted, "intake",
     "A citizen submitted a complete application; verification opens a case, notify sends the receipt.")
+APPLICATION_RESUBMITTED = contract(
+    "application.resubmitted", 1, ApplicationResubmitted, "intake",
+    "The citizen corrected what the officer asked and submitted again; the case returns to the officers' queue.")
+RESCHEDULE_REQUESTED = contract(
+    "appointment.reschedule_requested", 1, RescheduleRequested, "intake",
+    "The citizen asks for another biometric-capture slot; verification frees the old one and books a new one.")

@@ -15,7 +15,9 @@ class ApplicationVerified(Schema):
 
 
 class FieldCorrectionSchema(Schema):
-    field = fields.String(required=True, metadata={"description": "A data field or a document kind."})
+    field = fields.String(required=True, metadata={
+        "description": "What to correct: a data field as named in intake's API (`applicant.full_name`, "
+                       "`applicant.address.village_code`, ...) or a document (`documents.photo`)."})
     message = fields.String(required=True)
 
 
@@ -24,6 +26,10 @@ class CorrectionRequested(Schema):
     reason_code = fields.String(required=True)
     message = fields.String(required=True)
     corrections = fields.List(fields.Nested(FieldCorrectionSchema), load_default=list)
+    round = fields.Integer(load_default=1, strict=True, validate=validate.Range(min=1), metadata={
+        "description": "Which correction round this is (1, 2, ...)."})
+    rounds_left = fields.Integer(load_default=None, allow_none=True, strict=True, metadata={
+        "description": "Further rounds before the case goes to a supervisor instead."})
 
 
 class ApplicationRejected(Schema):
@@ -38,6 +44,33 @@ class AppointmentScheduled(Schema):
     purpose = fields.String(load_default="biometric_capture", validate=validate.OneOf(["biometric_capture"]))
     starts_at = fields.AwareDateTime(required=True)
     office = fields.Nested(OfficeSchema, required=True)
+    replaces = fields.UUID(load_default=None, allow_none=True, metadata={
+        "description": "The appointment this one replaces (a reschedule); none for the first booking."})
+
+
+class InterviewScheduled(Schema):
+    application_id = fields.UUID(required=True)
+    interview_id = fields.UUID(required=True)
+    starts_at = fields.AwareDateTime(required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(["phone", "video"]))
+    join_url = fields.Url(load_default=None, allow_none=True, metadata={"description": "Video only: the meeting link."})
+
+
+class ApplicationExpired(Schema):
+    application_id = fields.UUID(required=True)
+    expired_at = fields.AwareDateTime(required=True)
+    reason = fields.String(required=True, validate=validate.OneOf(["no_show"]), metadata={
+        "description": "no_show: the citizen missed the capture appointment and booked no other in time."})
+
+
+class AdjudicationDecided(Schema):
+    application_id = fields.UUID(required=True)
+    reference_id = fields.UUID(required=True, metadata={"description": "The biometric reference that was suspected."})
+    decision = fields.String(required=True, validate=validate.OneOf(["distinct", "duplicate"]), metadata={
+        "description": "distinct: different people, enrol; duplicate: the same person, do not enrol."})
+    adjudicator = fields.String(required=True, metadata={"description": "The deciding officer's account (token subject)."})
+    candidates = fields.List(fields.UUID(), required=True, metadata={"description": "Reference ids considered."})
+    decided_at = fields.AwareDateTime(required=True)
 
 
 APPLICATION_VERIFIED = contract(
@@ -48,7 +81,16 @@ CORRECTION_REQUESTED = contract(
     "An officer asks the citizen to correct fields or documents.")
 APPLICATION_REJECTED = contract(
     "application.rejected", 1, ApplicationRejected, "verification",
-    "The application is rejected, with the reason.")
+    "The application is rejected, with the reason (a rejection is confirmed by a second officer).")
 APPOINTMENT_SCHEDULED = contract(
     "appointment.scheduled", 1, AppointmentScheduled, "verification",
-    "A biometric-capture appointment (perekaman) was booked at the office.")
+    "A biometric-capture appointment (perekaman) was booked at the office; a reschedule is a new one.")
+INTERVIEW_SCHEDULED = contract(
+    "interview.scheduled", 1, InterviewScheduled, "verification",
+    "An officer scheduled a phone or video interview with the citizen.")
+APPLICATION_EXPIRED = contract(
+    "application.expired", 1, ApplicationExpired, "verification",
+    "The citizen missed the capture appointment and booked none in time: the application ends.")
+ADJUDICATION_DECIDED = contract(
+    "adjudication.decided", 1, AdjudicationDecided, "verification",
+    "An adjudicator decided a suspected biometric duplicate; biometrics enrols (distinct) or not (duplicate).")

@@ -84,6 +84,12 @@ class ApplicationKind:
         ),)
 
 
+def changes_with_values(fields: Iterable[str], applicant: Mapping[str, object]) -> dict[str, str | None]:
+    """The `changes` mapping `required_documents` takes: each changed field with its new value from the entered
+    data (only marital status narrows the documents by value; other fields map to None)."""
+    return {field: applicant.get(field) if field == "marital_status" else None for field in fields}
+
+
 def application_kind(code: str) -> ApplicationKind:
     kinds = _kinds()
     if code not in kinds:

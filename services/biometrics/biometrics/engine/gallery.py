@@ -1,6 +1,7 @@
 """The in-memory 1:N gallery: enrolled faces and fingers, searched for duplicates.
 
-Faces are a float32 matrix searched exactly with one matrix-vector product (about 3 ms per 100,000).
+Faces are a float32 matrix searched exactly with one matrix-vector product (about 4 ms per 100,000;
+from `coarse_from` faces on, screened on principal axes first, still exactly: see _face_search).
 Fingers are kept as their ISO/IEC 19794-2 bytes (about 300 B each) and turned into cylinders only
 when a search reaches them, with the most recent kept in a bounded cache. A search compares the
 probe's fingers with the face shortlist, and with everyone when the gallery is small enough that a

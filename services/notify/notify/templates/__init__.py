@@ -23,14 +23,20 @@ import jinja2
 from babel.dates import format_date, format_time
 from babel.lists import format_list
 
-from notify.templates.labels import COLLECTOR_LABELS, FIELD_LABELS
+from notify.templates.labels import CARD_FIELD_LABELS, COLLECTOR_LABELS, FIELD_LABELS, INTERVIEW_CHANNELS
 
 EVENT_TYPES = (
     "application.submitted.v1",
+    "application.resubmitted.v1",
     "application.correction_requested.v1",
     "application.rejected.v1",
+    "application.expired.v1",
     "appointment.scheduled.v1",
+    "interview.scheduled.v1",
+    "card.temporary_letter_issued.v1",
     "card.ready_for_pickup.v1",
+    "card.pickup_reminder.v1",
+    "card.refused_at_pickup.v1",
     "card.collected.v1",
 )
 CHANNELS = ("email", "sms")
@@ -125,12 +131,18 @@ def _environment(lang: str) -> jinja2.Environment:
     def field_labels_filter(fields: Iterable[str]) -> str:
         return format_list([_field_label(field, lang) for field in fields], locale=locale)
 
+    def card_fields_filter(fields: Iterable[str]) -> str:
+        return format_list([_card_field(field, lang) for field in fields], locale=locale)
+
     env.filters.update(
         date=date_filter,
         time=time_filter,
         field_label=lambda field: _field_label(field, lang),
         field_labels=field_labels_filter,
+        card_field=lambda field: _card_field(field, lang),
+        card_fields=card_fields_filter,
         collector=lambda who: _collector(who, lang),
+        interview_channel=lambda channel: _interview_channel(channel, lang),
     )
     return env
 
@@ -161,6 +173,19 @@ def _field_label(field: str, lang: str) -> str:
     """The citizen's word for a form field; an unknown key is shown readably rather than refused."""
     labels = FIELD_LABELS.get(field)
     return labels[lang] if labels else field.replace("_", " ")
+
+
+def _card_field(field: str, lang: str) -> str:
+    """A field of the printed card, by the label printed on it."""
+    labels = CARD_FIELD_LABELS.get(field)
+    return labels[lang] if labels else field.replace("_", " ")
+
+
+def _interview_channel(channel: str, lang: str) -> str:
+    try:
+        return INTERVIEW_CHANNELS[channel][lang]
+    except KeyError:
+        raise TemplateError(f"'channel' must be one of: {', '.join(INTERVIEW_CHANNELS)}") from None
 
 
 def _collector(who: str, lang: str) -> str:

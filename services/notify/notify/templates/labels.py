@@ -34,3 +34,31 @@ COLLECTOR_LABELS: dict[str, dict[str, str]] = {
     "applicant": {"id": "pemohon sendiri", "en": "the applicant in person"},
     "representative": {"id": "perwakilan", "en": "a representative"},
 }
+
+# Fields of the printed card (printing's keys), by the labels printed on the e-KTP.
+CARD_FIELD_LABELS: dict[str, dict[str, str]] = {
+    "provinsi": {"id": "Provinsi", "en": "province"},
+    "kabupaten_kota": {"id": "Kabupaten/Kota", "en": "regency or city"},
+    "nik": {"id": "NIK", "en": "NIK"},
+    "nama": {"id": "Nama", "en": "name"},
+    "tempat_tgl_lahir": {"id": "Tempat/Tgl Lahir", "en": "place and date of birth"},
+    "jenis_kelamin": {"id": "Jenis Kelamin", "en": "sex"},
+    "golongan_darah": {"id": "Gol. Darah", "en": "blood type"},
+    "alamat": {"id": "Alamat", "en": "address"},
+    "rt_rw": {"id": "RT/RW", "en": "RT/RW"},
+    "kelurahan_desa": {"id": "Kel/Desa", "en": "village (kelurahan/desa)"},
+    "kecamatan": {"id": "Kecamatan", "en": "district (kecamatan)"},
+    "agama": {"id": "Agama", "en": "religion"},
+    "status_perkawinan": {"id": "Status Perkawinan", "en": "marital status"},
+    "pekerjaan": {"id": "Pekerjaan", "en": "occupation"},
+    "kewarganegaraan": {"id": "Kewarganegaraan", "en": "nationality"},
+    "berlaku_hingga": {"id": "Berlaku Hingga", "en": "valid until"},
+    "photo": {"id": "Foto", "en": "photo"},
+    "signature": {"id": "Tanda Tangan", "en": "signature"},
+    "issue_place_date": {"id": "Tempat dan Tanggal Terbit", "en": "place and date of issue"},
+}
+
+INTERVIEW_CHANNELS: dict[str, dict[str, str]] = {
+    "phone": {"id": "telepon", "en": "phone"},
+    "video": {"id": "panggilan video", "en": "video call"},
+}

@@ -1,0 +1,141 @@
+"""What the intake tests share: a migrated service (embedded profile) and its test client, a citizen's
+application body with a valid NIK and No. KK, documents and 4x6 photos built from the fixture faces, real
+CloudEvents of the other services delivered through intake's dispatcher, and intake's own events read
+back from its outbox."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image, ImageDraw
+from sqlalchemy import select
+
+from ektp_shared.bus.dispatcher import Dispatcher, Outcome
+from ektp_shared.contracts import CloudEvent, Contract
+from ektp_shared.identity.generator import random_kk, random_nik
+from ektp_shared.web.app import create_app
+from intake.service import SERVICE
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FACES = sorted((FIXTURES / "faces").glob("*.jpg"))
+RED, BLUE, WHITE = (200, 16, 30), (0, 90, 200), (245, 245, 245)
+DISTRICT, VILLAGE = "32.01.01", "32.01.01.1002"  # Cibinong, Kabupaten Bogor
+
+
+def portrait(*heads: Path, background=RED, size=(480, 720)) -> bytes:
+    """A head-and-shoulders photo: each face photo cut to an oval and set on a plain background."""
+    width, height = size
+    canvas = Image.new("RGB", size, background)
+    side = int(min(width, height * 2 / 3) * (0.75 if len(heads) == 1 else 0.48))
+    for i, head in enumerate(heads):
+        face = Image.open(head).convert("RGB").resize((side, side), Image.LANCZOS)
+        oval = Image.new("L", face.size, 0)
+        ImageDraw.Draw(oval).ellipse((side * 0.08, 0, side * 0.92, side), fill=255)
+        x = (width - side) // 2 if len(heads) == 1 else int(width * 0.02) + i * (width // 2)
+        canvas.paste(face, (x, int(height * 0.2)), oval)
+    return jpeg(canvas)
+
+
+def jpeg(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def scan(title: str) -> bytes:
+    page = Image.new("RGB", (1240, 877), "white")
+    ImageDraw.Draw(page).text((60, 60), title, fill="black")
+    return jpeg(page)
+
+
+def application(seed: int = 1, *, kind: str = "new", years: int = 25, **applicant: Any) -> dict[str, Any]:
+    rng = random.Random(seed)
+    today = dt.date.today()
+    birth = dt.date(today.year - years, rng.randint(1, 12), rng.randint(1, 28))
+    gender = applicant.pop("gender", rng.choice(["LAKI-LAKI", "PEREMPUAN"]))
+    data = {
+        "nik": random_nik(rng, today=today, district=DISTRICT, birth_date=birth, gender=gender),
+        "kk_number": random_kk(rng, today=today, district=DISTRICT),
+        "full_name": "Siti Aminah", "birth_place": "Bogor", "birth_date": birth.isoformat(), "gender": gender,
+        "blood_type": "O", "religion": "ISLAM", "marital_status": "BELUM KAWIN", "occupation": "KARYAWAN SWASTA",
+        "citizenship": "WNI",
+        "address": {"street": "Jl. Raya Tegar Beriman No. 12", "rt": "003", "rw": "007", "village_code": VILLAGE},
+    }
+    data.update(applicant)
+    return {"kind": kind, "language": "id", "applicant": data,
+            "contact": {"phone": "081234567890", "email": "warga@example.org"}}
+
+
+@dataclasses.dataclass
+class Intake:
+    runtime: Any
+    client: Any
+
+    def create(self, body: dict[str, Any]) -> dict[str, Any]:
+        response = self.client.post("/v1/applications", json=body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def upload(self, application_id: str, kind: str, content: bytes):
+        return self.client.put(f"/v1/applications/{application_id}/documents/{kind}", content_type="multipart/form-data",
+                               data={"file": (io.BytesIO(content), f"{kind}.jpg")})
+
+    def complete(self, body: dict[str, Any], documents: dict[str, bytes] | None = None) -> str:
+        """A draft with the documents a new application needs (or those given)."""
+        application_id = self.create(body)["id"]
+        for kind, content in (documents or {"kk": scan("KARTU KELUARGA"), "akta_kelahiran": scan("AKTA KELAHIRAN"),
+                                            "photo": portrait(FACES[0])}).items():
+            response = self.upload(application_id, kind, content)
+            assert response.status_code == 201, response.get_json()
+        return application_id
+
+    def submit(self, application_id: str, **headers: str):
+        return self.client.post(f"/v1/applications/{application_id}/submit", headers=headers)
+
+    def status(self, application_id: str) -> dict[str, Any]:
+        return self.client.get(f"/v1/applications/{application_id}").get_json()
+
+    def deliver(self, contract: Contract, data: dict[str, Any], time: dt.datetime | None = None) -> None:
+        event = CloudEvent.new(source="/test", type=contract.type, data=contract.schema().dump(data),
+                               correlationid=str(data["application_id"]), time=time)
+        decision = Dispatcher(SERVICE.name, SERVICE.handlers, self.runtime.uow).dispatch(
+            json.dumps(event.to_dict()).encode(), None)
+        assert decision.outcome is Outcome.HANDLED, decision
+
+    def emitted(self, name: str) -> list[dict[str, Any]]:
+        outbox = SERVICE.messaging.outbox
+        with self.runtime.engine.connect() as connection:
+            rows = connection.execute(select(outbox.c.envelope).order_by(outbox.c.created_at)).scalars()
+            return [e["data"] for e in rows if e["type"].endswith(f".{name}")]
+
+
+@pytest.fixture
+def make_intake(runtime_factory):
+    def make(real: bool = False, **overrides: Any) -> Intake:
+        runtime = runtime_factory(SERVICE, real=real, **overrides)
+        return Intake(runtime, create_app(runtime).test_client())
+
+    return make
+
+
+@pytest.fixture
+def intake(make_intake) -> Intake:
+    return make_intake()
+
+
+@pytest.fixture
+def citizen():
+    return application
+
+
+@pytest.fixture
+def photos():
+    """portrait(*faces, background=, size=), the fixture faces, and the colours."""
+    return dataclasses.make_dataclass("Photos", ["portrait", "faces", "red", "blue", "white", "scan"])(
+        portrait, FACES, RED, BLUE, WHITE, scan)

@@ -1,0 +1,104 @@
+"""Blank-card stock of each office: batches received, serials reserved for a print attempt, issued with
+a good card, or voided when a card is spoiled, refused or fails inspection."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import case, func, insert, select
+
+from ektp_shared.db import new_id
+from ektp_shared.uow import UnitOfWork
+
+from .models import BlankCard, StockBatch
+from .stock import AVAILABLE, ISSUED, RESERVED, STATES, VOID, serial_range
+
+
+class SerialConflict(ValueError):
+    """A serial of the batch is already in the stock."""
+
+
+def receive(uow: UnitOfWork, office_code: str, reference: str, first_serial: str, count: int, actor: str,
+            now: dt.datetime) -> StockBatch:
+    serials = serial_range(first_serial, count)
+    # Serials of one batch share prefix and length, so their range is a string range; the set test is exact.
+    near = uow.session.scalars(select(BlankCard.serial).where(BlankCard.serial.between(serials[0], serials[-1]),
+                                                              func.length(BlankCard.serial) == len(serials[0])))
+    taken = len(set(near) & set(serials))
+    if taken:
+        raise SerialConflict(f"{taken} serials of this batch are already in the stock")
+    batch = StockBatch(id=new_id(), office_code=office_code, reference=reference, first_serial=serials[0],
+                       last_serial=serials[-1], count=count, received_at=now, received_by=actor[:80])
+    uow.session.add(batch)
+    uow.session.flush()
+    uow.session.execute(insert(BlankCard), [
+        {"serial": serial, "office_code": office_code, "batch_id": batch.id, "state": AVAILABLE, "updated_at": now}
+        for serial in serials])
+    return batch
+
+
+def counts(uow: UnitOfWork, office_code: str) -> dict[str, int]:
+    found = dict(uow.session.execute(select(BlankCard.state, func.count()).where(BlankCard.office_code == office_code)
+                                     .group_by(BlankCard.state)).all())
+    return {state: int(found.get(state, 0)) for state in STATES}
+
+
+def available(uow: UnitOfWork, office_code: str) -> int:
+    return int(uow.session.scalar(select(func.count()).select_from(BlankCard)
+                                  .where(BlankCard.office_code == office_code, BlankCard.state == AVAILABLE)) or 0)
+
+
+def available_by_office(uow: UnitOfWork) -> dict[str, int]:
+    rows = uow.session.execute(select(BlankCard.office_code, func.sum(case((BlankCard.state == AVAILABLE, 1), else_=0)))
+                               .group_by(BlankCard.office_code).order_by(BlankCard.office_code))
+    return {office: int(count or 0) for office, count in rows}
+
+
+def ever_received(uow: UnitOfWork, office_code: str) -> bool:
+    return uow.session.scalar(select(StockBatch.id).where(StockBatch.office_code == office_code).limit(1)) is not None
+
+
+def batches(uow: UnitOfWork, office_code: str) -> list[StockBatch]:
+    return list(uow.session.scalars(select(StockBatch).where(StockBatch.office_code == office_code)
+                                    .order_by(StockBatch.received_at)))
+
+
+def reserve(uow: UnitOfWork, office_code: str, application_id: str, job_id: str, now: dt.datetime) -> str | None:
+    """The next available serial, lowest first (cards leave the office in batch order); None when out.
+    Rows taken by another worker's open transaction are skipped rather than waited for."""
+    blank = uow.session.scalar(select(BlankCard).where(BlankCard.office_code == office_code,
+                                                       BlankCard.state == AVAILABLE)
+                               .order_by(BlankCard.serial).limit(1).with_for_update(skip_locked=True))
+    if blank is None:
+        return None
+    blank.state, blank.application_id, blank.job_id, blank.updated_at = RESERVED, application_id, job_id, now
+    return blank.serial
+
+
+def issue(uow: UnitOfWork, serial: str, now: dt.datetime) -> None:
+    _move(uow, serial, (RESERVED,), ISSUED, now)
+
+
+def release(uow: UnitOfWork, serial: str, now: dt.datetime) -> None:
+    """The printer never took the card: the blank goes back to the shelf."""
+    blank = _move(uow, serial, (RESERVED,), AVAILABLE, now)
+    blank.application_id = blank.job_id = None
+
+
+def void(uow: UnitOfWork, serial: str, reason: str, now: dt.datetime) -> BlankCard:
+    blank = _move(uow, serial, (AVAILABLE, RESERVED, ISSUED), VOID, now)
+    blank.void_reason = reason[:200]
+    return blank
+
+
+def find(uow: UnitOfWork, serial: str) -> BlankCard | None:
+    return uow.session.get(BlankCard, serial)
+
+
+def _move(uow: UnitOfWork, serial: str, sources: tuple[str, ...], target: str, now: dt.datetime) -> BlankCard:
+    blank = uow.session.get(BlankCard, serial)
+    if blank is None:
+        raise LookupError(f"no blank card {serial}")
+    if blank.state not in sources:
+        raise ValueError(f"blank card {serial} is {blank.state}, not {' or '.join(sources)}")
+    blank.state, blank.updated_at = target, now
+    return blank

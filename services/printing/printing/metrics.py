@@ -1,0 +1,48 @@
+"""Printing's gauges, read from its database at scrape time so every process reports the same truth:
+print jobs by state, each printer's last reported status, each office's blank-card stock."""
+from __future__ import annotations
+
+import datetime as dt
+
+from prometheus_client.core import GaugeMetricFamily
+from ektp_shared.db import utcnow
+from ektp_shared.metrics import ScrapeCollector
+from ektp_shared.service import Runtime
+
+from . import blanks, fleet, policies, printjobs
+
+# A printer whose last good answer is older than this many poll intervals counts as down.
+STALE_POLLS = 3
+
+
+def collector(runtime: Runtime) -> ScrapeCollector:
+    def collect():
+        settings = runtime.settings
+        jobs = GaugeMetricFamily("ektp_print_jobs", "Print jobs by state.", labels=["state"])
+        up = GaugeMetricFamily("ektp_printer_up", "1 when the printer answered its last status poll and is online.",
+                               labels=["printer"])
+        ribbon = GaugeMetricFamily("ektp_printer_ribbon_remaining",
+                                   "Prints left on the printer's ribbon (percent for IPP printers).", labels=["printer"])
+        feeder = GaugeMetricFamily("ektp_printer_cards_in_feeder", "Blank cards in the printer's feeder.",
+                                   labels=["printer"])
+        stock = GaugeMetricFamily("ektp_card_stock", "Blank cards available at the office.", labels=["office"])
+        threshold = GaugeMetricFamily("ektp_card_stock_low_threshold",
+                                      "Stock at or below which the office prints first-time applicants only.",
+                                      labels=["office"])
+        stale_before = utcnow() - dt.timedelta(seconds=STALE_POLLS * settings.printer_poll_seconds)
+        with runtime.uow() as uow:
+            for state, count in printjobs.counts_by_state(uow).items():
+                jobs.add_metric([state], count)
+            for printer in fleet.all_printers(uow):
+                fresh = printer.polled_at is not None and printer.polled_at >= stale_before
+                up.add_metric([printer.name], 1.0 if fresh and printer.online else 0.0)
+                if printer.ribbon_remaining is not None:
+                    ribbon.add_metric([printer.name], printer.ribbon_remaining)
+                if printer.cards_in_feeder is not None:
+                    feeder.add_metric([printer.name], printer.cards_in_feeder)
+            for office, available in blanks.available_by_office(uow).items():
+                stock.add_metric([office], available)
+                threshold.add_metric([office], policies.policy_of(uow, office, settings).low_stock_threshold)
+        return [jobs, up, ribbon, feeder, stock, threshold]
+
+    return ScrapeCollector(collect)

@@ -1,0 +1,112 @@
+"""What the verification tests share: a migrated service (embedded profile), officers' tokens, real
+CloudEvents delivered through the service's own dispatcher (inbox, handler, outbox), and the events it
+published read back from its outbox."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from ektp_shared.auth import issue_development_token
+from ektp_shared.bus.dispatcher import Dispatcher, Outcome
+from ektp_shared.contracts import CloudEvent, Contract
+from ektp_shared.contracts.intake import APPLICATION_SUBMITTED
+from ektp_shared.web.app import create_app
+from verification.registry import cached
+from verification.service import SERVICE
+
+NOW = dt.datetime.now(dt.timezone.utc)
+
+
+@dataclasses.dataclass
+class Verification:
+    runtime: Any
+    client: Any
+
+    def token(self, subject: str, *roles: str) -> dict[str, str]:
+        return {"Authorization": "Bearer " + issue_development_token(self.runtime.settings, subject, list(roles))}
+
+    def deliver(self, contract: Contract, data: dict[str, Any], time: dt.datetime | None = None) -> CloudEvent:
+        event = CloudEvent.new(source="/test", type=contract.type, data=contract.schema().dump(data),
+                               correlationid=str(data["application_id"]), time=time)
+        decision = Dispatcher(SERVICE.name, SERVICE.handlers, self.runtime.uow).dispatch(
+            json.dumps(event.to_dict()).encode(), None)
+        assert decision.outcome is Outcome.HANDLED, decision
+        return event
+
+    def emitted(self, name: str) -> list[dict[str, Any]]:
+        outbox = SERVICE.messaging.outbox
+        with self.runtime.engine.connect() as connection:
+            rows = connection.execute(select(outbox.c.envelope).order_by(outbox.c.created_at)).scalars()
+            return [e["data"] for e in rows if e["type"].endswith(f".{name}")]
+
+    def case_of(self, application_id: str, officer: dict[str, str]) -> dict[str, Any]:
+        found = self.client.get("/v1/cases", query_string={"application_id": application_id}, headers=officer).get_json()
+        assert len(found) == 1
+        return self.client.get(f"/v1/cases/{found[0]['id']}", headers=officer).get_json()
+
+    def submit(self, data: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Deliver application.submitted (the first registry adult's, unless given) and return its data."""
+        data = data or submission()
+        self.deliver(APPLICATION_SUBMITTED, data)
+        return data
+
+    def claim(self, case_id: str, officer: dict[str, str]) -> dict[str, Any]:
+        response = self.client.post(f"/v1/cases/{case_id}/claim", headers=officer)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+
+@pytest.fixture
+def make_verification(runtime_factory):
+    def make(real: bool = False, **overrides: Any) -> Verification:
+        runtime = runtime_factory(SERVICE, real=real, **overrides)
+        return Verification(runtime, create_app(runtime).test_client())
+
+    return make
+
+
+@pytest.fixture
+def service(make_verification) -> Verification:
+    return make_verification()
+
+
+def registry_people() -> list[Any]:
+    """Members of the shipped synthetic registry old enough for a first card."""
+    limit = dt.date(NOW.year - 18, NOW.month, min(NOW.day, 28)).isoformat()
+    return [m for m in cached("").members() if m.birth_date <= limit]
+
+
+def submission(member: Any = None, *, kind: str = "new", documents: tuple[str, ...] = ("kk", "akta_kelahiran", "photo"),
+               changes: tuple[str, ...] = (), **applicant: Any) -> dict[str, Any]:
+    """application.submitted data for a registry member (or the first adult), with overrides."""
+    member = member or registry_people()[0]
+    data = {
+        "nik": member.nik, "kk_number": member.kk_number, "full_name": member.full_name,
+        "birth_place": member.birth_place, "birth_date": dt.date.fromisoformat(member.birth_date), "gender": member.gender,
+        "religion": "ISLAM", "marital_status": "KAWIN", "occupation": "KARYAWAN SWASTA", "citizenship": "WNI",
+        "address": {"street": "Jl. Merdeka 1", "rt": "001", "rw": "002", "village_code": member.village_code},
+    }
+    data.update(applicant)
+    return {
+        "application_id": str(uuid.uuid4()), "receipt_number": "KTP-3201-261127-ABCDEF-0", "kind": kind,
+        "submitted_at": NOW, "applicant": data, "contact": {"phone": "081234567890", "email": None}, "language": "id",
+        "changes": list(changes), "documents": [
+            {"kind": d, "document_id": str(uuid.uuid4()), "sha256": "ab" * 32, "content_type": "image/jpeg"}
+            for d in documents],
+    }
+
+
+@pytest.fixture
+def people() -> list[Any]:
+    return registry_people()
+
+
+@pytest.fixture
+def make_submission():
+    return submission

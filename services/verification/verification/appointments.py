@@ -1,0 +1,150 @@
+"""Biometric-capture appointments (perekaman): book the earliest free slot at the applicant's office,
+move it when the citizen asks, free it on a no-show, and expire the application when no new one is booked.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ektp_shared.contracts.verification import APPLICATION_EXPIRED, APPOINTMENT_SCHEDULED
+from ektp_shared.db import new_id
+from ektp_shared.uow import UnitOfWork
+
+from .decisions import CaseState
+from .models import Appointment, AppointmentSlot, Case
+from .models import Office as OfficeRow
+from .offices import Office, default_office, first_free_slot, office_for, parse_hours
+from .settings import VerificationSettings
+
+SCHEDULED, RESCHEDULED, NO_SHOW, ATTENDED, CANCELLED = "SCHEDULED", "RESCHEDULED", "NO_SHOW", "ATTENDED", "CANCELLED"
+BOOKING_ATTEMPTS = 5
+
+
+def as_office(row: OfficeRow) -> Office:
+    return Office(code=row.code, name=row.name, address=row.address, timezone=row.timezone, kind=row.kind,
+                  serves=row.serves, daily_capacity=row.daily_capacity, opens=dt.time.fromisoformat(row.opens),
+                  closes=dt.time.fromisoformat(row.closes))
+
+
+def office_of(uow: UnitOfWork, village_code: str, settings: VerificationSettings) -> Office:
+    opens, closes = parse_hours(settings.office_hours)
+    default = default_office(village_code, settings.office_daily_capacity, opens, closes)
+    configured = [as_office(r) for r in uow.session.scalars(select(OfficeRow))]
+    return office_for(village_code, configured, default)
+
+
+def office_by_code(uow: UnitOfWork, code: str, village_code: str, settings: VerificationSettings) -> Office:
+    """The office an appointment was booked at (its configuration may have changed since)."""
+    row = uow.session.get(OfficeRow, code)
+    if row is not None:
+        return as_office(row)
+    office = office_of(uow, village_code, settings)
+    if office.code != code:  # a configured office was removed: its defaults are the regency's
+        opens, closes = parse_hours(settings.office_hours)
+        return default_office(village_code, settings.office_daily_capacity, opens, closes)
+    return office
+
+
+def current(uow: UnitOfWork, case: Case) -> Appointment | None:
+    return uow.session.scalars(select(Appointment).where(Appointment.case_id == case.id)
+                               .order_by(Appointment.created_at.desc(), Appointment.id)).first()
+
+
+def _taken(uow: UnitOfWork, office: Office, after: dt.date) -> dict[dt.date, set[int]]:
+    taken: dict[dt.date, set[int]] = {}
+    rows = uow.session.execute(select(AppointmentSlot.day, AppointmentSlot.position)
+                               .where(AppointmentSlot.office_code == office.code, AppointmentSlot.day > after))
+    for day, position in rows:
+        taken.setdefault(day, set()).add(position)
+    return taken
+
+
+def book(uow: UnitOfWork, case: Case, office: Office, now: dt.datetime, settings: VerificationSettings,
+         not_before: dt.date | None = None, replaces: str | None = None) -> Appointment:
+    """The earliest free slot; a slot another booking took at the same moment is skipped (its key exists)."""
+    for _ in range(BOOKING_ATTEMPTS):
+        day, position = first_free_slot(office, now, _taken(uow, office, office.local_day(now)), not_before,
+                                        settings.appointment_search_days)
+        appointment = Appointment(id=new_id(), case_id=case.id, application_id=case.application_id,
+                                  office_code=office.code, starts_at=office.slot_start(day, position), state=SCHEDULED,
+                                  replaces=replaces, created_at=now)
+        try:
+            with uow.session.begin_nested():
+                uow.session.add(AppointmentSlot(office_code=office.code, day=day, position=position,
+                                                appointment_id=appointment.id))
+                uow.session.add(appointment)
+        except IntegrityError:
+            continue
+        uow.emit(APPOINTMENT_SCHEDULED, {"application_id": case.application_id, "appointment_id": appointment.id,
+                                         "starts_at": appointment.starts_at, "office": office.as_event(),
+                                         "replaces": replaces}, correlation_id=case.application_id)
+        return appointment
+    raise LookupError(f"could not book a slot at {office.code}: every free slot was taken meanwhile")
+
+
+def free(uow: UnitOfWork, appointment: Appointment, state: str) -> None:
+    appointment.state = state
+    slot = uow.session.scalars(select(AppointmentSlot).where(AppointmentSlot.appointment_id == appointment.id)).first()
+    if slot is not None:
+        uow.session.delete(slot)
+
+
+def rebook(uow: UnitOfWork, case: Case, now: dt.datetime, settings: VerificationSettings,
+           not_before: dt.date | None = None) -> Appointment:
+    """Free the current appointment (if still booked) and book the earliest slot from `not_before` on."""
+    previous = current(uow, case)
+    if previous is not None and previous.state == SCHEDULED:
+        free(uow, previous, RESCHEDULED)
+    case.expires_at = None
+    office = office_of(uow, case.applicant["address"]["village_code"], settings)
+    case.office_code = office.code
+    return book(uow, case, office, now, settings, not_before, previous.id if previous else None)
+
+
+def captured(uow: UnitOfWork, case: Case) -> None:
+    """Biometrics captured the applicant: the appointment was kept."""
+    appointment = current(uow, case)
+    if appointment is not None and appointment.state == SCHEDULED:
+        appointment.state = ATTENDED
+    case.expires_at = None
+
+
+def mark_no_shows(uow: UnitOfWork, now: dt.datetime, settings: VerificationSettings) -> list[Case]:
+    """Appointments whose office day ended (plus the grace) without a capture: free the slot and start the
+    countdown to expiry. Returns the cases concerned."""
+    grace = dt.timedelta(minutes=settings.no_show_grace_minutes)
+    missed = []
+    rows = uow.session.execute(select(Appointment, Case).join(Case, Case.id == Appointment.case_id)
+                               .where(Appointment.state == SCHEDULED, Appointment.starts_at < now,
+                                      Case.state == CaseState.APPROVED.value)).all()
+    for appointment, case in rows:
+        office = office_by_code(uow, appointment.office_code, case.applicant["address"]["village_code"], settings)
+        if office.closing(office.local_day(appointment.starts_at)) + grace > now:
+            continue
+        free(uow, appointment, NO_SHOW)
+        case.expires_at = now + dt.timedelta(days=settings.no_show_expiry_days)
+        missed.append(case)
+    return missed
+
+
+def expire_due(uow: UnitOfWork, now: dt.datetime) -> list[Case]:
+    """Cases whose countdown after a no-show ran out with no new appointment: the application expires."""
+    expired = []
+    for case in uow.session.scalars(select(Case).where(Case.expires_at < now, Case.state == CaseState.APPROVED.value)).all():
+        booked = current(uow, case)
+        if booked is not None and booked.state == SCHEDULED:
+            continue
+        case.state, case.state_since, case.expires_at = CaseState.EXPIRED.value, now, None
+        uow.emit(APPLICATION_EXPIRED, {"application_id": case.application_id, "expired_at": now, "reason": "no_show"},
+                 correlation_id=case.application_id)
+        expired.append(case)
+    return expired
+
+
+def cancel_open(uow: UnitOfWork, case: Case) -> None:
+    """A case that ends (rejected after adjudication) gives its slot back."""
+    appointment = current(uow, case)
+    if appointment is not None and appointment.state == SCHEDULED:
+        free(uow, appointment, CANCELLED)
