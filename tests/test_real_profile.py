@@ -182,6 +182,21 @@ def test_a_worker_killed_mid_journey_loses_and_doubles_nothing(suite):
     assert sorted(key(e) for e in events) == sorted(JOURNEY_EVENTS)
 
 
+def test_the_same_person_under_a_second_nik_is_raised_for_adjudication(suite, journey):
+    first_person, first = journey
+    again = sample_person(random.Random(99), "Colin_Powell", (101, 102), impression=2, email="lagi@example.org",
+                          phone="081311112222")
+    assert again.nik != first_person.nik
+    application_id, _ = suite.journey.apply(again)
+    suite.journey.approve(application_id)
+    suite.journey.capture(application_id, again)
+    suite.journey.wait_for_status(application_id, "UNDER_ADJUDICATION")
+    suspected = [e for e in suite.tap.of(application_id) if key(e) == "biometrics.duplicate_suspected.v1"]
+    assert len(suspected) == 1
+    assert [c["application_id"] for c in suspected[0]["data"]["candidates"]] == [first["application_id"]]
+    assert not [e for e in suite.tap.of(application_id) if key(e) == "biometrics.enrolled.v1"], "not enrolled twice"
+
+
 def _verified_event(application_id: str) -> CloudEvent:
     return CloudEvent.new(source="/another-team/test", type=f"{TYPE_PREFIX}.application.verified.v1",
                           correlationid=application_id, subject=application_id, data={

@@ -78,7 +78,7 @@ class LocalCluster:
         process.send_signal(sig)
         process.wait(timeout=60)
 
-    def start(self, timeout: float = 90) -> "LocalCluster":
+    def start(self, timeout: float = 180) -> "LocalCluster":
         self.migrate()
         for name in self.specs:
             self.start_api(name)

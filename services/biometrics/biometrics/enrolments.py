@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 
 from ektp_shared.contracts import CloudEvent
-from ektp_shared.contracts.biometrics import BIOMETRICS_ENROLLED, DUPLICATE_SUSPECTED, IDENTIFY_REQUESTED
+from ektp_shared.contracts import biometrics as contracts
 from ektp_shared.db import new_id
 from ektp_shared.objects import ObjectStore
 from ektp_shared.uow import UnitOfWork
@@ -63,7 +63,7 @@ def accept_capture(uow: UnitOfWork, objects: ObjectStore, enrolment: Enrolment, 
         uow.session.add(Template(reference_id=enrolment.reference_id, modality=FINGER, position=position,
                                  data=finger.to_bytes(), quality=getattr(finger, "quality", None)))
     enrolment.state, enrolment.captured_at = IDENTIFYING, now
-    uow.emit(IDENTIFY_REQUESTED, {"application_id": enrolment.application_id, "reference_id": enrolment.reference_id,
+    uow.emit(contracts.IDENTIFY_REQUESTED, {"application_id": enrolment.application_id, "reference_id": enrolment.reference_id,
                                   "capture_id": capture.id}, correlation_id=enrolment.application_id)
     return capture
 
@@ -118,7 +118,7 @@ def identify(uow: UnitOfWork, sync: GallerySync, event: CloudEvent, target_fpir:
     enrolment.decided_at = now
     if not candidates:
         enrolment.state = ENROLLED
-        uow.emit(BIOMETRICS_ENROLLED, {"application_id": enrolment.application_id, "reference_id": enrolment.reference_id,
+        uow.emit(contracts.BIOMETRICS_ENROLLED, {"application_id": enrolment.application_id, "reference_id": enrolment.reference_id,
                                        "enrolled_at": now, "fingers_enrolled": len(fingers),
                                        "fingerprint_digests": chip_digests(fingers)},
                  correlation_id=enrolment.application_id)
@@ -128,7 +128,7 @@ def identify(uow: UnitOfWork, sync: GallerySync, event: CloudEvent, target_fpir:
     listed = [{"reference_id": c.reference_id, "application_id": owners[c.reference_id], "score": round(c.evidence, 3)}
               for c in candidates if c.reference_id in owners]
     enrolment.state, enrolment.candidates = DUPLICATE_SUSPECTED, listed
-    uow.emit(DUPLICATE_SUSPECTED, {"application_id": enrolment.application_id, "reference_id": enrolment.reference_id,
+    uow.emit(contracts.DUPLICATE_SUSPECTED, {"application_id": enrolment.application_id, "reference_id": enrolment.reference_id,
                                    "candidates": listed}, correlation_id=enrolment.application_id)
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from ektp_shared import metrics
 from ektp_shared.contracts import CloudEvent
@@ -45,7 +46,12 @@ def local_day(now: dt.datetime) -> dt.date:
 
 
 def get(uow: UnitOfWork, application_id: str, for_update: bool = False) -> Application:
-    application = uow.session.get(Application, application_id, with_for_update=for_update)
+    """The application with its documents and timeline, in one query (locked against a concurrent change)."""
+    query = (select(Application).where(Application.id == application_id)
+             .options(joinedload(Application.documents), joinedload(Application.timeline)))
+    if for_update:
+        query = query.with_for_update(of=Application)
+    application = uow.session.scalars(query).unique().first()
     if application is None:
         raise ApplicationNotFound(application_id)
     return application
@@ -88,8 +94,8 @@ def create(uow: UnitOfWork, nik_hash: str, body: dict[str, Any], now: dt.datetim
     application = Application(id=new_id(), status=Stage.DRAFT.value, status_since=now, created_at=now,
                               correction_round=0)
     _apply(application, nik_hash, _entered(body))
+    application.documents, application.timeline = [], [TimelineEntry(stage=Stage.DRAFT.value, occurred_at=now)]
     uow.session.add(application)
-    uow.session.add(TimelineEntry(application_id=application.id, stage=Stage.DRAFT.value, occurred_at=now))
     return application
 
 
@@ -181,17 +187,15 @@ def submit(uow: UnitOfWork, application: Application, now: dt.datetime) -> None:
         application.corrections = application.correction_baseline = None
         stage = Stage.RESUBMITTED
     else:
-        _refuse_second_active(uow, application.nik_hash, excluding=application.id)
+        application.receipt_number = _first_submission(uow, application, now)
         application.active_nik = application.nik_hash
-        region = application.applicant["address"]["village_code"]
-        application.receipt_number = _unique_receipt(uow, region, now)
         application.submitted_at = now
         stage = Stage.SUBMITTED
     _move(application, stage, now, None)
     detail = {"receipt_number": application.receipt_number}
     if resubmission:
         detail["round"] = application.correction_round
-    uow.session.add(TimelineEntry(application_id=application.id, stage=stage.value, occurred_at=now, detail=detail))
+    application.timeline.append(TimelineEntry(stage=stage.value, occurred_at=now, detail=detail))
     data = {
         "application_id": application.id, "receipt_number": application.receipt_number, "kind": application.kind,
         "submitted_at": now, "applicant": CardHolderSchema().load(application.applicant), "contact": application.contact,
@@ -211,11 +215,22 @@ def _field_of(code: str) -> str:
         code.partition(".")[0], "applicant")
 
 
-def _unique_receipt(uow: UnitOfWork, region_code: str, now: dt.datetime) -> str:
+def _first_submission(uow: UnitOfWork, application: Application, now: dt.datetime) -> str:
+    """A receipt number no application has, after making sure the NIK has no other active application;
+    one query answers both (a submission is the hot path)."""
+    region = application.applicant["address"]["village_code"]
     for _ in range(RECEIPT_ATTEMPTS):
-        number = receipt.new_receipt_number(region_code, local_day(now))
-        taken = uow.session.scalar(select(Application.id).where(Application.receipt_number == number))
-        if taken is None:
+        number = receipt.new_receipt_number(region, local_day(now))
+        clashes = uow.session.execute(
+            select(Application.receipt_number, Application.active_nik)
+            .where(Application.id != application.id,
+                   or_(Application.active_nik == application.nik_hash, Application.receipt_number == number))).all()
+        other = next((c for c in clashes if c.active_nik == application.nik_hash), None)
+        if other is not None:
+            raise ApiError(409, "active_application_exists",
+                           f"this NIK already has an application in progress (receipt {other.receipt_number})",
+                           field="applicant.nik", details={"receipt_number": other.receipt_number})
+        if not clashes:
             return number
     raise RuntimeError("no free receipt number after several attempts")
 
@@ -231,8 +246,8 @@ def request_reschedule(uow: UnitOfWork, application: Application, not_before: dt
     uow.emit(RESCHEDULE_REQUESTED, {"application_id": application.id, "appointment_id": application.appointment["id"],
                                     "requested_at": now, "not_before": not_before}, correlation_id=application.id)
     _move(application, Stage.RESCHEDULE_REQUESTED, now, None)
-    uow.session.add(TimelineEntry(application_id=application.id, stage=Stage.RESCHEDULE_REQUESTED.value, occurred_at=now,
-                                  detail={"not_before": not_before.isoformat()} if not_before else None))
+    application.timeline.append(TimelineEntry(stage=Stage.RESCHEDULE_REQUESTED.value, occurred_at=now,
+                                              detail={"not_before": not_before.isoformat()} if not_before else None))
 
 
 def record_event(uow: UnitOfWork, event: CloudEvent) -> None:
@@ -240,8 +255,8 @@ def record_event(uow: UnitOfWork, event: CloudEvent) -> None:
     application = get(uow, str(event.data["application_id"]), for_update=True)
     stage = STAGE_OF_EVENT[event.type]
     detail = {k: jsonable(v) for k, v in event.data.items() if k in TIMELINE_DETAIL}
-    uow.session.add(TimelineEntry(application_id=application.id, stage=stage.value, occurred_at=event.time,
-                                  event_type=event.type, detail=detail or None))
+    application.timeline.append(TimelineEntry(stage=stage.value, occurred_at=event.time, event_type=event.type,
+                                              detail=detail or None))
     if event.type == APPOINTMENT_SCHEDULED.type:
         # The newest booking is the one that counts, whatever the order the events arrive in.
         current = application.appointment

@@ -100,7 +100,8 @@ def compose(delivery: Delivery, contact: Contact) -> Email | Sms:
     if delivery.channel == EMAIL:
         rendered = templates.render_email(delivery.event_key, delivery.variables, contact.language)
         return Email(delivery.id, contact.email or "", rendered.subject, rendered.body, contact.language)
-    return Sms(delivery.id, contact.phone or "", templates.render_sms(delivery.event_key, delivery.variables, contact.language))
+    text = templates.render_sms(delivery.event_key, delivery.variables, contact.language)
+    return Sms(delivery.id, contact.phone or "", text)
 
 
 def claim(uow: UnitOfWork, now: dt.datetime, batch: int, hold: dt.timedelta, limit: RateLimit) -> list[str]:

@@ -33,8 +33,9 @@ VARIABLES = {
     "card.ready_for_pickup.v1": {"receipt_number": RECEIPT, "pickup_from": date(2026, 1, 12), "office": OFFICE},
     "card.collected.v1": {"receipt_number": RECEIPT, "collected_at": "2026-01-13T03:05:00+00:00", "collected_by": "applicant"},
     "application.resubmitted.v1": {"receipt_number": RECEIPT, "round": 2},
-    "application.expired.v1": {"receipt_number": RECEIPT, "reason": "tidak hadir perekaman"},
-    "interview.scheduled.v1": {"receipt_number": RECEIPT, "starts_at": "2026-01-06T03:00:00+00:00", "channel": "video"},
+    "application.expired.v1": {"receipt_number": RECEIPT, "reason": "no_show", "expired_at": "2026-01-20T03:00:00+00:00"},
+    "interview.scheduled.v1": {"receipt_number": RECEIPT, "starts_at": "2026-01-06T03:00:00+00:00", "channel": "video",
+                               "join_url": "https://meet.dukcapil.example/abc-123"},
     "card.temporary_letter_issued.v1": {"receipt_number": RECEIPT, "letter_number": "470/00012/DISDUKCAPIL-3273/I/2026",
                                         "issued_at": "2026-01-08T02:00:00+00:00", "valid_until": "2026-07-08",
                                         "office": OFFICE},
@@ -59,8 +60,8 @@ MUST_SAY = {
     ("en", "card.collected.v1"): [RECEIPT, "Tuesday, 13 January 2026", "10.05 WIB", "the applicant in person"],
     ("id", "application.resubmitted.v1"): [RECEIPT, "diperiksa kembali"],
     ("en", "application.resubmitted.v1"): [RECEIPT, "check it again"],
-    ("id", "application.expired.v1"): [RECEIPT, "kedaluwarsa", "tidak hadir perekaman"],
-    ("en", "application.expired.v1"): [RECEIPT, "expired", "tidak hadir perekaman"],
+    ("id", "application.expired.v1"): [RECEIPT, "kedaluwarsa", "tidak hadir pada jadwal perekaman"],
+    ("en", "application.expired.v1"): [RECEIPT, "expired", "did not come to the capture appointment"],
     ("id", "interview.scheduled.v1"): [RECEIPT, "Selasa, 06 Januari 2026", "10.00 WIB", "panggilan video"],
     ("en", "interview.scheduled.v1"): [RECEIPT, "Tuesday, 6 January 2026", "10.00 WIB", "video call"],
     ("id", "card.temporary_letter_issued.v1"): [RECEIPT, "Rabu, 08 Juli 2026", OFFICE["name"], OFFICE["address"]],
@@ -196,3 +197,18 @@ def test_an_expiry_without_a_reason_still_reads_well():
 def test_an_unknown_interview_channel_is_refused_clearly():
     with pytest.raises(TemplateError, match="channel"):
         render_sms("interview.scheduled.v1", {**VARIABLES["interview.scheduled.v1"], "channel": "pigeon"})
+
+
+def test_a_video_interview_email_gives_the_link():
+    for lang in LANGUAGES:
+        body = render_email("interview.scheduled.v1", VARIABLES["interview.scheduled.v1"], lang).body
+        assert "https://meet.dukcapil.example/abc-123" in body
+    phone = {**VARIABLES["interview.scheduled.v1"], "channel": "phone", "join_url": None}
+    assert "Tautan" not in render_email("interview.scheduled.v1", phone).body
+
+
+def test_a_rescheduled_appointment_says_it_changed():
+    variables = {**VARIABLES["appointment.scheduled.v1"], "replaces": "7d9c3c1e-4f7a-4a55-9a55-0c8f1d2b9e01"}
+    assert "telah diubah" in render_email("appointment.scheduled.v1", variables).body
+    assert "has been changed" in render_email("appointment.scheduled.v1", variables, "en").body
+    assert "telah diverifikasi" in render_email("appointment.scheduled.v1", VARIABLES["appointment.scheduled.v1"]).body

@@ -13,6 +13,7 @@ from prometheus_client import REGISTRY
 from ektp_shared.auth import issue_development_token
 from ektp_shared.bus.dispatcher import Dispatcher
 from ektp_shared.contracts import CATALOG, CloudEvent
+from ektp_shared.contracts.envelope import TYPE_PREFIX
 from ektp_shared.db import utcnow
 from ektp_shared.testing.sms_gateway import SmsGatewayFake
 from ektp_shared.testing.smsc import SmscSimulator
@@ -35,7 +36,8 @@ def submitted(application_id: str, receipt: str, email: str | None = EMAIL, phon
             "contact": {"email": email, "phone": phone},
             "applicant": {"nik": "3273015507900003", "kk_number": "3273010101200001", "full_name": "Siti Aminah",
                           "birth_place": "Bandung", "birth_date": "1990-07-15", "gender": "PEREMPUAN",
-                          "address": {"street": "Jl. Merdeka 17", "rt": "003", "rw": "012", "village_code": "32.73.01.1001"}}}
+                          "address": {"street": "Jl. Merdeka 17", "rt": "003", "rw": "012",
+                                      "village_code": "32.73.01.1001"}}}
 
 
 # The data of every milestone notify tells the citizen about whose contract exists, as its producer sends it.
@@ -53,6 +55,9 @@ MILESTONES = {
     "card.refused_at_pickup.v1": {"fields": ["nama"], "refused_at": "2026-12-01T03:00:00+00:00",
                                   "card_serial": "3273-2026-000001"},
     "card.collected.v1": {"collected_at": "2026-12-02T03:00:00+00:00", "collected_by": "applicant"},
+    "interview.scheduled.v1": {"interview_id": str(uuid.uuid4()), "starts_at": "2026-11-24T03:00:00+00:00",
+                               "channel": "video", "join_url": "https://meet.dukcapil.example/abc"},
+    "application.expired.v1": {"expired_at": "2026-12-20T03:00:00+00:00", "reason": "no_show"},
 }
 
 
@@ -111,13 +116,13 @@ def gateway():
 def notify_factory(runtime_factory, smtp, smsc, gateway):
     made = []
 
-    def make(**overrides) -> Notify:
+    def make(real: bool = False, **overrides) -> Notify:
         settings = {"email_providers": "smtp", "smtp_host": smtp.host, "smtp_port": smtp.port,
                     "smtp_security": "starttls", "smtp_ca_file": smtp.ca_file, "sms_providers": "smpp,gateway",
                     "smpp_host": smsc.host, "smpp_port": smsc.port, "smpp_system_id": "notify", "smpp_password": "pw",
                     "sms_gateway_url": gateway.url, "sms_gateway_userkey": gateway.userkey,
                     "sms_gateway_passkey": gateway.passkey, "send_retry_delays": "0,0", **overrides}
-        created = Notify(runtime_factory(SERVICE, **settings))
+        created = Notify(runtime_factory(SERVICE, real=real, **settings))
         made.append(created)
         return created
 
@@ -134,19 +139,22 @@ def notify(notify_factory) -> Notify:
 def test_notify_listens_to_every_milestone_that_has_templates_and_a_contract():
     expected = {c.type for c in CATALOG.values() if c.key in templates.EVENT_TYPES}
     assert set(handlers.types) == expected
-    assert {key for key in MILESTONES} | {"application.submitted.v1"} <= {c.key for c in CATALOG.values()
-                                                                          if c.type in expected}
+    assert {c.key for c in CATALOG.values() if c.type in expected} == {
+        *MILESTONES, "application.submitted.v1", "application.resubmitted.v1"}, "the test below covers each"
 
 
-def test_every_milestone_reaches_the_citizen_once_per_channel_even_when_delivered_twice(notify, smtp, smsc):
+def test_every_milestone_reaches_the_citizen_once_per_channel_even_when_delivered_twice(notify_factory, smtp, smsc):
+    notify = notify_factory(rate_limit_per_recipient=50)  # every milestone within seconds
     application_id, receipt = notify.apply()
     events = [notify.event(key, application_id, data) for key, data in MILESTONES.items()]
+    events.append(notify.event("application.resubmitted.v1", application_id,
+                               {**submitted(application_id, receipt), "round": 1}))
     for event in events:
         assert notify.deliver(event) == "handled"
         assert notify.deliver(event) == "duplicate", "the redelivery is acknowledged without effect"
     notify.send(3)
 
-    expected = len(MILESTONES) + 1  # and the receipt of the submission
+    expected = len(MILESTONES) + 2  # and the receipts of the submission and the resubmission
     mails = smtp.wait_for(expected)
     assert len(smtp.messages) == expected and all(mail.secure for mail in mails), "every email over STARTTLS"
     assert all(receipt in mail.message.get_content() for mail in mails)
@@ -157,7 +165,7 @@ def test_every_milestone_reaches_the_citizen_once_per_channel_even_when_delivere
     for _ in range(20):
         tasks.collect_receipts(notify.runtime)
         log = notify.log(application_id)
-        if all(d["status"] != "SENT" for d in log):
+        if all(d["status"] != "SENT" for d in log if d["channel"] == "sms"):
             break
     assert len(log) == 2 * expected
     assert {(d["channel"], d["status"], d["provider"]) for d in log} == {("email", "SENT", "smtp"),
@@ -303,6 +311,19 @@ def test_a_receipt_that_arrives_before_the_message_is_recorded_as_sent_still_cou
     assert notify.log(application_id)[0]["status"] == "DELIVERED"
 
 
+def test_a_resubmission_updates_the_contact_and_a_repeated_submission_does_not(notify):
+    application_id, receipt = notify.apply()
+    again = submitted(application_id, receipt, email="other@example.org", phone="081298765432")
+    resubmitted = CloudEvent.new(source="/test", type=f"{TYPE_PREFIX}.application.resubmitted.v1",
+                                 correlationid=application_id, data={**again, "round": 2})
+    with notify.runtime.uow() as uow:
+        repeated = notify.event("application.submitted.v1", application_id, again)
+        assert deliveries.remember_contact(uow, repeated, utcnow()).email == EMAIL, "the first submission's contact"
+        contact = deliveries.remember_contact(uow, resubmitted, utcnow())
+        assert (contact.email, contact.phone) == ("other@example.org", "+6281298765432")
+        uow.commit()
+
+
 def test_a_milestone_for_an_unknown_application_is_retried_not_dropped(notify):
     event = notify.event("card.ready_for_pickup.v1", str(uuid.uuid4()), MILESTONES["card.ready_for_pickup.v1"])
     assert notify.deliver(event) == "failed"
@@ -318,6 +339,23 @@ def test_the_delivery_log_is_for_officers_only(notify):
     response = notify.client.get("/v1/applications/not-an-id/notifications",
                                  headers={"Authorization": f"Bearer {supervisor}"})
     assert response.status_code == 404 and response.json["errors"][0]["field"] == "application_id"
+
+
+@pytest.mark.slow
+def test_claims_receipts_and_the_rate_limit_on_postgresql(notify_factory, smtp, smsc):
+    notify = notify_factory(real=True, rate_limit_per_recipient=3)
+    application_id, _ = notify.apply()
+    for key in ("card.ready_for_pickup.v1", "card.collected.v1", "card.pickup_reminder.v1"):
+        notify.deliver(notify.event(key, application_id, MILESTONES[key]))
+    notify.send(2)
+    for _ in range(20):
+        tasks.collect_receipts(notify.runtime)
+        log = notify.log(application_id)
+        if sum(d["status"] == "DELIVERED" for d in log) == 3:
+            break
+    assert sorted((d["channel"], d["status"]) for d in log) == sorted(
+        [("email", "SENT")] * 3 + [("email", "PENDING")] + [("sms", "DELIVERED")] * 3 + [("sms", "PENDING")])
+    assert len(smtp.messages) == 3 and len(smsc.messages()) == 3
 
 
 T0 = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.timezone.utc)

@@ -26,7 +26,7 @@ NIK = validate.Regexp(r"^[0-9]{16}$", error="must be exactly 16 digits")
 class RepresentativeIn(Schema):
     nik = fields.String(required=True, validate=NIK, metadata={"description": "The representative's own NIK."})
     kk_number = fields.String(load_default=None, validate=NIK,
-                              metadata={"description": "The representative's No. KK (a family member on the applicant's KK)."})
+                              metadata={"description": "The representative's No. KK (family on the applicant's KK)."})
 
 
 class HandoverIn(Schema):
@@ -144,7 +144,8 @@ def blueprint(runtime: Runtime) -> Blueprint:
 
     def face_of(card: Card) -> bytes:
         try:
-            return portrait.portrait_for(runtime.objects, runtime.settings.biometrics_url, runtime.links, card.application_id)
+            return portrait.portrait_for(runtime.objects, runtime.settings.biometrics_url, runtime.links,
+                                         card.application_id)
         except portrait.PortraitUnavailable as exc:
             raise ApiError(409, "portrait_missing", "the holder's face is not available from biometrics",
                            field="application_id", location="path") from exc

@@ -3,6 +3,7 @@ enrolled, take corrected data after a refusal, the operator's inspection and rep
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from ektp_shared.contracts import CloudEvent
 from ektp_shared.serialization import jsonable
@@ -15,6 +16,13 @@ from .card_data import card_fields, issue_place
 from .drivers import PrintDocument
 from .models import Card
 from .quality import DEFECTS
+
+
+_NO_REPRINT = {
+    states.QUEUED_FOR_PRINT: "a print of this card is queued already",
+    states.AWAITING_QC: "the card waits for inspection: record a defect to reprint it",
+    states.COLLECTED: "the card was handed over: a new card needs a replacement application",
+}
 
 
 class CardActionRefused(ValueError):
@@ -40,9 +48,10 @@ def keep_card_data(uow: UnitOfWork, event: CloudEvent, nik_hash: str, kk_hash: s
         return
     if card.state != states.AWAITING_CORRECTION:
         return
-    card.card_holder, card.nik_hash, card.kk_hash, card.verified_at = jsonable(event.data["card_holder"]), nik_hash, kk_hash, now
-    card.state = states.QUEUED_FOR_PRINT
-    printjobs.create(uow, card, printjobs.CORRECTION, now, reason="corrected after refusal: " + ",".join(card.refused_fields or []))
+    card.card_holder, card.nik_hash, card.kk_hash = jsonable(event.data["card_holder"]), nik_hash, kk_hash
+    card.verified_at, card.state = now, states.QUEUED_FOR_PRINT
+    printjobs.create(uow, card, printjobs.CORRECTION, now,
+                     reason="corrected after refusal: " + ",".join(card.refused_fields or []))
     audit.record(uow, "verification", "corrected_data", now, application_id, fields=card.refused_fields or [])
 
 
@@ -60,8 +69,8 @@ def queue_first_print(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> N
 def document_for(card: Card, portrait: bytes, encode_chip: bool) -> PrintDocument:
     """The card front (and, for a printer with a chip encoder, the chip record) from the card's data."""
     fields = card_fields(card.card_holder)
-    front = render(fields, portrait, Issue(issue_place(card.card_holder), card.verified_at.date()),
-                   card.card_holder["full_name"])
+    issued = card.verified_at.astimezone(ZoneInfo(card.office.get("timezone", "Asia/Jakarta"))).date()
+    front = render(fields, portrait, Issue(issue_place(card.card_holder), issued), card.card_holder["full_name"])
     digests = card.fingerprint_digests or []
     chip = chip_record(fields, digests) if encode_chip and len(digests) == 2 else None
     return PrintDocument(png=front.png, pdf=front.pdf, chip=chip)
@@ -104,8 +113,7 @@ def reprint(uow: UnitOfWork, card: Card, reason: str, actor: str, now: dt.dateti
         void = job.serial
         printjobs.write_off(uow, job, actor, now)
     elif card.state not in (states.AWAITING_CORRECTION, states.PRINT_FAILED):
-        raise CardActionRefused("application_id", f"the card is {card.state}: there is nothing to reprint"
-                                if card.state != states.QUEUED_FOR_PRINT else "a print of this card is queued already")
+        raise CardActionRefused("application_id", _NO_REPRINT.get(card.state, f"the card is {card.state}: nothing to reprint"))
     card.state = states.QUEUED_FOR_PRINT
     printjobs.create(uow, card, printjobs.REPRINT, now, requested_by=actor, reason=reason)
     audit.record(uow, actor, "reprint", now, card.application_id, reason=reason, void_serial=void)

@@ -108,7 +108,8 @@ def refuse(uow: UnitOfWork, card: Card, receipt_number: str, nik_hash: str, fiel
         raise HandoverRefused("fields", f"name the wrong fields among: {', '.join(CARD_FIELDS)}")
     serial = card.serial
     blanks.void(uow, serial, "refused at pickup: " + ",".join(sorted(set(fields))), now)
-    card.state, card.serial, card.refused_at, card.refused_fields = states.AWAITING_CORRECTION, None, now, sorted(set(fields))
+    card.state, card.serial, card.refused_at = states.AWAITING_CORRECTION, None, now
+    card.refused_fields = sorted(set(fields))
     card.pickup_from = card.ready_at = None
     uow.emit(CARD_REFUSED_AT_PICKUP, {"application_id": card.application_id, "fields": sorted(set(fields)),
                                       "refused_at": now, "card_serial": serial}, correlation_id=card.application_id)

@@ -18,7 +18,8 @@ from . import audit, fleet, printjobs
 from .models import Printer, PrintJob
 
 BEARER = [{"bearerAuth": []}]
-OFFICE_CODE = validate.Regexp(r"^(\*|[A-Z0-9][A-Z0-9-]{1,39})$", error="an office code such as DISDUKCAPIL-3201 (or * for the shared fleet)")
+OFFICE_CODE = validate.Regexp(r"^(\*|[A-Z0-9][A-Z0-9-]{1,39})$",
+                              error="an office code such as DISDUKCAPIL-3201 (or * for the shared fleet)")
 
 
 class PrinterIn(Schema):

@@ -42,7 +42,8 @@ def test_an_operator_holds_a_printer_out_and_the_poll_does_not_bring_it_back(wor
     world.run_queue()
     assert world.card(application_id)["jobs"][0]["reason"] == "waiting: no printer of the office is in rotation"
 
-    assert world.post("/v1/printers/shared-1/rotation", {"in_rotation": True, "reason": "ribbon changed"}).json["in_rotation"]
+    released = world.post("/v1/printers/shared-1/rotation", {"in_rotation": True, "reason": "ribbon changed"})
+    assert released.json["in_rotation"]
     world.run_queue()
     assert world.card(application_id)["state"] == "READY_FOR_PICKUP"
     assert world.post("/v1/printers/nope/rotation", {"in_rotation": True, "reason": "x y z"}).status_code == 404

@@ -90,7 +90,8 @@ def test_a_defect_found_in_inspection_voids_the_serial_and_leads_to_exactly_one_
     assert actions == [("quality_failed", "operator-7"), ("quality_passed", "operator-7")]
 
 
-@pytest.mark.parametrize(("body", "field"), [({"result": "defect"}, "field"), ({"result": "defect", "field": "hat"}, "field"),
+@pytest.mark.parametrize(("body", "field"), [({"result": "defect"}, "field"),
+                                             ({"result": "defect", "field": "hat"}, "field"),
                                              ({"result": "maybe"}, "result")])
 def test_an_inspection_needs_a_known_defect(world, body, field):
     set_policy(world, "none", qc_by_operator=True)

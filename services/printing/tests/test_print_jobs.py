@@ -3,7 +3,6 @@ stock, a crash never makes a second card, printer failures reroute or wait, spoi
 serials."""
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -13,12 +12,12 @@ import time
 import pytest
 
 from ektp_shared.db import utcnow
-from printing import printjobs, tasks
+from printing import cards, fleet, portrait, printjobs
 from printing.card.chip import chip_record
 from printing.card_data import card_fields
 from printing.drivers import driver_for
 from printing.emulator import CardPrinterEmulator
-from printing.models import Card, PrintJob
+from printing.models import Card
 
 
 def hopper(emulator) -> list[str]:
@@ -67,8 +66,6 @@ def uri(emulator: CardPrinterEmulator) -> str:
 
 def prefer(world, first_name: str, other_name: str) -> None:
     """Make the queue pick `first_name` next: it picks the printer that has waited longest."""
-    from printing import fleet
-
     with world.runtime.uow() as uow:
         fleet.by_name(uow, first_name).last_used_at = None
         fleet.by_name(uow, other_name).last_used_at = utcnow()
@@ -77,16 +74,13 @@ def prefer(world, first_name: str, other_name: str) -> None:
 
 def start_attempt(world, application_id: str):
     """What the worker does up to handing the card to the printer: plan, render, record the attempt."""
-    from printing import cards, portrait
-
     with world.runtime.uow() as uow:
         job = printjobs.latest(uow, application_id)
         card = uow.session.get(Card, application_id)
         target = printjobs.prepare(uow, job, card, utcnow(), world.runtime.settings)
         uow.commit()
     driver = driver_for(target.uri)
-    document = cards.document_for(card, portrait.portrait_for(world.runtime.objects, "", None, application_id),
-                                  driver.encodes_chip)
+    document = cards.document_for(card, world.runtime.objects.get(portrait.key(application_id)), driver.encodes_chip)
     with world.runtime.uow() as uow:
         attempt = printjobs.begin(uow, job.id, target, utcnow(), world.runtime.settings)
         uow.commit()
@@ -295,3 +289,18 @@ def test_a_waiting_job_is_retried_later_and_later(world_factory, emulator):
             printjobs.latest(uow, application_id).next_attempt_at = utcnow()  # time passes
             uow.commit()
     assert waits == [30, 60, 100, 100]
+
+
+def test_a_printer_that_refuses_hands_the_job_to_the_offices_other_printer_at_once(world, emulator, second_printer):
+    world.printers(world.office["code"], emulator.uri, uri(second_printer))
+    prefer(world, "disdukcapil-3273-1", "disdukcapil-3273-2")
+    emulator.control("SIM HOPPER 100")  # its output hopper is full: it takes no card
+    application_id = world.new_card()
+
+    world.run_queue(2)
+    card = world.card(application_id)
+    assert card["state"] == "READY_FOR_PICKUP" and card["jobs"][0]["printer"] == "disdukcapil-3273-2"
+    assert card["serial"] == "3273-2026-000001" and card["void_serials"] == [], "the refused attempt used no blank"
+    assert [job["attempts"] for job in card["jobs"]] == [2]
+    printers = {p["name"]: p for p in world.client.get("/v1/printers", headers=world.token()).json}
+    assert "hopper_full" in printers["disdukcapil-3273-1"]["out_reason"]

@@ -234,7 +234,7 @@ class Publisher:
             except socket.timeout:
                 waited += 1
                 if waited >= CONFIRM_TIMEOUT_SECONDS:
-                    raise PublishNotConfirmed(f"no confirm after {CONFIRM_TIMEOUT_SECONDS}s")
+                    raise PublishNotConfirmed(f"no confirm after {CONFIRM_TIMEOUT_SECONDS}s") from None
         if self._nacked:
             nacked, self._nacked = self._nacked, []
             raise PublishNotConfirmed(f"broker refused {len(nacked)} message(s)")

@@ -44,7 +44,7 @@ class CardRefusedAtPickup(Schema):
     application_id = fields.UUID(required=True)
     fields_ = fields.List(fields.String(validate=validate.Length(min=1, max=40)), required=True, data_key="fields",
                           attribute="fields", validate=validate.Length(min=1),
-                          metadata={"description": "Keys of the printed fields the citizen found wrong (nama, alamat, ...)."})
+                          metadata={"description": "Printed fields the citizen found wrong (nama, alamat, ...)."})
     refused_at = fields.AwareDateTime(required=True)
     card_serial = fields.String(required=True, metadata={"description": "Serial of the refused card, now void."})
 
@@ -57,7 +57,8 @@ CARD_TEMPORARY_LETTER_ISSUED = contract(
     "card.temporary_letter_issued", 1, TemporaryLetterIssued, "printing",
     "The office is out of blank cards: a temporary identity letter (Surat Keterangan) was issued; the card stays queued.")
 CARD_PICKUP_REMINDER = contract(
-    "card.pickup_reminder", 1, PickupReminder, "printing", "The card has waited at the office uncollected: remind the citizen.")
+    "card.pickup_reminder", 1, PickupReminder, "printing",
+    "The card has waited at the office uncollected: remind the citizen.")
 CARD_REFUSED_AT_PICKUP = contract(
     "card.refused_at_pickup", 1, CardRefusedAtPickup, "printing",
     "The citizen refused the card for wrong fields; its serial is void and it is reprinted after the correction.")

@@ -44,7 +44,10 @@ class SeaweedFS:
         self.process = subprocess.Popen(
             [weed, "server", f"-dir={self.data_dir}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-master.port={master}",
              f"-volume.port={volume}", f"-filer.port={filer}", "-s3", f"-s3.port={self.s3_port}", f"-s3.config={config}",
-             "-volume.max=0", "-master.volumeSizeLimitMB=64"],
+             "-volume.max=0", "-master.volumeSizeLimitMB=64",
+             # weed 4.x also opens Iceberg (8181) and Lance (9101) catalogue ports by default: fixed ports that
+             # collide with a second instance and with our worker metrics.
+             "-s3.port.iceberg=0", "-s3.port.lance=0"],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         wait_for_port(self.s3_port, timeout=timeout)
         self._wait_until_writable(timeout)

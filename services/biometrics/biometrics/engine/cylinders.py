@@ -76,6 +76,20 @@ def _directional_table(shape: CylinderShape) -> np.ndarray:
     return (0.5 * (erf((alpha + step_d / 2) * k) - erf((alpha - step_d / 2) * k))).astype(np.float32)
 
 
+@functools.lru_cache(maxsize=4)
+def _grid(shape: CylinderShape) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Cell centre coordinates along one axis, which cells lie in the cylinder's circle, and the
+    cells of the outer ring (beyond omega) with their local coordinates."""
+    grid = (np.arange(shape.ns) + 0.5) * (2.0 * shape.radius / shape.ns) - shape.radius
+    gu, gv = np.meshgrid(grid, grid, indexing="ij")
+    local = np.stack([gu.ravel(), gv.ravel()], axis=1)  # (ns*ns, 2) in the minutia's own frame
+    radius = np.hypot(local[:, 0], local[:, 1])
+    in_circle = radius <= shape.radius
+    ring = np.nonzero(in_circle & (radius > shape.omega))[0]
+    return (grid.astype(np.float32), in_circle, ring, local[ring, 0].astype(np.float32),
+            local[ring, 1].astype(np.float32))
+
+
 def build(minutiae: np.ndarray, shape: CylinderShape = CylinderShape()) -> Cylinders:
     """Cylinders of a template; minutiae is (n, >=3): x, y, theta in radians."""
     m = np.asarray(minutiae, dtype=np.float64)
@@ -85,11 +99,7 @@ def build(minutiae: np.ndarray, shape: CylinderShape = CylinderShape()) -> Cylin
         return Cylinders(empty, empty, empty, np.zeros((0, 2)), np.zeros(0))
     xy, theta = m[:, :2], m[:, 2]
     ns, nd = shape.ns, shape.nd
-    step_s = 2.0 * shape.radius / ns
-    grid = (np.arange(ns) + 0.5) * step_s - shape.radius
-    gu, gv = np.meshgrid(grid, grid, indexing="ij")
-    local = np.stack([gu.ravel(), gv.ravel()], axis=1)  # (ns*ns, 2) in the minutia's own frame
-    in_circle = np.linalg.norm(local, axis=1) <= shape.radius
+    g, in_circle, ring, ru, rv = _grid(shape)
 
     cos, sin = np.cos(theta), np.sin(theta)
     # Every neighbour t in minutia m's own frame (rotated by -theta_m): there the cell grid is fixed
@@ -99,7 +109,6 @@ def build(minutiae: np.ndarray, shape: CylinderShape = CylinderShape()) -> Cylin
     dy = xy[None, :, 1] - xy[:, None, 1]
     pu = (cos[:, None] * dx + sin[:, None] * dy).astype(np.float32)
     pv = (-sin[:, None] * dx + cos[:, None] * dy).astype(np.float32)
-    g = grid.astype(np.float32)
     scale = np.float32(-0.5 / shape.sigma_s**2)
     eu = np.exp((g[None, :, None] - pu[:, None, :]) ** 2 * scale)  # (n, ns, n)
     ev = np.exp((g[None, :, None] - pv[:, None, :]) ** 2 * scale)
@@ -123,15 +132,12 @@ def build(minutiae: np.ndarray, shape: CylinderShape = CylinderShape()) -> Cylin
     # The paper keeps cells inside the minutiae's convex hull grown by omega. Cells within omega of
     # some minutia are nearly the same set (they differ only in concave gaps of the print) and cost
     # less: those within omega of the cylinder's own minutia need no check at all.
-    radius = np.hypot(local[:, 0], local[:, 1])
-    ring = np.nonzero(in_circle & (radius > shape.omega))[0]
     cell_ok = np.broadcast_to(in_circle, (n, ns * ns)).copy()
-    ru, rv = local[ring, 0].astype(np.float32), local[ring, 1].astype(np.float32)
     ring_d2 = (ru[None, :, None] - pu[:, None, :]) ** 2 + (rv[None, :, None] - pv[:, None, :]) ** 2
     cell_ok[:, ring] = ring_d2.min(axis=2) <= shape.omega**2
     neighbours = (np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=2)
                   <= shape.radius + 3.0 * shape.sigma_s).sum(axis=1) - 1
-    usable = (cell_ok.sum(axis=1) >= shape.min_valid_cells * in_circle.sum()) & (
+    usable = (cell_ok.sum(axis=1) >= shape.min_valid_cells * int(in_circle.sum())) & (
         neighbours >= shape.min_neighbours)
 
     valid = np.repeat(cell_ok[usable], nd, axis=1).reshape(-1, ns * ns, nd)

@@ -23,7 +23,8 @@ import jinja2
 from babel.dates import format_date, format_time
 from babel.lists import format_list
 
-from notify.templates.labels import CARD_FIELD_LABELS, COLLECTOR_LABELS, FIELD_LABELS, INTERVIEW_CHANNELS
+from notify.templates.labels import (CARD_FIELD_LABELS, COLLECTOR_LABELS, EXPIRY_REASONS, FIELD_LABELS,
+                                    INTERVIEW_CHANNELS)
 
 EVENT_TYPES = (
     "application.submitted.v1",
@@ -143,6 +144,7 @@ def _environment(lang: str) -> jinja2.Environment:
         card_fields=card_fields_filter,
         collector=lambda who: _collector(who, lang),
         interview_channel=lambda channel: _interview_channel(channel, lang),
+        expiry_reason=lambda reason: _expiry_reason(reason, lang),
     )
     return env
 
@@ -179,6 +181,12 @@ def _card_field(field: str, lang: str) -> str:
     """A field of the printed card, by the label printed on it."""
     labels = CARD_FIELD_LABELS.get(field)
     return labels[lang] if labels else field.replace("_", " ")
+
+
+def _expiry_reason(reason: str, lang: str) -> str:
+    """Why an application expired, in words; a code this notify does not know yet is shown readably."""
+    labels = EXPIRY_REASONS.get(reason)
+    return labels[lang] if labels else reason.replace("_", " ")
 
 
 def _interview_channel(channel: str, lang: str) -> str:

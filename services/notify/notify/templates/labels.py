@@ -62,3 +62,8 @@ INTERVIEW_CHANNELS: dict[str, dict[str, str]] = {
     "phone": {"id": "telepon", "en": "phone"},
     "video": {"id": "panggilan video", "en": "video call"},
 }
+
+EXPIRY_REASONS: dict[str, dict[str, str]] = {
+    "no_show": {"id": "tidak hadir pada jadwal perekaman dan tidak membuat jadwal baru tepat waktu",
+                "en": "you did not come to the capture appointment and booked no other in time"},
+}

@@ -1,0 +1,143 @@
+"""Applications per minute through all five services in the real profile, and the time from submission
+to ready-for-pickup (part of `make bench`).
+
+Starts the local real profile (gunicorn APIs, workers, RabbitMQ, PostgreSQL, SeaweedFS; fresh databases and
+a broker namespace of its own), then walks N applications concurrently through the public APIs, with the
+officer's approval, the capture and the handover done by the script as soon as each is possible. Every
+applicant needs a face and fingers no one else has (or 1:N flags a duplicate, correctly), so this
+benchmark reads the team's shelf: ../shared/data/biometrics (five FVC databases, the LFW subset).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import random
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import requests
+from PIL import Image
+
+from ektp_launcher.journey import Endpoints, Journey, Person, camera_capture, sample_person
+from ektp_launcher.local import LocalCluster
+from ektp_shared.service import discover
+from ektp_shared.testing import infra
+from ektp_shared.testing.fixtures import real_environment
+from ektp_shared.testing.seaweedfs import SeaweedFS
+
+SHELF = Path(__file__).resolve().parents[2] / "shared" / "data" / "biometrics"
+FINGER_DBS = ["fvc2000/DB1_B", "fvc2000/DB2_B", "fvc2000/DB3_B", "fvc2000/DB4_B", "fvc2002/DB1_B"]
+
+
+def centre(photo: bytes) -> bytes:
+    """The middle of an LFW news photo: the subject, without the bystanders at its edges."""
+    with Image.open(io.BytesIO(photo)) as image:
+        width, height = image.size
+        cropped = image.convert("RGB").crop((width // 5, height // 8, width - width // 5, height - height // 8))
+    out = io.BytesIO()
+    cropped.save(out, "JPEG", quality=95)
+    return out.getvalue()
+
+
+def people(count: int, rng: random.Random) -> list[Person]:
+    if not SHELF.is_dir():
+        raise SystemExit(f"this benchmark needs the team's shelf at {SHELF} (distinct faces and fingers per applicant)")
+    fingers = [SHELF / "fingerprints" / db / f"{finger}_1.png" for db in FINGER_DBS for finger in range(101, 111)]
+    faces = sorted((SHELF / "faces" / "lfw_subset").iterdir())
+    if count > min(len(fingers) // 2, len(faces)):
+        raise SystemExit(f"the shelf has distinct biometrics for at most {min(len(fingers) // 2, len(faces))} people")
+    made = []
+    for index in range(count):
+        base = sample_person(rng, email=f"bench{index}@example.org", phone=f"0812{rng.randrange(10**7, 10**8)}")
+        face = camera_capture(centre((faces[index] / f"{faces[index].name}_0001.jpg").read_bytes()))
+        prints = {1: fingers[2 * index].read_bytes(), 2: fingers[2 * index + 1].read_bytes()}
+        made.append(Person(base.application, face, prints))
+    return made
+
+
+def timeline_seconds(status: dict, start: str, end: str) -> float:
+    at = {entry["stage"]: dt.datetime.fromisoformat(entry["occurred_at"]) for entry in status["timeline"]}
+    return (at[end] - at[start]).total_seconds()
+
+
+def run(count: int = 20, concurrency: int = 5) -> dict:
+    infra.require_postgres()
+    infra.require_rabbitmq()
+    work = Path(tempfile.mkdtemp(prefix="ektp-journey-bench-"))
+    seaweed = SeaweedFS(work / "seaweedfs").start()
+    namespace = f"bench{uuid.uuid4().hex[:6]}"
+    specs = discover()
+    databases = {name: infra.create_database(f"ektp_{name}") for name in specs}
+    environ = {**real_environment(seaweed, "", namespace), "EKTP_DATA_DIR": str(work / "data"), "EKTP_LOG_LEVEL": "WARNING"}
+    environ.pop("EKTP_DATABASE_URL")
+    cluster = LocalCluster(work, environ, databases, gunicorn_workers=2)
+    results: list[dict] = []
+    errors: list[str] = []
+    try:
+        cluster.start()
+        endpoints = Endpoints(*(cluster.url(n) for n in ("intake", "verification", "biometrics", "printing", "notify")))
+        queue = people(count, random.Random(42))
+        lock = threading.Lock()
+
+        def walk() -> None:
+            journey = Journey(endpoints, timeout=300)
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    person = queue.pop()
+                try:
+                    result = journey.run(person)
+                    status = journey.status(result["application_id"])
+                    with lock:
+                        results.append({"submit_to_ready_s": timeline_seconds(status, "SUBMITTED", "READY_FOR_PICKUP")})
+                except Exception as exc:  # a benchmark reports failures, it does not stop at the first
+                    with lock:
+                        errors.append(f"{type(exc).__name__}: {exc}")
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=walk) for _ in range(concurrency)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+        parked = {}
+        if errors:  # say why, before the cluster is gone
+            admin = Journey(endpoints).token("admin")
+            for name in specs:
+                listed = requests.get(f"{cluster.url(name)}/v1/admin/parking", headers=admin, timeout=10).json()
+                parked[name] = sorted({m["error"] for m in listed["messages"]})[:3]
+    finally:
+        cluster.stop()
+        seaweed.stop()
+        infra.delete_namespace(namespace, list(specs), (1, 2))
+        for url in databases.values():
+            infra.drop_database(url)
+    latencies = sorted(r["submit_to_ready_s"] for r in results)
+    return {
+        "applications": count, "concurrency": concurrency, "completed": len(results), "failed": len(errors),
+        "errors": errors[:3], "parked": parked, "wall_seconds": round(elapsed, 1),
+        "applications_per_minute": round(len(results) / elapsed * 60, 1),
+        "submit_to_ready_for_pickup_median_s": round(statistics.median(latencies), 2) if latencies else None,
+        "submit_to_ready_for_pickup_p95_s": round(latencies[max(0, int(len(latencies) * 0.95) - 1)], 2) if latencies else None,
+        "note": "each journey includes the scripted officer approval, capture and handover through the HTTP APIs",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--applications", type=int, default=20)
+    parser.add_argument("--concurrency", type=int, default=5)
+    args = parser.parse_args()
+    print(json.dumps(run(args.applications, args.concurrency), indent=2))
+
+
+if __name__ == "__main__":
+    main()
