@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock shared/pyproject.toml 
 ROLE ?= verifier
 PYTEST_ARGS ?=
 
-.PHONY: help venv lock run up demo test test-fast asyncapi config-docs token bench eval-biometrics images migrate k8s-validate clean
+.PHONY: help venv lock run up demo test test-fast asyncapi config-docs token bench eval-biometrics images migrate lint k8s-validate clean
 
 help:
 	@echo "make run        start all five services in one process (embedded profile, ports 8001-8005)"
@@ -64,6 +64,9 @@ bench: venv
 
 eval-biometrics: venv
 	$(PY) -m biometrics.evaluate $(if $(FINGERPRINTS),--fingerprints $(FINGERPRINTS)) $(if $(FACES),--faces $(FACES)) $(if $(OUT),--out $(OUT))
+
+lint: venv
+	$(VENV)/bin/ruff check shared launcher services tests benchmarks
 
 k8s-validate: venv
 	$(PY) -m pytest tests/k8s -q

@@ -3,7 +3,15 @@
 import pytest
 
 from ektp_shared.reference.enumerations import (
-    FEMALE, MALE, WNA, WNI, Enumeration, choice, choices, nik_day_offset, values,
+    FEMALE,
+    MALE,
+    WNA,
+    WNI,
+    Enumeration,
+    choice,
+    choices,
+    nik_day_offset,
+    values,
 )
 
 

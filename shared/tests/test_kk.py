@@ -3,7 +3,8 @@
 import random
 from datetime import date, timedelta
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ektp_shared.identity.generator import format_kk, random_kk
 from ektp_shared.identity.kk import check_kk

@@ -4,7 +4,8 @@ import random
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ektp_shared.identity.generator import format_nik, random_nik
 from ektp_shared.identity.nik import check_nik

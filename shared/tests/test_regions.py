@@ -3,7 +3,16 @@
 import pytest
 
 from ektp_shared.reference.regions import (
-    KABUPATEN, KOTA, Level, children, is_known, lineage, normalize_code, region, regency_kind, regions,
+    KABUPATEN,
+    KOTA,
+    Level,
+    children,
+    is_known,
+    lineage,
+    normalize_code,
+    regency_kind,
+    region,
+    regions,
 )
 
 

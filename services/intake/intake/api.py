@@ -1,7 +1,9 @@
 """HTTP routes of the intake service: parse → use case → respond."""
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import Response, request
@@ -60,13 +62,22 @@ def _key() -> str | None:
     return idempotency.check_key(request.headers.get(idempotency.HEADER))
 
 
-def _commit(uow: Any, conflict: ApiError) -> None:
-    """Commit; a unique key another request took at the same moment is a conflict, not a crash."""
+@contextlib.contextmanager
+def _racing(uow: Any, nik_hash: Callable[[], str], excluding: str | None = None) -> Iterator[None]:
+    """A unique key another request took at the same moment (flushed or committed inside the block) is a
+    409, not a crash: the NIK's other active application (named by its receipt), else a repeated
+    Idempotency-Key still in progress."""
     try:
-        uow.commit()
+        yield
     except IntegrityError as exc:
         uow.session.rollback()
-        raise conflict from exc
+        other = applications.active_for_nik(uow, nik_hash(), excluding)
+        if other is not None:
+            raise ApiError(409, "active_application_exists",
+                           f"this NIK already has an application in progress (receipt {other.receipt_number})",
+                           field="applicant.nik", details={"receipt_number": other.receipt_number}) from exc
+        raise ApiError(409, "conflict", "a request with this Idempotency-Key is in progress",
+                       field=idempotency.HEADER, location="headers") from exc
 
 
 def _summary(application) -> ReceiptSummary:
@@ -95,10 +106,11 @@ def blueprint(runtime: Runtime) -> Blueprint:
             if earlier is not None:
                 application = _load(uow, earlier)
             else:
-                application = applications.create(uow, runtime.cipher.lookup_hash(body["applicant"]["nik"]), body, now)
-                idempotency.remember(uow, "create", key, body_print, application.id, now)
-                _commit(uow, ApiError(409, "conflict", "a request with this Idempotency-Key is in progress",
-                                      field=idempotency.HEADER, location="headers"))
+                nik_hash = runtime.cipher.lookup_hash(body["applicant"]["nik"])
+                with _racing(uow, lambda: nik_hash):
+                    application = applications.create(uow, nik_hash, body, now)
+                    idempotency.remember(uow, "create", key, body_print, application.id, now)
+                    uow.commit()
             logs.correlation_id.set(application.id)
             return applications.view(application, now)
 
@@ -121,9 +133,10 @@ def blueprint(runtime: Runtime) -> Blueprint:
         now = utcnow()
         with runtime.uow() as uow:
             application = _load(uow, application_id, for_update=True)
-            applications.update(uow, application, runtime.cipher.lookup_hash(body["applicant"]["nik"]), body)
-            _commit(uow, ApiError(409, "active_application_exists", "this NIK already has an application in progress",
-                                  field="applicant.nik"))
+            nik_hash = runtime.cipher.lookup_hash(body["applicant"]["nik"])
+            with _racing(uow, lambda: nik_hash, excluding=application.id):
+                applications.update(uow, application, nik_hash, body)
+                uow.commit()
             return applications.view(application, now)
 
     @blp.route("/<application_id>/review", methods=["GET"])
@@ -188,10 +201,11 @@ def blueprint(runtime: Runtime) -> Blueprint:
             application = _load(uow, application_id, for_update=True)
             scope = f"submit:{application.id}"
             if idempotency.remembered(uow, scope, key, "") is None:
-                applications.submit(uow, application, now)
-                idempotency.remember(uow, scope, key, "", application.id, now)
-                _commit(uow, ApiError(409, "active_application_exists",
-                                      "this NIK already has an application in progress", field="applicant.nik"))
+                nik_hash, own_id = application.nik_hash, application.id
+                with _racing(uow, lambda: nik_hash, excluding=own_id):
+                    applications.submit(uow, application, now)
+                    idempotency.remember(uow, scope, key, "", application.id, now)
+                    uow.commit()
             return applications.view(application, now)
 
     def _submitted(uow: Any, application_id: str):

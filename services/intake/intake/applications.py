@@ -32,6 +32,8 @@ from .status import (EDITABLE_STAGES, FINAL_STAGES, RESCHEDULABLE_STAGES, STAGE_
                      moves_status, time_in_stage)
 
 RECEIPT_ATTEMPTS = 5
+# marshmallow schemas are reusable; building one copies its fields, so it is built once.
+CARD_HOLDER = CardHolderSchema()
 # How far ahead a citizen may ask for a capture appointment.
 RESCHEDULE_HORIZON_DAYS = 90
 
@@ -198,7 +200,7 @@ def submit(uow: UnitOfWork, application: Application, now: dt.datetime) -> None:
     application.timeline.append(TimelineEntry(stage=stage.value, occurred_at=now, detail=detail))
     data = {
         "application_id": application.id, "receipt_number": application.receipt_number, "kind": application.kind,
-        "submitted_at": now, "applicant": CardHolderSchema().load(application.applicant), "contact": application.contact,
+        "submitted_at": now, "applicant": CARD_HOLDER.load(application.applicant), "contact": application.contact,
         "language": application.language, "changes": list(application.changes or []),
         "residence": application.residence, "warnings": [w.code for w in checked.warnings],
         "documents": [{"kind": d.kind, "document_id": d.id, "sha256": d.sha256, "content_type": d.content_type}

@@ -212,3 +212,12 @@ def test_a_rescheduled_appointment_says_it_changed():
     assert "telah diubah" in render_email("appointment.scheduled.v1", variables).body
     assert "has been changed" in render_email("appointment.scheduled.v1", variables, "en").body
     assert "telah diverifikasi" in render_email("appointment.scheduled.v1", VARIABLES["appointment.scheduled.v1"]).body
+
+
+def test_fields_named_by_their_path_in_the_api_get_their_labels():
+    variables = {**VARIABLES["application.correction_requested.v1"], "corrections": [
+        {"field": "applicant.full_name", "message": "ejaan"}, {"field": "documents.photo", "message": "buram"},
+        {"field": "applicant.address.village_code", "message": "salah desa"}]}
+    body = render_email("application.correction_requested.v1", variables).body
+    assert "- Nama: ejaan" in body and "- Pas foto 4x6 latar merah: buram" in body
+    assert "- Kelurahan/Desa: salah desa" in body

@@ -15,8 +15,8 @@ from ektp_shared.db import utcnow
 from ektp_shared.service import Runtime
 from ektp_shared.web.errors import ApiError
 
-from . import attorney, cards, letters, office_api, pickup, pickups, policies, portrait, printer_api, printjobs
-from .models import BlankCard, Card, Printer
+from . import attorney, blanks, cards, fleet, letters, office_api, pickup, pickups, policies, portrait, printer_api, printjobs
+from .models import Card
 from .quality import CARD_FIELDS, DEFECTS
 
 BEARER = [{"bearerAuth": []}]
@@ -119,11 +119,10 @@ def card_or_404(uow: Any, application_id: str) -> Card:
 
 
 def _view(uow: Any, card: Card) -> dict[str, Any]:
-    names = {p.id: p.name for p in uow.session.query(Printer).all()}
+    names = {p.id: p.name for p in fleet.all_printers(uow)}
     jobs = [{**{name: getattr(job, name) for name in JobOut().fields if name != "printer"},
              "printer": names.get(job.printer_id)} for job in printjobs.of(uow, card.application_id)]
-    void = [b.serial for b in uow.session.query(BlankCard).filter(BlankCard.application_id == card.application_id,
-                                                                   BlankCard.state == "void").order_by(BlankCard.updated_at)]
+    void = blanks.voided_for(uow, card.application_id)
     letter = letters.current(uow, card.application_id)
     return {**{name: getattr(card, name) for name in ("application_id", "state", "kind", "serial", "printed_at",
                                                       "pickup_from", "office", "reminders_sent", "refused_fields",

@@ -90,6 +90,13 @@ def void(uow: UnitOfWork, serial: str, reason: str, now: dt.datetime) -> BlankCa
     return blank
 
 
+def voided_for(uow: UnitOfWork, application_id: str) -> list[str]:
+    """The serials of an applicant's cards that were voided, oldest first."""
+    return list(uow.session.scalars(select(BlankCard.serial).where(BlankCard.application_id == application_id,
+                                                                   BlankCard.state == VOID)
+                                    .order_by(BlankCard.updated_at, BlankCard.serial)))
+
+
 def find(uow: UnitOfWork, serial: str) -> BlankCard | None:
     return uow.session.get(BlankCard, serial)
 

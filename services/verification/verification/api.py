@@ -8,6 +8,7 @@ from typing import Any
 from flask import g
 from flask_smorest import Blueprint
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ektp_shared import logs
 from ektp_shared.auth import requires
@@ -145,7 +146,8 @@ def blueprint(runtime: Runtime) -> Blueprint:
     def release(case_id: str):
         with runtime.uow() as uow:
             case = _case(uow, case_id)
-            work_queue.release(uow, case, g.principal.subject)
+            if work_queue.release(uow, case, g.principal.subject):
+                cases.audit(uow, g.principal.subject, "case.released", case, utcnow())
             uow.commit()
 
     def claimed(uow: Any, case_id: str) -> Case:
@@ -317,7 +319,11 @@ def offices_blueprint(runtime: Runtime) -> Blueprint:
                 setattr(row, name, value)
             row.timezone = body["timezone"] or timezone_of(body["serves"][:2])
             uow.session.add(row)
-            uow.commit()
+            try:
+                uow.commit()
+            except IntegrityError as exc:  # another admin created the same office at the same moment
+                raise ApiError(409, "conflict", "the office was changed meanwhile; send it again", field="code",
+                               location="path") from exc
             return row
 
     return blp

@@ -18,7 +18,7 @@ from .models import Office as OfficeRow
 from .offices import Office, default_office, first_free_slot, office_for, parse_hours
 from .settings import VerificationSettings
 
-SCHEDULED, RESCHEDULED, NO_SHOW, ATTENDED, CANCELLED = "SCHEDULED", "RESCHEDULED", "NO_SHOW", "ATTENDED", "CANCELLED"
+SCHEDULED, RESCHEDULED, NO_SHOW, ATTENDED = "SCHEDULED", "RESCHEDULED", "NO_SHOW", "ATTENDED"
 BOOKING_ATTEMPTS = 5
 
 
@@ -141,10 +141,3 @@ def expire_due(uow: UnitOfWork, now: dt.datetime) -> list[Case]:
                  correlation_id=case.application_id)
         expired.append(case)
     return expired
-
-
-def cancel_open(uow: UnitOfWork, case: Case) -> None:
-    """A case that ends (rejected after adjudication) gives its slot back."""
-    appointment = current(uow, case)
-    if appointment is not None and appointment.state == SCHEDULED:
-        free(uow, appointment, CANCELLED)

@@ -24,6 +24,8 @@ from .registry import FamilyRegistry
 from .settings import VerificationSettings
 
 WIB = ZoneInfo("Asia/Jakarta")
+# marshmallow schemas are reusable; building one copies its fields, so it is built once.
+CARD_HOLDER = CardHolderSchema()
 SYSTEM = "system"
 RESUBMITTED_PRIORITY = 1
 
@@ -146,7 +148,7 @@ def approve(uow: UnitOfWork, case: Case, officer: str, now: dt.datetime, setting
 def emit_verified(uow: UnitOfWork, case: Case, office: Any, now: dt.datetime) -> None:
     uow.emit(APPLICATION_VERIFIED, {"application_id": case.application_id, "receipt_number": case.receipt_number,
                                     "kind": case.kind, "verified_at": now,
-                                    "card_holder": CardHolderSchema().load(case.applicant), "office": office.as_event()},
+                                    "card_holder": CARD_HOLDER.load(case.applicant), "office": office.as_event()},
              correlation_id=case.application_id)
 
 

@@ -17,7 +17,7 @@ from ektp_shared.reference.regions import Level, lineage
 # Indonesia's three time zones, by province code (Permendagri/Keppres 41/1987 and later provinces).
 WITA_PROVINCES = {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
 WIT_PROVINCES = {"81", "82", "91", "92", "93", "94", "95", "96"}
-DISDUKCAPIL, UPT = "DISDUKCAPIL", "UPT"
+DISDUKCAPIL = "DISDUKCAPIL"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -72,10 +72,13 @@ def claim_next(uow: UnitOfWork, filters: Filters, officer: str, roles: Collectio
     return None
 
 
-def release(uow: UnitOfWork, case: Case, officer: str) -> None:
-    uow.session.execute(update(Case).where(Case.id == case.id, Case.claimed_by == officer)
-                        .values(claimed_by=None, lease_expires_at=None).execution_options(synchronize_session=False))
+def release(uow: UnitOfWork, case: Case, officer: str) -> bool:
+    """Give the case back; False when the officer did not hold it."""
+    released = uow.session.execute(update(Case).where(Case.id == case.id, Case.claimed_by == officer)
+                                   .values(claimed_by=None, lease_expires_at=None)
+                                   .execution_options(synchronize_session=False)).rowcount
     uow.session.refresh(case)
+    return bool(released)
 
 
 def require_claim(case: Case, officer: str, now: dt.datetime) -> None:

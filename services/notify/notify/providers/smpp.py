@@ -147,6 +147,8 @@ class SmppSmsProvider:
                 client.unbind()
             except (smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError, OSError):
                 pass  # the SMSC may close the socket instead of answering the unbind
+            # Unbound either way (smpplib keeps its state "bound" after an unbind and warns on disconnect).
+            client.state = smpplib.consts.SMPP_CLIENT_STATE_OPEN
             client.disconnect()
 
     @property

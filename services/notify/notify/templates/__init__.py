@@ -172,9 +172,11 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def _field_label(field: str, lang: str) -> str:
-    """The citizen's word for a form field; an unknown key is shown readably rather than refused."""
-    labels = FIELD_LABELS.get(field)
-    return labels[lang] if labels else field.replace("_", " ")
+    """The citizen's word for a form field, named plainly (`full_name`) or by its path in intake's API
+    (`applicant.full_name`, `documents.photo`); an unknown key is shown readably rather than refused."""
+    name = field.rsplit(".", 1)[-1]
+    labels = FIELD_LABELS.get(name)
+    return labels[lang] if labels else name.replace("_", " ")
 
 
 def _card_field(field: str, lang: str) -> str:

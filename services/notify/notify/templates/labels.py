@@ -13,6 +13,8 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "gender": {"id": "Jenis Kelamin", "en": "sex"},
     "blood_type": {"id": "Golongan Darah", "en": "blood type"},
     "address": {"id": "Alamat", "en": "address"},
+    "street": {"id": "Alamat", "en": "street address"},
+    "village_code": {"id": "Kelurahan/Desa", "en": "village (kelurahan/desa)"},
     "rt": {"id": "RT", "en": "RT (neighbourhood)"},
     "rw": {"id": "RW", "en": "RW (community unit)"},
     "village": {"id": "Kelurahan/Desa", "en": "village (kelurahan/desa)"},
