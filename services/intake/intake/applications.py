@@ -28,8 +28,8 @@ from . import corrections, receipt
 from .models import AccessEntry, Application, Document, TimelineEntry
 from .review import Review, missing_document_codes, review
 from .schemas import WIB
-from .status import (EDITABLE_STAGES, FINAL_STAGES, RESCHEDULABLE_STAGES, STAGE_OF_EVENT, TIMELINE_DETAIL, Stage,
-                     moves_status, time_in_stage)
+from .status import (EDITABLE_STAGES, FINAL_STAGES, NOTED_EVENTS, RESCHEDULABLE_STAGES, STAGE_OF_EVENT,
+                     TIMELINE_DETAIL, Stage, moves_status, time_in_stage)
 
 RECEIPT_ATTEMPTS = 5
 # marshmallow schemas are reusable; building one copies its fields, so it is built once.
@@ -255,8 +255,12 @@ def request_reschedule(uow: UnitOfWork, application: Application, not_before: dt
 def record_event(uow: UnitOfWork, event: CloudEvent) -> None:
     """Enter an event of another service into the timeline, and move the status if it is the newest."""
     application = get(uow, str(event.data["application_id"]), for_update=True)
-    stage = STAGE_OF_EVENT[event.type]
     detail = {k: jsonable(v) for k, v in event.data.items() if k in TIMELINE_DETAIL}
+    if event.type in NOTED_EVENTS:
+        application.timeline.append(TimelineEntry(stage=NOTED_EVENTS[event.type], occurred_at=event.time,
+                                                  event_type=event.type, detail=detail or None))
+        return
+    stage = STAGE_OF_EVENT[event.type]
     application.timeline.append(TimelineEntry(stage=stage.value, occurred_at=event.time, event_type=event.type,
                                               detail=detail or None))
     if event.type == APPOINTMENT_SCHEDULED.type:

@@ -4,7 +4,7 @@ from ektp_shared.handlers import Handlers
 from ektp_shared.uow import UnitOfWork
 
 from . import applications
-from .status import STAGE_OF_EVENT
+from .status import NOTED_EVENTS, STAGE_OF_EVENT
 
 handlers = Handlers()
 
@@ -13,5 +13,5 @@ def follow_milestone(event: CloudEvent, uow: UnitOfWork) -> None:
     applications.record_event(uow, event)
 
 
-for event_type in STAGE_OF_EVENT:
+for event_type in (*STAGE_OF_EVENT, *NOTED_EVENTS):
     handlers.on(by_type(event_type))(follow_milestone)

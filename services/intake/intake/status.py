@@ -27,8 +27,10 @@ class Stage(str, enum.Enum):
     UNDER_ADJUDICATION = "UNDER_ADJUDICATION"
     ADJUDICATED = "ADJUDICATED"
     ENROLLED = "ENROLLED"
+    TEMPORARY_LETTER_ISSUED = "TEMPORARY_LETTER_ISSUED"
     PRINTED = "PRINTED"
     READY_FOR_PICKUP = "READY_FOR_PICKUP"
+    REFUSED_AT_PICKUP = "REFUSED_AT_PICKUP"
     COLLECTED = "COLLECTED"
 
 
@@ -53,10 +55,17 @@ STAGE_OF_EVENT = {
     prn.CARD_PRINTED.type: Stage.PRINTED,
     prn.CARD_READY_FOR_PICKUP.type: Stage.READY_FOR_PICKUP,
     prn.CARD_COLLECTED.type: Stage.COLLECTED,
+    prn.CARD_TEMPORARY_LETTER_ISSUED.type: Stage.TEMPORARY_LETTER_ISSUED,
+    prn.CARD_REFUSED_AT_PICKUP.type: Stage.REFUSED_AT_PICKUP,
+}
+# Events the citizen's timeline shows without a change of stage (the card still waits at the office).
+NOTED_EVENTS = {
+    prn.CARD_PICKUP_REMINDER.type: "PICKUP_REMINDER",
 }
 # What of an event's data the citizen's timeline shows (never documents or another person's data).
 TIMELINE_DETAIL = frozenset({"message", "reason_code", "reason", "corrections", "round", "rounds_left", "starts_at",
-                             "office", "channel", "join_url", "pickup_from", "card_serial", "collected_by", "decision"})
+                             "office", "channel", "join_url", "pickup_from", "card_serial", "collected_by", "decision",
+                             "letter_number", "valid_until", "reminder_number", "fields"})
 
 
 def moves_status(current: Stage, current_since: dt.datetime, event_time: dt.datetime) -> bool:

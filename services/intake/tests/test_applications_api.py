@@ -12,8 +12,10 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 
-from ektp_shared.contracts.verification import (APPLICATION_REJECTED, APPOINTMENT_SCHEDULED, CORRECTION_REQUESTED,
-                                                APPLICATION_VERIFIED)
+from ektp_shared.contracts.printing import (CARD_PICKUP_REMINDER, CARD_READY_FOR_PICKUP, CARD_REFUSED_AT_PICKUP,
+                                            CARD_TEMPORARY_LETTER_ISSUED)
+from ektp_shared.contracts.verification import (APPLICATION_REJECTED, APPLICATION_VERIFIED, APPOINTMENT_SCHEDULED,
+                                                CORRECTION_REQUESTED)
 from ektp_shared.crypto import MAGIC
 
 OFFICE = {"code": "DISDUKCAPIL-3201", "name": "DISDUKCAPIL KABUPATEN BOGOR", "address": "Cibinong",
@@ -281,3 +283,27 @@ def test_an_officer_reads_a_document_through_a_short_lived_signed_link(intake, c
     assert intake.client.get(intake.runtime.links.sign(path, ttl_seconds=-1)).status_code == 403, "expired"
     served = intake.client.get(intake.runtime.links.sign(path, ttl_seconds=60))
     assert served.status_code == 200 and served.data == kk
+
+
+def test_the_offices_news_about_the_card_reaches_the_timeline(intake, citizen):
+    application_id = intake.complete(citizen(19))
+    intake.submit(application_id)
+    now = dt.datetime.now(dt.timezone.utc)
+    intake.deliver(CARD_TEMPORARY_LETTER_ISSUED, {"application_id": application_id, "letter_number": "SK/3201/0042",
+                                                  "issued_at": now, "valid_until": dt.date.today() + dt.timedelta(days=180),
+                                                  "office": OFFICE}, time=now)
+    assert intake.status(application_id)["status"] == "TEMPORARY_LETTER_ISSUED"
+    intake.deliver(CARD_READY_FOR_PICKUP, {"application_id": application_id, "pickup_from": dt.date.today(),
+                                           "office": OFFICE}, time=now + dt.timedelta(seconds=1))
+    intake.deliver(CARD_PICKUP_REMINDER, {"application_id": application_id, "reminder_number": 1,
+                                          "pickup_from": dt.date.today(), "office": OFFICE},
+                   time=now + dt.timedelta(seconds=2))
+    status = intake.status(application_id)
+    assert status["status"] == "READY_FOR_PICKUP", "a reminder does not restart the stage's clock"
+    assert dt.datetime.fromisoformat(status["status_since"]) == now + dt.timedelta(seconds=1)
+    assert status["timeline"][-1]["stage"] == "PICKUP_REMINDER" and status["timeline"][-1]["detail"]["reminder_number"] == 1
+    intake.deliver(CARD_REFUSED_AT_PICKUP, {"application_id": application_id, "fields": ["nama"],
+                                            "refused_at": now + dt.timedelta(seconds=3), "card_serial": "BLK-1"},
+                   time=now + dt.timedelta(seconds=3))
+    status = intake.status(application_id)
+    assert status["status"] == "REFUSED_AT_PICKUP" and status["timeline"][-1]["detail"]["fields"] == ["nama"]

@@ -52,9 +52,12 @@ def _flags(uow: Any, case: Case) -> list[str]:
     return list(uow.session.scalars(select(CaseFlag.code).where(CaseFlag.case_id == case.id).order_by(CaseFlag.code)))
 
 
+SUMMARY_FIELDS = tuple(name for name in CaseSummaryOut().fields if name != "flags")
+CASE_FIELDS = tuple(name for name in CaseOut().fields if name not in CaseSummaryOut().fields)
+
+
 def _summary(uow: Any, case: Case) -> dict[str, Any]:
-    return {**{name: getattr(case, name) for name in CaseSummaryOut().fields if hasattr(case, name)},
-            "flags": _flags(uow, case)}
+    return {**{name: getattr(case, name) for name in SUMMARY_FIELDS}, "flags": _flags(uow, case)}
 
 
 def blueprint(runtime: Runtime) -> Blueprint:
@@ -66,8 +69,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
         return base.rstrip("/") + runtime.links.sign(path, settings.document_link_seconds)
 
     def view(uow: Any, case: Case) -> dict[str, Any]:
-        out = {**_summary(uow, case), **{name: getattr(case, name) for name in CaseOut().fields
-                                         if hasattr(case, name) and name not in CaseSummaryOut().fields}}
+        out = {**_summary(uow, case), **{name: getattr(case, name) for name in CASE_FIELDS if hasattr(case, name)}}
         out["documents"] = [{**d, "url": link(settings.intake_url, f"/v1/documents/{d['document_id']}")}
                             for d in case.documents]
         booked = appointments.current(uow, case)

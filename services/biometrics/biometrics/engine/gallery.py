@@ -30,6 +30,8 @@ from .matcher import Matcher
 
 
 COARSE_DIMS = 64
+# Index fingers and thumbs first: they are captured most reliably.
+SCREEN_ORDER = (2, 7, 1, 6, 3, 8, 4, 9, 5, 10)
 COARSE_CANDIDATES = 2000
 
 
@@ -61,6 +63,8 @@ class SearchPolicy:
     # so change this together with a recalibration.
     cohort_size: int = 250
     cache_size: int = 20000  # prepared fingers kept in memory
+    screen_fingers: int = 4  # compare the rest only if one of these reaches screen_fmr
+    screen_fmr: float = 1e-2
     coarse_from: int = 200_000  # faces from which a search first screens on 64-dimension projections
 
 
@@ -289,6 +293,20 @@ class Gallery:
             self._prepared.move_to_end(key)
         return prepared
 
+    def _finger_scores(self, ref: str, probe: dict, stored: dict[int, bytes]) -> dict[int, float]:
+        """Scores of the fingers both sides have, compared in SCREEN_ORDER. Sequential screening:
+        when none of the first `screen_fingers` reaches `screen_fmr`, the rest are not compared.
+        A true mate loses its first four fingers that way with probability about FNMR(1 %)^4,
+        2e-9 with the FVC single-finger FNMR of 0.66 %, while most impostors stop there."""
+        positions = [p for p in SCREEN_ORDER if p in probe and p in stored]
+        policy, scores = self.policy, {}
+        for i, p in enumerate(positions):
+            weak = all(self._finger_cal.fmr(s) > policy.screen_fmr for s in scores.values())
+            if i == policy.screen_fingers and weak:
+                break
+            scores[p] = self.matcher.compare_prepared(probe[p], self._prepare(ref, p, stored[p]))
+        return scores
+
     def identify(self, face: FaceTemplate | None, fingers: Sequence[FingerTemplate],
                  target_fpir: int | None = None, exclude: Collection[str] = ()) -> list[Candidate]:
         """Suspected duplicates for adjudication, best first; empty when there is none.
@@ -317,8 +335,7 @@ class Gallery:
                 stored = self._fingers[ref]
                 distance = face_score.get(ref)
                 face_fmr = None if distance is None else float(face_cal.fmr(distance))
-                scores = {p: self.matcher.compare_prepared(probe[p], self._prepare(ref, p, stored[p]))
-                          for p in probe.keys() & stored.keys()}
+                scores = self._finger_scores(ref, probe, stored)
                 evidence: Evidence = weigh([float(self._finger_cal.fmr(s)) for s in scores.values()],
                                            face_fmr, self.policy.face_floor)
                 if is_hit(evidence, threshold_fmr, self.policy.finger_support_fmr):

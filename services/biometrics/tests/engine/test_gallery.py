@@ -73,3 +73,23 @@ def test_a_large_galleries_screened_face_search_returns_the_exact_nearest(engine
         assert top == exhaustive.search_faces(probe, 20)
     assert screened._coarse is not None and exhaustive._coarse is None
     assert screened.search_faces(faces["obama_2"], 1)[0][0] == "ref-obama"
+
+
+def six_fingers(person_fingers, impression, people=("101", "102", "103")):
+    """One person made of the six fixture fingers, at positions 2, 7, 1, 6, 3, 8."""
+    from biometrics.engine import FingerTemplate
+
+    positions = iter((2, 7, 1, 6, 3, 8))
+    return [FingerTemplate(next(positions), f.minutiae, f.nfiq2, f.width, f.height)
+            for person in people for f in person_fingers[(person, impression)]]
+
+
+def test_a_duplicate_with_many_fingers_is_found_and_a_stranger_screened_out(engine, person_fingers, faces):
+    gallery = enrolled(engine, person_fingers, faces, ["102"])
+    gallery.add("ref-six", faces["harington_1"], six_fingers(person_fingers, 1))
+    found = gallery.identify(None, six_fingers(person_fingers, 2))
+    assert [c.reference_id for c in found] == ["ref-six"] and found[0].fingers_compared == 6
+    # The same six fingers at other positions are another person to ref-six (whose first four fingers
+    # are then weak, so the rest are skipped), but hold ref-102's right and left index fingers.
+    other = six_fingers(person_fingers, 2, people=("102", "103", "101"))
+    assert [c.reference_id for c in gallery.identify(None, other)] == ["ref-102"]
