@@ -52,7 +52,7 @@ class UnitOfWork:
 
     def emit(self, contract: Contract, data: dict[str, Any], *, correlation_id: str, subject: str | None = None,
              time: dt.datetime | None = None) -> CloudEvent:
-        schema = contract.schema()
+        schema = contract.schema_instance
         payload = schema.dump(data)
         errors = schema.validate(payload)
         if errors:

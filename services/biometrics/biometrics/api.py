@@ -1,5 +1,6 @@
-"""HTTP routes of the biometrics service: capture submission (operators), enrolment state, and the
-portrait for card printing (a short-lived signed link)."""
+"""HTTP routes of the biometrics service: capture submission (operators), enrolment state, the review
+of a face that did not verify against the application's photo, 1:1 fingerprint verification for later
+identity checks, and the portrait for card printing (a short-lived signed link)."""
 from __future__ import annotations
 
 import uuid
@@ -7,7 +8,8 @@ from typing import Any
 
 from flask import Response, g, request
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy import select
 
 from ektp_shared import logs
 from ektp_shared.auth import requires
@@ -15,23 +17,71 @@ from ektp_shared.db import utcnow
 from ektp_shared.service import Runtime
 from ektp_shared.web.errors import ApiError
 
-from . import enrolments
-from .engine.rejection import CaptureRejected
-from .models import Enrolment
+from . import enrolments, face_checks, metrics
+from .abis import FINGER
+from .engine import CaptureRejected, FingerTemplate
+from .enrolments import StateConflict
+from .models import Capture, Enrolment, Template
+from .states import AWAITING_CAPTURE, ENROLLED, STATES
 
 BEARER = [{"bearerAuth": []}]
 FINGER_FIELDS = {f"finger_{position}": position for position in range(1, 11)}
-PORTRAIT_PATH = "/v1/enrolments/{application_id}/portrait"
+
+
+class ReviewOut(Schema):
+    decision = fields.String()
+    officer = fields.String()
+    note = fields.String(allow_none=True)
+    at = fields.String()
+
+
+class FaceCheckOut(Schema):
+    result = fields.String(metadata={"description": "match, no_match, photo_unusable or no_photo (the application "
+                                                    "was submitted without one)."})
+    fmr = fields.Float(metadata={"description": "The calibrated chance that another person's face scores as well."})
+    score = fields.Float()
+    method = fields.String()
+    target_fmr = fields.Float()
+    reason = fields.String(metadata={"description": "photo_unusable: why."})
+    review = fields.Nested(ReviewOut, metadata={"description": "An officer's verdict on a face that did not verify."})
 
 
 class EnrolmentOut(Schema):
     application_id = fields.String()
-    state = fields.String()
+    state = fields.String(metadata={"description": ", ".join(STATES)})
     office_code = fields.String()
     captured_at = fields.AwareDateTime(allow_none=True)
     decided_at = fields.AwareDateTime(allow_none=True)
     candidates = fields.List(fields.Dict(), allow_none=True)
     fingers = fields.List(fields.Integer(), metadata={"description": "ISO finger positions captured."})
+    face_check = fields.Nested(FaceCheckOut, allow_none=True, metadata={
+        "description": "The live face against the application's photo; null until the worker has checked it."})
+
+
+class EnrolmentQuery(Schema):
+    state = fields.String(required=True, validate=validate.OneOf(STATES))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class FaceReviewIn(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(face_checks.REVIEW_DECISIONS), metadata={
+        "description": "same_person: you checked the citizen against the documents and the photo, search and "
+                       "enrol; recapture: the capture is retaken."})
+    note = fields.String(load_default=None, validate=validate.Length(min=1, max=1000), metadata={
+        "description": "Required for same_person: what you checked."})
+
+    @validates_schema
+    def _note(self, data: dict, **_: object) -> None:
+        if data["decision"] == face_checks.SAME_PERSON and not data.get("note"):
+            raise ValidationError("say what you checked before overriding the face comparison", field_name="note")
+
+
+class FingerVerifyOut(Schema):
+    match = fields.Boolean()
+    fmr = fields.Float(metadata={"description": "The calibrated chance that another person's fingers score as well."})
+    target_fmr = fields.Float()
+    evidence = fields.Float(metadata={"description": "-log10(fmr): decades of evidence, all fingers fused."})
+    fingers_compared = fields.List(fields.Integer())
 
 
 def _enrolment(uow: Any, application_id: str) -> Enrolment:
@@ -46,71 +96,148 @@ def _enrolment(uow: Any, application_id: str) -> Enrolment:
     return enrolment
 
 
-def _view(enrolment: Enrolment, fingers: list[int]) -> dict[str, Any]:
+def _view(uow: Any, enrolment: Enrolment) -> dict[str, Any]:
+    capture = uow.session.get(Capture, enrolment.capture_id) if enrolment.capture_id else None
     return {"application_id": enrolment.application_id, "state": enrolment.state, "office_code": enrolment.office_code,
             "captured_at": enrolment.captured_at, "decided_at": enrolment.decided_at,
-            "candidates": enrolment.candidates, "fingers": fingers}
+            "candidates": enrolment.candidates, "fingers": enrolments.finger_positions(uow, enrolment),
+            "face_check": capture.face_check if capture else None}
 
 
-def _read_capture(max_fingers_missing_ok: int) -> tuple[bytes, dict[int, bytes]]:
-    unknown = sorted(set(request.files) - set(FINGER_FIELDS) - {"face"})
+def _conflict(conflict: StateConflict) -> ApiError:
+    return ApiError(409, "state_conflict", str(conflict), field="application_id", location="path",
+                    details={"state": conflict.state})
+
+
+def _fingers_uploaded() -> dict[int, bytes]:
+    return {position: request.files[name].read() for name, position in FINGER_FIELDS.items() if name in request.files}
+
+
+def _reject_unknown_uploads(allowed: set[str], expected: str) -> None:
+    unknown = sorted(set(request.files) - allowed)
     if unknown:
-        raise ApiError(422, "unknown_field", f"unknown upload field {unknown[0]}; expected face and finger_1..finger_10",
+        raise ApiError(422, "unknown_field", f"unknown upload field {unknown[0]}; expected {expected}",
                        field=unknown[0], location="files")
+
+
+def _recapture(rejected: CaptureRejected) -> ApiError:
+    return ApiError(422, "recapture_required", "; ".join(r.message for r in rejected.reasons), details={
+        "errors": [{"field": "face" if r.position is None else f"finger_{r.position}", "location": "files",
+                    "code": r.code, "message": r.message} for r in rejected.reasons]})
+
+
+def _read_capture(min_fingers: int) -> tuple[bytes, dict[int, bytes]]:
+    _reject_unknown_uploads(set(FINGER_FIELDS) | {"face"}, "face and finger_1..finger_10")
     face = request.files.get("face")
     if face is None:
         raise ApiError(422, "validation_failed", "the face image is required", field="face", location="files")
-    fingers = {position: request.files[name].read() for name, position in FINGER_FIELDS.items() if name in request.files}
-    if len(fingers) < max_fingers_missing_ok:
-        raise ApiError(422, "validation_failed", f"at least {max_fingers_missing_ok} finger images are required",
-                       field="finger_1", location="files")
+    fingers = _fingers_uploaded()
+    if len(fingers) < min_fingers:
+        missing = next(name for name in FINGER_FIELDS if name not in request.files)
+        raise ApiError(422, "validation_failed", f"at least {min_fingers} finger images are required",
+                       field=missing, location="files")
     return face.read(), fingers
 
 
 def blueprint(runtime: Runtime) -> Blueprint:
     blp = Blueprint("enrolments", __name__, url_prefix="/v1/enrolments",
-                    description="Biometric capture (perekaman), quality gate and 1:N deduplication.")
+                    description="Biometric capture (perekaman), quality gate, 1:1 verification and 1:N deduplication.")
 
     @blp.route("/<application_id>/capture", methods=["POST"])
     @requires("biometric_operator")
     @blp.response(202, EnrolmentOut)
     @blp.doc(summary="Submit the face and finger images (multipart: face, finger_1..finger_10 by ISO position). "
-                     "A capture that fails quality is refused with what to retake and why.", security=BEARER)
+                     "A capture that fails quality is refused (422) with each image to retake and why; an accepted "
+                     "one is checked against the application's photo and searched for duplicates by the worker.",
+             security=BEARER)
     def capture(application_id: str):
         face_image, finger_images = _read_capture(runtime.settings.min_fingers)
-        engine = runtime.deps.engine
-        reasons = []
+        with runtime.uow() as uow:  # refuse a wrong enrolment before seconds of extraction
+            enrolment = _enrolment(uow, application_id)
+            if enrolment.state != AWAITING_CAPTURE:
+                raise _conflict(StateConflict(enrolment.state))
         try:
-            face = engine.extract_face(face_image)
+            extracted = runtime.deps.extractor.extract(face_image, finger_images)
         except CaptureRejected as rejected:
-            reasons.extend(rejected.reasons)
-        try:
-            fingers = engine.extract_fingers(finger_images)
-        except CaptureRejected as rejected:
-            reasons.extend(rejected.reasons)
-        if reasons:
-            raise ApiError(422, "recapture_required", "; ".join(r.message for r in reasons), details={
-                "errors": [{"field": "face" if r.position is None else f"finger_{r.position}", "location": "files",
-                            "code": r.code, "message": r.message} for r in reasons]})
+            raise _recapture(rejected) from None
         images = {"face": face_image, **{f"finger_{p}": image for p, image in finger_images.items()}}
         with runtime.uow() as uow:
             enrolment = _enrolment(uow, application_id)
-            if enrolment.state != enrolments.AWAITING_CAPTURE:
-                raise ApiError(409, "already_captured", f"the enrolment is {enrolment.state}", field="application_id",
-                               location="path")
-            enrolments.accept_capture(uow, runtime.objects, enrolment, enrolments.Extracted(face, fingers), images,
-                                      g.principal.subject, utcnow())
+            try:
+                enrolments.accept_capture(uow, runtime.objects, enrolment, extracted, images, g.principal.subject,
+                                          utcnow())
+            except StateConflict as conflict:
+                raise _conflict(conflict) from None
             uow.commit()
-            return _view(enrolment, sorted(fingers))
+            return _view(uow, enrolment)
+
+    @blp.route("", methods=["GET"])
+    @requires("biometric_adjudicator", "supervisor", "biometric_operator")
+    @blp.arguments(EnrolmentQuery, location="query")
+    @blp.response(200, EnrolmentOut(many=True))
+    @blp.doc(summary="Enrolments in a state, oldest first: e.g. FACE_REVIEW, the faces waiting for an officer.",
+             security=BEARER)
+    def listing(query: dict[str, Any]):
+        with runtime.uow() as uow:
+            found = uow.session.scalars(select(Enrolment).where(Enrolment.state == query["state"])
+                                        .order_by(Enrolment.state_since).limit(query["limit"]))
+            return [_view(uow, enrolment) for enrolment in found]
 
     @blp.route("/<application_id>", methods=["GET"])
-    @requires("biometric_operator", "biometric_adjudicator", "verifier")
+    @requires("biometric_operator", "biometric_adjudicator", "verifier", "supervisor")
     @blp.response(200, EnrolmentOut)
-    @blp.doc(summary="The enrolment's state and, for a suspected duplicate, the candidates.", security=BEARER)
+    @blp.doc(summary="The enrolment's state, the face check and, for a suspected duplicate, the candidates.",
+             security=BEARER)
     def read(application_id: str):
         with runtime.uow() as uow:
+            return _view(uow, _enrolment(uow, application_id))
+
+    @blp.route("/<application_id>/face-review", methods=["POST"])
+    @requires("biometric_adjudicator", "supervisor")
+    @blp.arguments(FaceReviewIn)
+    @blp.response(200, EnrolmentOut)
+    @blp.doc(summary="Decide a face that did not verify against the application's photo: same_person (search and "
+                     "enrol, your name and note on the record) or recapture.", security=BEARER)
+    def face_review(body: dict[str, Any], application_id: str):
+        with runtime.uow() as uow:
             enrolment = _enrolment(uow, application_id)
-            return _view(enrolment, enrolments.finger_positions(uow, enrolment))
+            try:
+                enrolments.review_face(uow, enrolment, body["decision"], g.principal.subject, body["note"], utcnow())
+            except StateConflict as conflict:
+                raise _conflict(conflict) from None
+            uow.commit()
+            return _view(uow, enrolment)
+
+    @blp.route("/<application_id>/verify", methods=["POST"])
+    @requires("biometric_operator", "print_operator")
+    @blp.response(200, FingerVerifyOut)
+    @blp.doc(summary="1:1 identity check against the enrolled fingers (multipart finger_1..finger_10): is this the "
+                     "enrolled person? Decided at the configured false-match rate.", security=BEARER)
+    def verify(application_id: str):
+        _reject_unknown_uploads(set(FINGER_FIELDS), "finger_1..finger_10")
+        finger_images = _fingers_uploaded()
+        if not finger_images:
+            raise ApiError(422, "validation_failed", "at least one finger image is required", field="finger_1",
+                           location="files")
+        with runtime.uow() as uow:
+            enrolment = _enrolment(uow, application_id)
+            if enrolment.state != ENROLLED:
+                raise _conflict(StateConflict(enrolment.state))
+            enrolled = [FingerTemplate.from_bytes(t.data) for t in uow.session.scalars(select(Template).where(
+                Template.reference_id == enrolment.reference_id, Template.modality == FINGER))]
+        absent = sorted(set(finger_images) - {t.position for t in enrolled})
+        if absent:
+            raise ApiError(422, "finger_not_enrolled", f"finger_{absent[0]} was not enrolled; compare enrolled fingers "
+                                                       f"({', '.join(f'finger_{t.position}' for t in enrolled)})",
+                           field=f"finger_{absent[0]}", location="files")
+        try:
+            probe = runtime.deps.extractor.extract(None, finger_images)
+        except CaptureRejected as rejected:
+            raise _recapture(rejected) from None
+        decision = runtime.deps.engine.verify_fingers(list(probe.fingers.values()), enrolled)
+        metrics.VERIFICATIONS.labels("fingers", "match" if decision.match else "no_match").inc()
+        return {"match": decision.match, "fmr": decision.fmr, "target_fmr": decision.details["target_fmr"],
+                "evidence": decision.score, "fingers_compared": sorted(decision.details["finger_scores"])}
 
     @blp.route("/<application_id>/portrait", methods=["GET"])
     @blp.doc(summary="The captured face, for card personalisation; needs a short-lived signed link.")

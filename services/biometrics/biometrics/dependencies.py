@@ -1,19 +1,29 @@
-"""What the biometrics service builds once per process: the engine (models load on first use) and the
-matcher's gallery (filled from the database on the first search)."""
+"""What the biometrics service builds once per process: the engine (models load on first use), the
+extractor (its process pool starts with the first capture) and the matcher's gallery (filled from the
+database by the worker's gallery-sync task and before every decision)."""
 import dataclasses
 
 from ektp_shared.service import Runtime
 
-from .engine.engine import Engine
-from .enrolments import GallerySync
+from .abis import Abis
+from .engine import Engine, EngineSettings, FacePolicy, SearchPolicy
+from .extraction import Extractor
+from .settings import BiometricsSettings
 
 
 @dataclasses.dataclass
 class BiometricsDependencies:
     engine: Engine
-    gallery: GallerySync
+    abis: Abis
+    extractor: Extractor
+    photo_policy: FacePolicy  # the application's 4x6 photo: the capture rules with a smaller minimum face
 
 
 def build(runtime: Runtime) -> BiometricsDependencies:
-    engine = Engine()
-    return BiometricsDependencies(engine=engine, gallery=GallerySync(engine))
+    settings: BiometricsSettings = runtime.settings
+    engine = Engine(EngineSettings(search=SearchPolicy(target_fpir=settings.target_fpir),
+                                   face_target_fmr=settings.face_target_fmr,
+                                   finger_target_fmr=settings.finger_target_fmr))
+    return BiometricsDependencies(
+        engine=engine, abis=Abis(engine), extractor=Extractor(engine, settings.extract_processes),
+        photo_policy=dataclasses.replace(engine.settings.face, min_eye_distance_px=settings.photo_min_eye_distance_px))

@@ -1,71 +1,120 @@
-"""Use cases of an enrolment: become eligible on approval, accept a capture, decide it by a 1:N search."""
+"""Use cases of an enrolment, the application side of biometrics: become eligible on approval, note
+the application's photo, accept a capture, check the live face against the photo, hand the capture
+to the matcher (abis.py) and follow the adjudication of a suspected duplicate. States: states.py.
+
+Every change of state is a conditional update from the state the use case expects, so two requests
+racing for one enrolment (a double-tapped capture, two officers reviewing at once) change it once.
+"""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
-import threading
 from collections.abc import Mapping
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ektp_shared.contracts import CloudEvent
 from ektp_shared.contracts import biometrics as contracts
 from ektp_shared.db import new_id
+from ektp_shared.links import LinkSigner
 from ektp_shared.objects import ObjectStore
 from ektp_shared.uow import UnitOfWork
 
-from .engine.engine import Engine
-from .engine.face import FaceTemplate
-from .engine.finger import FingerTemplate
-from .engine.gallery import Gallery
-from .models import Capture, Enrolment, Template
+from . import face_checks, metrics
+from .abis import FACE, FINGER
+from .dependencies import BiometricsDependencies
+from .engine import CaptureRejected, Candidate, FaceTemplate, FingerTemplate
+from .extraction import Extracted
+from .face_checks import FaceCheck
+from .models import Capture, Enrolment, Photo, Template
+from .photos import PhotoUnavailable, fetch_photo
+from .settings import BiometricsSettings
+from .states import (AWAITING_CAPTURE, DUPLICATE_SUSPECTED, ENROLLED, ENROLLING, FACE_REVIEW, IDENTIFYING,
+                     NOT_ENROLLED)
 
-AWAITING_CAPTURE = "AWAITING_CAPTURE"
-IDENTIFYING = "IDENTIFYING"
-ENROLLED = "ENROLLED"
-DUPLICATE_SUSPECTED = "DUPLICATE_SUSPECTED"
-FACE = "face"
-FINGER = "finger"
+
+class StateConflict(Exception):
+    """The enrolment is not in the state the request needs (``state`` says where it is)."""
+
+    def __init__(self, state: str):
+        super().__init__(f"the enrolment is {state}")
+        self.state = state
+
+
+def _move(uow: UnitOfWork, enrolment: Enrolment, expected: str, new: str, now: dt.datetime, **values: Any) -> bool:
+    """Move from ``expected`` to ``new`` unless someone else moved it first; False then."""
+    moved = uow.session.execute(
+        update(Enrolment).where(Enrolment.application_id == enrolment.application_id, Enrolment.state == expected)
+        .values(state=new, state_since=now, **values).execution_options(synchronize_session=False)).rowcount
+    if moved != 1:
+        return False
+    for name, value in {"state": new, "state_since": now, **values}.items():
+        set_committed_value(enrolment, name, value)
+    return True
+
+
+def _state_now(uow: UnitOfWork, enrolment: Enrolment) -> str:
+    return uow.session.scalar(select(Enrolment.state).where(Enrolment.application_id == enrolment.application_id))
 
 
 def make_eligible(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> None:
+    """application.verified: the citizen may be captured. Approved again after a correction: harmless (a
+    waiting enrolment takes the latest office; a captured one stays as it is)."""
     application_id = str(event.data["application_id"])
-    if uow.session.get(Enrolment, application_id) is None:
+    office = event.data["office"]["code"]
+    enrolment = uow.session.get(Enrolment, application_id)
+    if enrolment is None:
         uow.session.add(Enrolment(application_id=application_id, reference_id=new_id(), state=AWAITING_CAPTURE,
-                                  office_code=event.data["office"]["code"], eligible_at=now))
+                                  office_code=office, eligible_at=now, state_since=now))
+    elif enrolment.state == AWAITING_CAPTURE:
+        enrolment.office_code = office
 
 
-@dataclasses.dataclass(frozen=True)
-class Extracted:
-    face: FaceTemplate
-    fingers: dict[int, FingerTemplate]
+def note_photo(uow: UnitOfWork, event: CloudEvent, round_: int, now: dt.datetime) -> None:
+    """application.submitted (round 0) / resubmitted: remember which document is the photo (not the data)."""
+    application_id = str(event.data["application_id"])
+    photo = next((d for d in event.data["documents"] if d["kind"] == "photo"), None)
+    row = uow.session.get(Photo, application_id)
+    if row is None:
+        row = Photo(application_id=application_id)
+        uow.session.add(row)
+    elif row.round > round_:
+        return  # an earlier round arriving late
+    row.document_id = str(photo["document_id"]) if photo else None
+    row.sha256 = photo["sha256"] if photo else None
+    row.round, row.noted_at = round_, now
 
 
 def accept_capture(uow: UnitOfWork, objects: ObjectStore, enrolment: Enrolment, extracted: Extracted,
                    images: Mapping[str, bytes], operator: str, now: dt.datetime) -> Capture:
     """Keep the raw images (encrypted, for re-extraction when algorithms change) and the templates, and ask
-    the matcher to search for the person."""
-    capture = Capture(id=new_id(), application_id=enrolment.application_id, captured_by=operator, captured_at=now,
-                      image_keys={})
-    keys = {}
-    for name, image in images.items():
-        keys[name] = objects.put(f"captures/{enrolment.reference_id}/{capture.id}/{name}", image,
-                                 "application/octet-stream").key
-    capture.image_keys = keys
+    the worker to check the face and search for the person. Raises StateConflict unless awaiting capture."""
+    capture_id = new_id()
+    if not _move(uow, enrolment, AWAITING_CAPTURE, IDENTIFYING, now, captured_at=now, capture_id=capture_id):
+        raise StateConflict(_state_now(uow, enrolment))
+    keys = {name: objects.put(f"captures/{enrolment.reference_id}/{capture_id}/{name}", image,
+                              "application/octet-stream").key for name, image in images.items()}
+    capture = Capture(id=capture_id, application_id=enrolment.application_id, captured_by=operator, captured_at=now,
+                      image_keys=keys)
     uow.session.add(capture)
-    for template in uow.session.scalars(select(Template).where(Template.reference_id == enrolment.reference_id)):
-        uow.session.delete(template)
-    uow.session.flush()
-    uow.session.add(Template(reference_id=enrolment.reference_id, modality=FACE, position=0,
-                             data=extracted.face.to_bytes(), quality=None))
+    uow.session.execute(delete(Template).where(Template.reference_id == enrolment.reference_id))
+    if extracted.face is not None:
+        uow.session.add(Template(reference_id=enrolment.reference_id, modality=FACE, position=0,
+                                 data=extracted.face.to_bytes(), quality=None))
     for position, finger in extracted.fingers.items():
         uow.session.add(Template(reference_id=enrolment.reference_id, modality=FINGER, position=position,
-                                 data=finger.to_bytes(), quality=getattr(finger, "quality", None)))
-    enrolment.state, enrolment.captured_at = IDENTIFYING, now
-    uow.emit(contracts.IDENTIFY_REQUESTED, {"application_id": enrolment.application_id, "reference_id": enrolment.reference_id,
-                                  "capture_id": capture.id}, correlation_id=enrolment.application_id)
+                                 data=finger.to_bytes(), quality=finger.nfiq2))
+    _request_identify(uow, enrolment)
     return capture
+
+
+def _request_identify(uow: UnitOfWork, enrolment: Enrolment) -> None:
+    uow.emit(contracts.IDENTIFY_REQUESTED, {"application_id": enrolment.application_id,
+                                            "reference_id": enrolment.reference_id,
+                                            "capture_id": enrolment.capture_id},
+             correlation_id=enrolment.application_id)
 
 
 def chip_digests(fingers: list[FingerTemplate]) -> list[str]:
@@ -74,62 +123,128 @@ def chip_digests(fingers: list[FingerTemplate]) -> list[str]:
     return [hashlib.sha256(f.to_bytes()).hexdigest() for f in chosen] if len(chosen) == 2 else []
 
 
-def _templates(uow: UnitOfWork, reference_ids: list[str]) -> dict[str, tuple[FaceTemplate | None, list[FingerTemplate]]]:
-    found: dict[str, tuple[FaceTemplate | None, list[FingerTemplate]]] = {}
-    for template in uow.session.scalars(select(Template).where(Template.reference_id.in_(reference_ids))):
-        face, fingers = found.get(template.reference_id, (None, []))
-        if template.modality == FACE:
-            face = FaceTemplate.from_bytes(template.data)
-        else:
-            fingers.append(FingerTemplate.from_bytes(template.data))
-        found[template.reference_id] = (face, fingers)
-    return found
+def _fingers(uow: UnitOfWork, reference_id: str) -> list[FingerTemplate]:
+    return [FingerTemplate.from_bytes(t.data) for t in uow.session.scalars(
+        select(Template).where(Template.reference_id == reference_id, Template.modality == FINGER))]
 
 
-class GallerySync:
-    """The matcher's in-memory gallery, kept up to date with the enrolments committed to the database."""
-
-    def __init__(self, engine: Engine):
-        self.gallery: Gallery = engine.new_gallery()
-        self._seen_until: dt.datetime | None = None
-        self._lock = threading.Lock()
-
-    def refresh(self, uow: UnitOfWork) -> None:
-        with self._lock:
-            query = select(Enrolment.reference_id, Enrolment.decided_at).where(Enrolment.state == ENROLLED)
-            if self._seen_until is not None:
-                query = query.where(Enrolment.decided_at >= self._seen_until)
-            rows = uow.session.execute(query).all()
-            missing = [row.reference_id for row in rows if row.reference_id not in self.gallery]
-            for start in range(0, len(missing), 500):
-                for reference_id, (face, fingers) in _templates(uow, missing[start:start + 500]).items():
-                    self.gallery.add(reference_id, face, fingers)
-            if rows:
-                self._seen_until = max(row.decided_at for row in rows)
-
-
-def identify(uow: UnitOfWork, sync: GallerySync, event: CloudEvent, target_fpir: int, now: dt.datetime) -> None:
-    enrolment = uow.session.get(Enrolment, str(event.data["application_id"]))
-    if enrolment is None or enrolment.state != IDENTIFYING:
-        return  # decided already (a redelivered request after a crash): nothing to do twice
-    sync.refresh(uow)
-    face, fingers = _templates(uow, [enrolment.reference_id])[enrolment.reference_id]
-    candidates = sync.gallery.identify(face, fingers, target_fpir=target_fpir, exclude={enrolment.reference_id})
-    enrolment.decided_at = now
-    if not candidates:
-        enrolment.state = ENROLLED
-        uow.emit(contracts.BIOMETRICS_ENROLLED, {"application_id": enrolment.application_id, "reference_id": enrolment.reference_id,
-                                       "enrolled_at": now, "fingers_enrolled": len(fingers),
-                                       "fingerprint_digests": chip_digests(fingers)},
-                 correlation_id=enrolment.application_id)
+def _enrolled(uow: UnitOfWork, enrolment: Enrolment, expected: str, now: dt.datetime) -> None:
+    if not _move(uow, enrolment, expected, ENROLLED, now, decided_at=now):
         return
+    fingers = _fingers(uow, enrolment.reference_id)
+    uow.emit(contracts.BIOMETRICS_ENROLLED, {"application_id": enrolment.application_id,
+                                             "reference_id": enrolment.reference_id, "enrolled_at": now,
+                                             "fingers_enrolled": len(fingers),
+                                             "fingerprint_digests": chip_digests(fingers)},
+             correlation_id=enrolment.application_id)
+
+
+def check_face(uow: UnitOfWork, deps: BiometricsDependencies, settings: BiometricsSettings, links: LinkSigner,
+               enrolment: Enrolment) -> FaceCheck:
+    """The live face against the application's photo. Raises (so the bus retries) while the submission has
+    not reached biometrics or intake cannot answer."""
+    photo = uow.session.get(Photo, enrolment.application_id)
+    if photo is None:
+        raise LookupError("the application's submission has not reached biometrics yet")
+    if photo.document_id is None:
+        return FaceCheck(face_checks.NO_PHOTO)
+    live = uow.session.scalars(select(Template).where(Template.reference_id == enrolment.reference_id,
+                                                      Template.modality == FACE)).first()
+    if live is None:
+        raise LookupError("no face template is stored for this capture")
+    try:
+        image = fetch_photo(settings.intake_url, links, photo.document_id, photo.sha256 or "",
+                            settings.photo_link_seconds, settings.photo_fetch_timeout_seconds)
+        reference = deps.engine.extract_face(image, deps.photo_policy)
+    except PhotoUnavailable as unavailable:
+        return face_checks.unusable(str(unavailable))
+    except CaptureRejected as rejected:
+        return face_checks.unusable(f"the application's photo: {rejected}")
+    decision = deps.engine.verify_face(FaceTemplate.from_bytes(live.data), reference, cohort=deps.abis.face_cohort())
+    return face_checks.judged(decision.match, decision.fmr, decision.score, decision.method,
+                              decision.details["target_fmr"])
+
+
+def _listed(uow: UnitOfWork, candidates: list[Candidate]) -> list[dict[str, Any]]:
     owners = dict(uow.session.execute(select(Enrolment.reference_id, Enrolment.application_id).where(
         Enrolment.reference_id.in_([c.reference_id for c in candidates]))).all())
-    listed = [{"reference_id": c.reference_id, "application_id": owners[c.reference_id], "score": round(c.evidence, 3)}
-              for c in candidates if c.reference_id in owners]
-    enrolment.state, enrolment.candidates = DUPLICATE_SUSPECTED, listed
-    uow.emit(contracts.DUPLICATE_SUSPECTED, {"application_id": enrolment.application_id, "reference_id": enrolment.reference_id,
-                                   "candidates": listed}, correlation_id=enrolment.application_id)
+    return [{"reference_id": c.reference_id, "application_id": owners[c.reference_id], "score": round(c.evidence, 3)}
+            for c in candidates if c.reference_id in owners]
+
+
+def process_capture(uow: UnitOfWork, deps: BiometricsDependencies, settings: BiometricsSettings, links: LinkSigner,
+                    event: CloudEvent, now: dt.datetime) -> None:
+    """IDENTIFY request: the face check (once per capture), then the 1:N search; no candidate enrols."""
+    enrolment = uow.session.get(Enrolment, str(event.data["application_id"]))
+    if enrolment is None or enrolment.state != IDENTIFYING or enrolment.capture_id != str(event.data["capture_id"]):
+        return  # decided already or superseded: a redelivered or stale request changes nothing
+    capture = uow.session.get(Capture, enrolment.capture_id)
+    if capture.face_check is None:
+        check = check_face(uow, deps, settings, links, enrolment)
+        capture.face_check = check.to_json()
+        metrics.VERIFICATIONS.labels("face_photo", check.result).inc()
+    else:
+        check = FaceCheck.from_json(capture.face_check)
+    if not check.passes:
+        if _move(uow, enrolment, IDENTIFYING, FACE_REVIEW, now):
+            uow.emit(contracts.FACE_MISMATCH, {"application_id": enrolment.application_id,
+                                               "reference_id": enrolment.reference_id,
+                                               "capture_id": enrolment.capture_id, "result": check.result,
+                                               "fmr": check.fmr}, correlation_id=enrolment.application_id)
+        return
+    candidates = deps.abis.identify(uow.session, enrolment.reference_id, settings.target_fpir)
+    if not candidates:
+        deps.abis.insert(uow.session, enrolment.reference_id, now)
+        _enrolled(uow, enrolment, IDENTIFYING, now)
+        return
+    listed = _listed(uow, candidates)
+    if _move(uow, enrolment, IDENTIFYING, DUPLICATE_SUSPECTED, now, decided_at=now, candidates=listed):
+        uow.emit(contracts.DUPLICATE_SUSPECTED, {"application_id": enrolment.application_id,
+                                                 "reference_id": enrolment.reference_id, "candidates": listed},
+                 correlation_id=enrolment.application_id)
+
+
+def review_face(uow: UnitOfWork, enrolment: Enrolment, decision: str, officer: str, note: str | None,
+                now: dt.datetime) -> FaceCheck:
+    """An officer's verdict on a face that did not verify: same_person (the search runs) or recapture."""
+    if enrolment.state != FACE_REVIEW:
+        raise StateConflict(enrolment.state)
+    capture = uow.session.get(Capture, enrolment.capture_id)
+    check = face_checks.reviewed(FaceCheck.from_json(capture.face_check), decision, officer, note, now)
+    target = IDENTIFYING if decision == face_checks.SAME_PERSON else AWAITING_CAPTURE
+    if not _move(uow, enrolment, FACE_REVIEW, target, now):
+        raise StateConflict(_state_now(uow, enrolment))
+    capture.face_check = check.to_json()
+    if target == IDENTIFYING:
+        _request_identify(uow, enrolment)
+    return check
+
+
+def adjudicated(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> None:
+    """adjudication.decided: distinct → ask the matcher to INSERT; duplicate → the reference is not enrolled."""
+    enrolment = uow.session.get(Enrolment, str(event.data["application_id"]))
+    if enrolment is None:
+        raise LookupError("no enrolment for this application: biometrics raised no duplicate for it")
+    if enrolment.state != DUPLICATE_SUSPECTED or enrolment.reference_id != str(event.data["reference_id"]):
+        return  # decided already, or about another capture
+    record = {"decision": event.data["decision"], "adjudicator": event.data["adjudicator"],
+              "decided_at": event.data["decided_at"].isoformat()}
+    if event.data["decision"] == "duplicate":
+        _move(uow, enrolment, DUPLICATE_SUSPECTED, NOT_ENROLLED, now, adjudication=record)
+        return
+    if _move(uow, enrolment, DUPLICATE_SUSPECTED, ENROLLING, now, adjudication=record):
+        uow.emit(contracts.INSERT_REQUESTED, {"application_id": enrolment.application_id,
+                                              "reference_id": enrolment.reference_id},
+                 correlation_id=enrolment.application_id)
+
+
+def insert(uow: UnitOfWork, deps: BiometricsDependencies, event: CloudEvent, now: dt.datetime) -> None:
+    """INSERT request: enrol the adjudicated reference. A redelivered request finds it enrolled and stops."""
+    enrolment = uow.session.get(Enrolment, str(event.data["application_id"]))
+    if enrolment is None or enrolment.state != ENROLLING or enrolment.reference_id != str(event.data["reference_id"]):
+        return
+    deps.abis.insert(uow.session, enrolment.reference_id, now)
+    _enrolled(uow, enrolment, ENROLLING, now)
 
 
 def finger_positions(uow: UnitOfWork, enrolment: Enrolment) -> list[int]:
@@ -138,6 +253,5 @@ def finger_positions(uow: UnitOfWork, enrolment: Enrolment) -> list[int]:
 
 
 def latest_face_key(uow: UnitOfWork, enrolment: Enrolment) -> str | None:
-    capture = uow.session.scalars(select(Capture).where(Capture.application_id == enrolment.application_id)
-                                  .order_by(Capture.captured_at.desc())).first()
+    capture = uow.session.get(Capture, enrolment.capture_id) if enrolment.capture_id else None
     return capture.image_keys.get("face") if capture else None

@@ -1,7 +1,9 @@
-"""Events biometrics consumes: approvals (who may be captured) and its own ABIS identify requests."""
+"""Events biometrics consumes: submissions (which document is the photo), approvals (who may be
+captured), its own ABIS requests (IDENTIFY, INSERT) and adjudicators' decisions on suspected duplicates."""
 from ektp_shared.contracts import CloudEvent
-from ektp_shared.contracts.biometrics import IDENTIFY_REQUESTED
-from ektp_shared.contracts.verification import APPLICATION_VERIFIED
+from ektp_shared.contracts.biometrics import IDENTIFY_REQUESTED, INSERT_REQUESTED
+from ektp_shared.contracts.intake import APPLICATION_RESUBMITTED, APPLICATION_SUBMITTED
+from ektp_shared.contracts.verification import ADJUDICATION_DECIDED, APPLICATION_VERIFIED
 from ektp_shared.db import utcnow
 from ektp_shared.handlers import Handlers
 from ektp_shared.uow import UnitOfWork
@@ -9,6 +11,16 @@ from ektp_shared.uow import UnitOfWork
 from . import enrolments
 
 handlers = Handlers()
+
+
+@handlers.on(APPLICATION_SUBMITTED)
+def note_photo(event: CloudEvent, uow: UnitOfWork) -> None:
+    enrolments.note_photo(uow, event, 0, utcnow())
+
+
+@handlers.on(APPLICATION_RESUBMITTED)
+def note_corrected_photo(event: CloudEvent, uow: UnitOfWork) -> None:
+    enrolments.note_photo(uow, event, event.data["round"], utcnow())
 
 
 @handlers.on(APPLICATION_VERIFIED)
@@ -19,4 +31,14 @@ def make_eligible(event: CloudEvent, uow: UnitOfWork) -> None:
 @handlers.on(IDENTIFY_REQUESTED)
 def identify(event: CloudEvent, uow: UnitOfWork) -> None:
     runtime = uow.runtime
-    enrolments.identify(uow, runtime.deps.gallery, event, runtime.settings.target_fpir, utcnow())
+    enrolments.process_capture(uow, runtime.deps, runtime.settings, runtime.links, event, utcnow())
+
+
+@handlers.on(ADJUDICATION_DECIDED)
+def adjudicated(event: CloudEvent, uow: UnitOfWork) -> None:
+    enrolments.adjudicated(uow, event, utcnow())
+
+
+@handlers.on(INSERT_REQUESTED)
+def insert(event: CloudEvent, uow: UnitOfWork) -> None:
+    enrolments.insert(uow, uow.runtime.deps, event, utcnow())

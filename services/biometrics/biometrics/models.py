@@ -1,7 +1,8 @@
 """Tables the biometrics service owns. Templates are encrypted; raw images live (encrypted) in the bucket.
 
-An enrolment is known to the matcher only by its pseudonymous ``reference_id``; the link to the
-application stays in this service's database.
+Two sides share the database. The enrolment side (enrolments, captures, photos) knows which application
+a capture belongs to. The matcher side (templates, gallery) knows only the pseudonymous
+``reference_id``: it never sees an application, a NIK or a name.
 """
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ class Enrolment(Base):
     captured_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     candidates: Mapped[list[dict[str, Any]] | None] = mapped_column(EncryptedJSON)
+    capture_id: Mapped[str | None] = mapped_column(String(36))  # the capture being (or last) decided
+    state_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The adjudicator's decision on a suspected duplicate: decision, adjudicator, decided_at.
+    adjudication: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
 
 
 class Capture(Base):
@@ -43,6 +48,21 @@ class Capture(Base):
     captured_by: Mapped[str] = mapped_column(String(120))
     captured_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     image_keys: Mapped[dict[str, str]] = mapped_column(EncryptedJSON)  # "face" / "finger_<n>" -> object key
+    # The live face against the application's photo (face_checks.FaceCheck), and an officer's review of it.
+    face_check: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+
+
+class Photo(Base):
+    """The 4x6 photo an application was submitted with (latest round): what the live face is compared to.
+    A row without a document says the submission had no photo (kinds other than a first card)."""
+
+    __tablename__ = "photos"
+
+    application_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    document_id: Mapped[str | None] = mapped_column(String(36))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    round: Mapped[int] = mapped_column(Integer)  # 0 for the submission, n for the n-th resubmission
+    noted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class Template(Base):
@@ -55,3 +75,14 @@ class Template(Base):
     position: Mapped[int] = mapped_column(Integer)  # ISO finger position 1-10; 0 for the face
     data: Mapped[bytes] = mapped_column(EncryptedBytes)
     quality: Mapped[float | None] = mapped_column(Float)
+
+
+class GalleryEntry(Base):
+    """A reference the 1:N search compares against. ``seq`` orders the entries as they were committed
+    (assigned under the gallery lock), so each matcher replica loads what is new since its last look."""
+
+    __tablename__ = "gallery"
+
+    reference_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), unique=True)
+    inserted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -1,4 +1,8 @@
-"""Settings of the biometrics service (environment variables; see README, Configuration)."""
+"""Settings of the biometrics service (environment variables; see README, Configuration).
+
+Decision thresholds are set as error rates, never as scores: the engine's calibration (measured by
+``python -m biometrics.evaluate``) turns each rate into the score it needs.
+"""
 import dataclasses
 
 from ektp_shared.settings import Settings, setting
@@ -8,3 +12,20 @@ from ektp_shared.settings import Settings, setting
 class BiometricsSettings(Settings):
     min_fingers: int = setting(2, "Fingers a capture must contain (the chip carries two; offices capture ten).")
     target_fpir: int = setting(30, "1:N decision threshold, MOSIP style: round(-10*log10(FPIR)); 30 = FPIR 0.001.")
+    face_target_fmr: float = setting(
+        1e-3, "1:1 live face against the application's photo: the false-match rate accepted (LFW: FNMR 7 % at 1e-3, "
+              "0.3 % at 1e-2). A face that does not reach it waits for an officer's review.")
+    finger_target_fmr: float = setting(1e-4, "1:1 fingerprint verification (later identity checks): the false-match "
+                                             "rate accepted, all compared fingers fused.")
+    photo_min_eye_distance_px: float = setting(
+        30.0, "Smallest distance between the eyes in the application's 4x6 photo for the 1:1 comparison (the live "
+              "capture needs 60; the calibration holds down to 16).")
+    intake_url: str = setting("http://127.0.0.1:8001", "Base URL of the intake service, from which the worker fetches "
+                                                       "the application's photo by a short-lived signed link.")
+    photo_link_seconds: int = setting(60, "Lifetime of the signed link to the application's photo.")
+    photo_fetch_timeout_seconds: float = setting(10.0, "Timeout of fetching the application's photo from intake.")
+    extract_processes: int = setting(
+        2, "Processes per API process that extract fingers and face in parallel (each holds the models, ~300 MB); "
+           "0 extracts in the request's thread.")
+    gallery_sync_seconds: float = setting(30.0, "How often a worker loads enrolments other replicas committed into its "
+                                                "in-memory gallery (every decision also syncs first).")

@@ -81,7 +81,7 @@ class Dispatcher:
                             correlation_id=envelope.correlationid)
         contract, handler = registered
         try:
-            event = dataclasses.replace(envelope, data=contract.schema().load(envelope.data))
+            event = dataclasses.replace(envelope, data=contract.schema_instance.load(envelope.data))
         except ValidationError as exc:
             return Decision(Outcome.INVALID, contract.key, f"data does not match {contract.key}: {exc.messages}",
                             envelope.correlationid)

@@ -43,4 +43,35 @@ class IdentifyRequested(Schema):
 
 IDENTIFY_REQUESTED = contract(
     "biometrics.identify_requested", 1, IdentifyRequested, "biometrics",
-    "A capture passed quality; the matcher (biometrics' worker) searches for duplicates before enrolling.")
+    "A capture passed quality (the citizen was captured); biometrics' worker checks the live face against the "
+    "application's photo, then searches the gallery for duplicates and enrols when there is none.")
+
+
+class InsertRequested(Schema):
+    """An ABIS INSERT request: add the templates of ``reference_id`` to the gallery the 1:N search covers."""
+
+    application_id = fields.UUID(required=True)
+    reference_id = fields.UUID(required=True)
+
+
+INSERT_REQUESTED = contract(
+    "biometrics.insert_requested", 1, InsertRequested, "biometrics",
+    "An adjudicator found a suspected duplicate to be a different person; biometrics' matcher enrols the reference "
+    "(then biometrics.enrolled). Idempotent per reference.")
+
+
+class FaceMismatch(Schema):
+    application_id = fields.UUID(required=True)
+    reference_id = fields.UUID(required=True)
+    capture_id = fields.UUID(required=True)
+    result = fields.String(required=True, validate=validate.OneOf(["no_match", "photo_unusable"]), metadata={
+        "description": "no_match: the live face does not match the application's photo at the configured FMR; "
+                       "photo_unusable: the photo has no usable face or could not be fetched intact."})
+    fmr = fields.Float(load_default=None, allow_none=True, metadata={
+        "description": "no_match: the calibrated chance that another person's face scores as well."})
+
+
+FACE_MISMATCH = contract(
+    "biometrics.face_mismatch", 1, FaceMismatch, "biometrics",
+    "The face captured at the office could not be verified against the application's photo: the enrolment waits "
+    "for an officer's review (biometrics API) and is neither searched nor enrolled until then.")

@@ -7,6 +7,7 @@ the old one until every consumer has moved.
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 from marshmallow import Schema
 
@@ -27,12 +28,22 @@ class Contract:
         return f"{self.name}.v{self.version}"
 
     @property
+    def schema_instance(self) -> Schema:
+        """One shared instance: building a marshmallow schema costs more than using it."""
+        return _instance(self.schema)
+
+    @property
     def type(self) -> str:
         """The CloudEvents type, which is also the AMQP routing key."""
         return f"{TYPE_PREFIX}.{self.key}"
 
 
 CATALOG: dict[str, Contract] = {}
+
+
+@functools.cache
+def _instance(schema: type[Schema]) -> Schema:
+    return schema()
 
 
 def contract(name: str, version: int, schema: type[Schema], producer: str, summary: str) -> Contract:

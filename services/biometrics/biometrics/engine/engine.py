@@ -72,10 +72,10 @@ class Engine:
                 self._finger = FingerExtractor(self.settings.finger)
             return self._finger
 
-    def extract_face(self, image: bytes) -> FaceTemplate:
+    def extract_face(self, image: bytes, policy: FacePolicy | None = None) -> FaceTemplate:
         """Raises CaptureRejected (codes face_not_found, face_multiple, face_too_small, face_turned,
-        face_tilted, image_unreadable)."""
-        return self._face_extractor().extract(picture.decode(image, "RGB"))
+        face_tilted, image_unreadable). policy: other capture rules for this image (default: the engine's)."""
+        return self._face_extractor().extract(picture.decode(image, "RGB"), policy)
 
     def extract_finger(self, position: int, image: bytes, ppi: float = 500.0) -> FingerTemplate:
         """position: ISO finger code 1..10. Raises CaptureRejected (finger_blank, finger_too_few_minutiae,

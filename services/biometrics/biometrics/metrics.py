@@ -1,0 +1,62 @@
+"""The biometrics service's metrics. Labels are reason codes, operations and states: never an id.
+
+Process metrics (counters, histograms, the in-memory gallery size) are observed where the work runs:
+extraction and 1:1 fingerprint checks in the API, face checks and the 1:N search in the worker.
+Enrolments per state are read from the database at scrape time, so every process reports the same.
+"""
+from collections.abc import Iterable
+
+from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from sqlalchemy import func, select
+
+from ektp_shared.db import utcnow
+from ektp_shared.metrics import ScrapeCollector
+from ektp_shared.service import Runtime
+
+from .models import Enrolment
+from .states import OPEN, STATES
+
+SEARCH_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30)
+EXTRACT_BUCKETS = (0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60)
+
+MATCHER_ERRORS = Counter("ektp_biometric_matcher_errors_total",
+                         "Matcher operations that failed with an error (not a rejected capture).", ["operation"])
+IDENTIFY_DURATION = Histogram("ektp_biometric_identify_duration_seconds",
+                              "Time of one 1:N search (gallery sync, face shortlist, fingerprint matching).",
+                              buckets=SEARCH_BUCKETS)
+EXTRACT_DURATION = Histogram("ektp_biometric_capture_extract_duration_seconds",
+                             "Time to quality-check and template a whole capture (all fingers and the face).",
+                             buckets=EXTRACT_BUCKETS)
+CAPTURE_REJECTIONS = Counter("ektp_biometric_capture_rejections_total",
+                             "Images of a capture refused by the quality gate, by reason code.", ["reason"])
+VERIFICATIONS = Counter("ektp_biometric_verifications_total",
+                        "1:1 checks by kind (face_photo: the live face against the application's photo; fingers: "
+                        "an identity check) and outcome.", ["kind", "outcome"])
+GALLERY_IDENTITIES = Gauge("ektp_biometric_gallery_identities",
+                           "Identities in this matcher's in-memory gallery (compare with enrolled identities: a "
+                           "replica that lags behind searches an old gallery).", multiprocess_mode="livemax")
+
+
+def enrolment_collector(runtime: Runtime) -> ScrapeCollector:
+    def collect() -> Iterable[GaugeMetricFamily]:
+        count = GaugeMetricFamily("ektp_biometric_enrolments", "Enrolments in each state.", labels=["state"])
+        oldest = GaugeMetricFamily("ektp_biometric_enrolment_oldest_seconds",
+                                   "Time the longest-waiting enrolment has been in each open state.", labels=["state"])
+        with runtime.engine.connect() as connection:
+            rows = {row.state: row for row in connection.execute(
+                select(Enrolment.state, func.count().label("n"), func.min(Enrolment.state_since).label("since"))
+                .group_by(Enrolment.state))}
+        now = utcnow()
+        for state in STATES:
+            row = rows.get(state)
+            count.add_metric([state], row.n if row else 0)
+            if state in OPEN:
+                since = row.since if row else None
+                if since is not None and since.tzinfo is None:
+                    since = since.replace(tzinfo=now.tzinfo)
+                oldest.add_metric([state], max(0.0, (now - since).total_seconds()) if since else 0)
+        yield count
+        yield oldest
+
+    return ScrapeCollector(collect)

@@ -1,0 +1,213 @@
+"""What the biometrics service tests share: a migrated service (embedded profile unless asked), officers'
+tokens, real CloudEvents through the service's own dispatcher (inbox, handler, outbox), its own ABIS
+requests taken from its outbox and handled as the worker would, and intake's document endpoint.
+
+Intake cannot be imported here (a service never imports another), so `intake` is a small HTTP server
+speaking intake's documented contract for documents: ``GET /v1/documents/<id>`` with a link signed by
+the platform's link secret, refused (403) otherwise. The end-to-end tests (tests/test_real_profile.py)
+run the real intake.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from biometrics.service import SERVICE
+from ektp_shared.auth import issue_development_token
+from ektp_shared.bus.dispatcher import Decision, Dispatcher
+from ektp_shared.contracts import CloudEvent, Contract
+from ektp_shared.contracts.intake import APPLICATION_SUBMITTED
+from ektp_shared.contracts.verification import APPLICATION_VERIFIED
+from ektp_shared.links import LinkSigner
+from ektp_shared.web.app import create_app
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+OFFICE = {"code": "DISDUKCAPIL-3201", "name": "DISDUKCAPIL KABUPATEN BOGOR", "address": "Cibinong"}
+CARD_HOLDER = {"nik": "3201015705000001", "kk_number": "3201010101200001", "full_name": "Uji Coba",
+               "birth_place": "Bogor", "birth_date": dt.date(2000, 5, 17), "gender": "PEREMPUAN",
+               "address": {"street": "Jl. Uji 1", "rt": "001", "rw": "002", "village_code": "32.01.01.1002"}}
+
+
+def fixture(name: str) -> bytes:
+    folder = "faces" if (FIXTURES / "faces" / name).exists() else "fingerprints"
+    return (FIXTURES / folder / name).read_bytes()
+
+
+def blank_png(size: int = 400) -> bytes:
+    out = io.BytesIO()
+    Image.new("L", (size, size), 255).save(out, "PNG")
+    return out.getvalue()
+
+
+@dataclasses.dataclass(frozen=True)
+class Person:
+    """A fixture person: face photos (live capture, the application's photo) and two fingers, right index
+    (an FVC2000 finger) and left index (an FVC2002 finger), each in two impressions."""
+
+    face: str
+    photo: str
+    finger: str  # 101, 102 or 103
+
+    def fingers(self, impression: int = 1) -> dict[int, bytes]:
+        return {2: fixture(f"fvc2000_db1_{self.finger}_{impression}.png"),
+                7: fixture(f"fvc2002_db1_{self.finger}_{impression}.png")}
+
+
+OBAMA = Person("obama_1.jpg", "obama_2.jpg", "101")
+BIDEN = Person("biden_1.jpg", "biden_2.jpg", "102")
+HARINGTON = Person("harington_1.jpg", "harington_1.jpg", "103")
+
+
+class IntakeDocuments:
+    """Intake's ``GET /v1/documents/<id>`` over real HTTP, checking the signed link as intake does."""
+
+    def __init__(self, links: LinkSigner):
+        self.links = links
+        self.documents: dict[str, bytes] = {}
+        self.requests: list[str] = []
+        self.down = False
+        self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def add(self, data: bytes) -> dict[str, str]:
+        """Store a photo; returns the document reference application.submitted carries."""
+        document_id = str(uuid.uuid4())
+        self.documents[document_id] = data
+        return {"kind": "photo", "document_id": document_id, "sha256": hashlib.sha256(data).hexdigest(),
+                "content_type": "image/jpeg"}
+
+    def _app(self, environ: dict, start_response: Any) -> Any:
+        request = Request(environ)
+        self.requests.append(request.path)
+        if self.down:
+            response = Response("unavailable", status=503)
+        elif not self.links.verify(request.path, request.args.get("expires"), request.args.get("signature")):
+            response = Response("link_invalid", status=403)
+        else:
+            data = self.documents.get(request.path.removeprefix("/v1/documents/"))
+            response = Response(data, mimetype="image/jpeg") if data is not None else Response("gone", status=404)
+        return response(environ, start_response)
+
+    def close(self) -> None:
+        self._server.shutdown()
+
+
+@dataclasses.dataclass
+class Biometrics:
+    runtime: Any
+    client: Any
+    intake: IntakeDocuments
+    handled: set[str] = dataclasses.field(default_factory=set)
+
+    def token(self, subject: str, *roles: str) -> dict[str, str]:
+        return {"Authorization": "Bearer " + issue_development_token(self.runtime.settings, subject, list(roles))}
+
+    @property
+    def operator(self) -> dict[str, str]:
+        return self.token("operator-1", "biometric_operator")
+
+    def dispatch(self, envelope: dict[str, Any]) -> Decision:
+        return Dispatcher(SERVICE.name, SERVICE.handlers, self.runtime.uow).dispatch(json.dumps(envelope).encode(), None)
+
+    def deliver(self, contract: Contract, data: dict[str, Any]) -> CloudEvent:
+        event = CloudEvent.new(source="/test", type=contract.type, data=contract.schema().dump(data),
+                               correlationid=str(data["application_id"]))
+        decision = self.dispatch(event.to_dict())
+        assert decision.outcome.value == "handled", decision
+        return event
+
+    def outbox(self) -> list[dict[str, Any]]:
+        outbox = SERVICE.messaging.outbox
+        with self.runtime.engine.connect() as connection:
+            return list(connection.execute(select(outbox.c.envelope).order_by(outbox.c.id)).scalars())
+
+    def emitted(self, name: str, application_id: str | None = None) -> list[dict[str, Any]]:
+        return [e["data"] for e in self.outbox() if e["type"].endswith(f".{name}")
+                and (application_id is None or e["data"]["application_id"] == application_id)]
+
+    def work(self) -> list[Decision]:
+        """Handle the events the service sent itself (its ABIS requests), once each, as its worker would."""
+        decisions = []
+        while True:
+            pending = [e for e in self.outbox() if e["id"] not in self.handled and SERVICE.handlers.get(e["type"])]
+            if not pending:
+                return decisions
+            for envelope in pending:
+                self.handled.add(envelope["id"])
+                decisions.append(self.dispatch(envelope))
+
+    def apply(self, person: Person, photo: bool = True) -> str:
+        """An application submitted (with the person's photo at intake) and approved: awaiting capture."""
+        application_id = str(uuid.uuid4())
+        documents = [self.intake.add(fixture(person.photo))] if photo else []
+        self.deliver(APPLICATION_SUBMITTED, submission(application_id, documents))
+        self.deliver(APPLICATION_VERIFIED, verification(application_id))
+        return application_id
+
+    def capture(self, application_id: str, person: Person, impression: int = 1, face: bytes | None = None,
+                fingers: dict[int, bytes] | None = None) -> Any:
+        files = {"face": (io.BytesIO(face or fixture(person.face)), "face.jpg"),
+                 **{f"finger_{p}": (io.BytesIO(image), f"finger_{p}.png")
+                    for p, image in (fingers or person.fingers(impression)).items()}}
+        return self.client.post(f"/v1/enrolments/{application_id}/capture", data=files,
+                                content_type="multipart/form-data", headers=self.operator)
+
+    def enrolment(self, application_id: str) -> dict[str, Any]:
+        response = self.client.get(f"/v1/enrolments/{application_id}", headers=self.operator)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def capture_and_decide(self, person: Person, impression: int = 1, photo: bool = True) -> str:
+        application_id = self.apply(person, photo)
+        response = self.capture(application_id, person, impression)
+        assert response.status_code == 202, response.get_json()
+        assert all(d.outcome.value == "handled" for d in self.work())
+        return application_id
+
+
+def submission(application_id: str, documents: list[dict[str, str]]) -> dict[str, Any]:
+    return {"application_id": application_id, "receipt_number": "KTP-3201-261127-ABCDEF-0", "kind": "new",
+            "submitted_at": dt.datetime.now(dt.timezone.utc), "applicant": CARD_HOLDER,
+            "contact": {"phone": "081234567890", "email": None}, "documents": documents}
+
+
+def verification(application_id: str, office: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"application_id": application_id, "receipt_number": "KTP-3201-261127-ABCDEF-0", "kind": "new",
+            "verified_at": dt.datetime.now(dt.timezone.utc), "card_holder": CARD_HOLDER, "office": office or OFFICE}
+
+
+@pytest.fixture
+def make_biometrics(runtime_factory) -> Iterator[Any]:
+    servers: list[IntakeDocuments] = []
+
+    def make(real: bool = False, **overrides: Any) -> Biometrics:
+        probe = SERVICE.load_settings({})
+        intake = IntakeDocuments(LinkSigner(overrides.get("link_secret", probe.link_secret)))
+        servers.append(intake)
+        runtime = runtime_factory(SERVICE, real=real, intake_url=intake.url, **overrides)
+        return Biometrics(runtime, create_app(runtime).test_client(), intake)
+
+    yield make
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture
+def service(make_biometrics) -> Biometrics:
+    return make_biometrics()
