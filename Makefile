@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock shared/pyproject.toml 
 ROLE ?= verifier
 PYTEST_ARGS ?=
 
-.PHONY: help venv lock run up demo test test-fast asyncapi config-docs token bench eval-biometrics images migrate lint k8s-validate clean
+.PHONY: help venv lock run up demo samples test test-fast asyncapi config-docs token bench eval-biometrics images migrate lint k8s-validate clean
 
 help:
 	@echo "make run        start all five services in one process (embedded profile, ports 8001-8005)"
@@ -39,6 +39,9 @@ up: venv
 
 demo: venv
 	$(PY) -m ektp_launcher.demo
+
+samples: venv
+	@$(PY) -m ektp_launcher.samples var/samples
 
 migrate: venv
 	@for s in intake verification biometrics printing notify; do $(PY) -m ektp_shared.migrations $$s upgrade head || exit 1; done

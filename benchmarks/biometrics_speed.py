@@ -26,11 +26,10 @@ import sys
 import time
 from pathlib import Path
 
+import machine
 import numpy as np
 
-import machine
-from biometrics.engine import Engine, FaceTemplate, FingerTemplate
-from biometrics.engine import iso19794
+from biometrics.engine import Engine, FaceTemplate, FingerTemplate, iso19794
 
 FIXTURES = Path(__file__).resolve().parent.parent / "services" / "biometrics" / "tests" / "fixtures"
 FACE_MODEL = Path(__file__).resolve().parent / "biometrics" / "face_descriptor_gaussian.npz"

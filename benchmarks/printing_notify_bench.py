@@ -115,7 +115,7 @@ def print_cards(count: int, folder: Path) -> str:
 
 def notify_path(channel: str, count: int, folder: Path) -> tuple[str, str]:
     from notify import tasks
-    from notify.providers import Email, Sms, SmppConfig, SmppSmsProvider, SmtpConfig, SmtpEmailProvider
+    from notify.providers import Email, SmppConfig, SmppSmsProvider, Sms, SmtpConfig, SmtpEmailProvider
     from notify.service import SERVICE
 
     peer = SmtpSink(tls="starttls") if channel == "email" else SmscSimulator()

@@ -49,7 +49,7 @@ class Person:
         return self.application["applicant"]["nik"]
 
 
-def _document(title: str) -> bytes:
+def scanned_document(title: str) -> bytes:
     page = Image.new("RGB", (1240, 877), "white")
     ImageDraw.Draw(page).text((60, 60), title, fill="black")
     out = io.BytesIO()
@@ -98,6 +98,16 @@ def sample_person(rng: random.Random, face_name: str = "Colin_Powell", fingers: 
                   face, prints)
 
 
+SAMPLE_FACES = ("Colin_Powell", "Halle_Berry", "Hugo_Chavez", "Jennifer_Lopez", "Jacques_Chirac", "Gerhard_Schroeder")
+
+
+def any_sample_person(rng: random.Random) -> Person:
+    """One of the fixture people. Each run is another applicant; reusing a face and fingers under a new NIK
+    is exactly what 1:N catches, so repeated runs on the same data eventually meet a duplicate."""
+    index = rng.randrange(len(SAMPLE_FACES))
+    return sample_person(rng, SAMPLE_FACES[index], (101 + 2 * (index % 5), 102 + 2 * (index % 5)))
+
+
 class JourneyError(RuntimeError):
     pass
 
@@ -136,7 +146,7 @@ class Journey:
         created = self._ok(self.http.post(f"{self.at.intake}/v1/applications", json=person.application), "create")
         application_id = created["id"]
         self.say(f"intake       draft created: {application_id}")
-        uploads = {"kk": _document("KARTU KELUARGA"), "akta_kelahiran": _document("KUTIPAN AKTA KELAHIRAN"),
+        uploads = {"kk": scanned_document("KARTU KELUARGA"), "akta_kelahiran": scanned_document("KUTIPAN AKTA KELAHIRAN"),
                    "photo": passport_photo(person.face)}
         for kind, content in uploads.items():
             self._ok(self.http.put(f"{self.at.intake}/v1/applications/{application_id}/documents/{kind}",

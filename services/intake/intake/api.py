@@ -28,8 +28,7 @@ from .models import AccessEntry, Document
 from .photo import check_photo
 from .receipt_document import ReceiptSummary, qr_png, receipt_pdf
 from .review import with_region_names
-from .schemas import (ApplicationIn, ApplicationOut, NikValidateIn, NikValidateOut, RescheduleIn, ReviewOut, TrackIn,
-                      today)
+from .schemas import ApplicationIn, ApplicationOut, NikValidateIn, NikValidateOut, RescheduleIn, ReviewOut, TrackIn, today
 
 DOCUMENT_KINDS = tuple(d.code for d in document_types())
 # Pictures of a face or a card must be images; scans of certificates may also be PDFs.

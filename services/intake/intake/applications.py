@@ -28,8 +28,17 @@ from . import corrections, receipt
 from .models import AccessEntry, Application, Document, TimelineEntry
 from .review import Review, missing_document_codes, review
 from .schemas import WIB
-from .status import (EDITABLE_STAGES, FINAL_STAGES, NOTED_EVENTS, RESCHEDULABLE_STAGES, STAGE_OF_EVENT,
-                     TIMELINE_DETAIL, Stage, moves_status, time_in_stage)
+from .status import (
+    EDITABLE_STAGES,
+    FINAL_STAGES,
+    NOTED_EVENTS,
+    RESCHEDULABLE_STAGES,
+    STAGE_OF_EVENT,
+    TIMELINE_DETAIL,
+    Stage,
+    moves_status,
+    time_in_stage,
+)
 
 RECEIPT_ATTEMPTS = 5
 # marshmallow schemas are reusable; building one copies its fields, so it is built once.

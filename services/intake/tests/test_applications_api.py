@@ -12,10 +12,18 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 
-from ektp_shared.contracts.printing import (CARD_PICKUP_REMINDER, CARD_READY_FOR_PICKUP, CARD_REFUSED_AT_PICKUP,
-                                            CARD_TEMPORARY_LETTER_ISSUED)
-from ektp_shared.contracts.verification import (APPLICATION_REJECTED, APPLICATION_VERIFIED, APPOINTMENT_SCHEDULED,
-                                                CORRECTION_REQUESTED)
+from ektp_shared.contracts.printing import (
+    CARD_PICKUP_REMINDER,
+    CARD_READY_FOR_PICKUP,
+    CARD_REFUSED_AT_PICKUP,
+    CARD_TEMPORARY_LETTER_ISSUED,
+)
+from ektp_shared.contracts.verification import (
+    APPLICATION_REJECTED,
+    APPLICATION_VERIFIED,
+    APPOINTMENT_SCHEDULED,
+    CORRECTION_REQUESTED,
+)
 from ektp_shared.crypto import MAGIC
 
 OFFICE = {"code": "DISDUKCAPIL-3201", "name": "DISDUKCAPIL KABUPATEN BOGOR", "address": "Cibinong",

@@ -5,7 +5,8 @@ import re
 from datetime import date
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from stdnum.iso7064 import mod_37_36
 
 from intake.receipt import ALPHABET, new_receipt_number, normalize_receipt_number

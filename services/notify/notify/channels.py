@@ -4,8 +4,20 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from .providers import (EMAIL, SMS, Failover, FolderProvider, GatewayConfig, HttpSmsGatewayProvider, Provider,
-                        SmppConfig, SmppSmsProvider, SmtpConfig, SmtpEmailProvider, failover)
+from .providers import (
+    EMAIL,
+    SMS,
+    Failover,
+    FolderProvider,
+    GatewayConfig,
+    HttpSmsGatewayProvider,
+    Provider,
+    SmppConfig,
+    SmppSmsProvider,
+    SmtpConfig,
+    SmtpEmailProvider,
+    failover,
+)
 from .settings import NotifySettings
 
 

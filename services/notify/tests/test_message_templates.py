@@ -11,8 +11,8 @@ from notify.templates import (
     TemplateError,
     TemplateVariableError,
     UnknownTemplate,
-    render_email,
     render,
+    render_email,
     render_sms,
 )
 

@@ -3,9 +3,9 @@ reported with a reason that names no citizen."""
 import pytest
 import smpp34
 
+from ektp_shared.testing.ports import free_port
 from ektp_shared.testing.sms_gateway import SmsGatewayFake
 from ektp_shared.testing.smsc import SmscSimulator
-from ektp_shared.testing.ports import free_port
 from ektp_shared.testing.smtp import SmtpSink
 from notify.providers import (
     ACCEPTED,
@@ -15,9 +15,9 @@ from notify.providers import (
     FolderProvider,
     GatewayConfig,
     HttpSmsGatewayProvider,
-    Sms,
     SmppConfig,
     SmppSmsProvider,
+    Sms,
     SmtpConfig,
     SmtpEmailProvider,
     failover,

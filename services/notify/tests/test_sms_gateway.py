@@ -3,8 +3,8 @@ real HTTP."""
 import pytest
 import requests
 
-from ektp_shared.testing.sms_gateway import SmsGatewayFake
 from ektp_shared.testing.ports import free_port
+from ektp_shared.testing.sms_gateway import SmsGatewayFake
 from notify.providers import GatewayConfig, HttpSmsGatewayProvider, ProviderError, Sms, parse_answer
 
 TEXT = "Dukcapil: Permohonan e-KTP Anda diterima. No. tanda terima EKTP-1."

@@ -7,7 +7,7 @@ import smpp34
 
 from ektp_shared.testing.ports import free_port
 from ektp_shared.testing.smsc import SmscSimulator
-from notify.providers import DELIVERED, FAILED, ProviderError, Sms, SmppConfig, SmppSmsProvider
+from notify.providers import DELIVERED, FAILED, ProviderError, SmppConfig, SmppSmsProvider, Sms
 
 NUMBER = "+6281234567890"
 

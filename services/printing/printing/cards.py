@@ -17,7 +17,6 @@ from .drivers import PrintDocument
 from .models import Card
 from .quality import DEFECTS
 
-
 _NO_REPRINT = {
     states.QUEUED_FOR_PRINT: "a print of this card is queued already",
     states.AWAITING_QC: "the card waits for inspection: record a defect to reprint it",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from prometheus_client.core import GaugeMetricFamily
+
 from ektp_shared.db import utcnow
 from ektp_shared.metrics import ScrapeCollector
 from ektp_shared.service import Runtime

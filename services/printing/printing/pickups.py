@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from ektp_shared.contracts.printing import (CARD_COLLECTED, CARD_PICKUP_REMINDER, CARD_READY_FOR_PICKUP,
-                                            CARD_REFUSED_AT_PICKUP)
+from ektp_shared.contracts.printing import CARD_COLLECTED, CARD_PICKUP_REMINDER, CARD_READY_FOR_PICKUP, CARD_REFUSED_AT_PICKUP
 from ektp_shared.db import new_id
 from ektp_shared.uow import UnitOfWork
 

@@ -28,7 +28,8 @@ from ektp_shared.contracts.envelope import TYPE_PREFIX
 from ektp_shared.contracts.verification import APPLICATION_VERIFIED
 from ektp_shared.db import utcnow
 from ektp_shared.web.app import create_app
-from printing import blanks, fleet, portrait as portraits, tasks
+from printing import blanks, fleet, tasks
+from printing import portrait as portraits
 from printing.card import CardFields, Issue
 from printing.service import SERVICE
 

@@ -8,7 +8,8 @@ import subprocess
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from printing import letter, stock

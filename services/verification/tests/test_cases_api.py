@@ -12,7 +12,6 @@ import pytest
 from ektp_shared.contracts.intake import APPLICATION_RESUBMITTED
 from verification.registry import cached
 
-
 NOW = dt.datetime.now(dt.timezone.utc)
 VERIFIER, OTHER_VERIFIER = ("ana", "verifier"), ("budi", "verifier")
 SUPERVISOR, OTHER_SUPERVISOR = ("citra", "supervisor"), ("dodi", "supervisor")

@@ -6,7 +6,8 @@ import json
 import random
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ektp_shared.identity.kk import check_kk
 from ektp_shared.identity.nik import check_nik

@@ -22,8 +22,21 @@ from .decisions import CaseState, DecisionNotAllowed, RetryStage
 from .models import AuditEntry, Case, CaseFlag, Interview
 from .models import Office as OfficeRow
 from .offices import timezone_of
-from .schemas import (AdjudicationIn, CaseOut, CaseQuery, CaseSummaryOut, ClaimNextIn, DecisionIn, InterviewIn,
-                      InterviewOutcomeIn, OfficeIn, OfficeOut, PauseIn, RejectionReviewIn, RetryIn)
+from .schemas import (
+    AdjudicationIn,
+    CaseOut,
+    CaseQuery,
+    CaseSummaryOut,
+    ClaimNextIn,
+    DecisionIn,
+    InterviewIn,
+    InterviewOutcomeIn,
+    OfficeIn,
+    OfficeOut,
+    PauseIn,
+    RejectionReviewIn,
+    RetryIn,
+)
 
 BEARER = [{"bearerAuth": []}]
 OFFICERS = ("verifier", "supervisor", "biometric_adjudicator")

@@ -4,10 +4,10 @@ Revision ID: 0a9446898800
 Revises: 
 Create Date: 2026-11-27 21:54:37.707180
 """
-from alembic import op
 import sqlalchemy as sa
-import ektp_shared.db
+from alembic import op
 
+import ektp_shared.db
 
 revision = '0a9446898800'
 down_revision = None

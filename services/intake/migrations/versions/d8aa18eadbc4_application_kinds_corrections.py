@@ -4,10 +4,10 @@ Revision ID: d8aa18eadbc4
 Revises: 0a9446898800
 Create Date: 2026-11-27 22:27:05.945739
 """
-from alembic import op
 import sqlalchemy as sa
-import ektp_shared.db
+from alembic import op
 
+import ektp_shared.db
 
 revision = 'd8aa18eadbc4'
 down_revision = '0a9446898800'

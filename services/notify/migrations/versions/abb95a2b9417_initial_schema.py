@@ -4,10 +4,10 @@ Revision ID: abb95a2b9417
 Revises: 
 Create Date: 2026-11-27 21:56:43.994979
 """
-from alembic import op
 import sqlalchemy as sa
-import ektp_shared.db
+from alembic import op
 
+import ektp_shared.db
 
 revision = 'abb95a2b9417'
 down_revision = None

@@ -7,10 +7,10 @@ Revision ID: ee6bc23ea5cf
 Revises: abb95a2b9417
 Create Date: 2026-11-27 22:38:30.290433
 """
-from alembic import op
 import sqlalchemy as sa
-import ektp_shared.db
+from alembic import op
 
+import ektp_shared.db
 
 revision = 'ee6bc23ea5cf'
 down_revision = 'abb95a2b9417'

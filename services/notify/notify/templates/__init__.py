@@ -23,8 +23,7 @@ import jinja2
 from babel.dates import format_date, format_time
 from babel.lists import format_list
 
-from notify.templates.labels import (CARD_FIELD_LABELS, COLLECTOR_LABELS, EXPIRY_REASONS, FIELD_LABELS,
-                                    INTERVIEW_CHANNELS)
+from notify.templates.labels import CARD_FIELD_LABELS, COLLECTOR_LABELS, EXPIRY_REASONS, FIELD_LABELS, INTERVIEW_CHANNELS
 
 EVENT_TYPES = (
     "application.submitted.v1",

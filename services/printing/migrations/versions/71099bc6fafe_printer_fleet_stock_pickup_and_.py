@@ -7,10 +7,10 @@ Revision ID: 71099bc6fafe
 Revises: d0afded90d08
 Create Date: 2026-11-27 22:29:53.715115
 """
-from alembic import op
 import sqlalchemy as sa
-import ektp_shared.db
+from alembic import op
 
+import ektp_shared.db
 
 revision = '71099bc6fafe'
 down_revision = 'd0afded90d08'

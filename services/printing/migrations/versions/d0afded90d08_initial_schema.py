@@ -4,10 +4,10 @@ Revision ID: d0afded90d08
 Revises: 
 Create Date: 2026-11-27 21:57:43.763001
 """
-from alembic import op
 import sqlalchemy as sa
-import ektp_shared.db
+from alembic import op
 
+import ektp_shared.db
 
 revision = 'd0afded90d08'
 down_revision = None

@@ -4,10 +4,10 @@ Revision ID: 2264f6dac4f4
 Revises: 
 Create Date: 2026-11-27 21:54:40.179766
 """
-from alembic import op
 import sqlalchemy as sa
-import ektp_shared.db
+from alembic import op
 
+import ektp_shared.db
 
 revision = '2264f6dac4f4'
 down_revision = None

@@ -4,10 +4,10 @@ Revision ID: cee4441c0454
 Revises: 2264f6dac4f4
 Create Date: 2026-11-27 22:32:53.761942
 """
-from alembic import op
 import sqlalchemy as sa
-import ektp_shared.db
+from alembic import op
 
+import ektp_shared.db
 
 revision = 'cee4441c0454'
 down_revision = '2264f6dac4f4'
