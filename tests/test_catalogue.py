@@ -3,6 +3,7 @@ from pathlib import Path
 
 import yaml
 
+from ektp_shared.contracts import CATALOG
 from ektp_shared.contracts.asyncapi import document
 from ektp_shared.service import discover
 from ektp_shared.settings import markdown_table
@@ -27,3 +28,9 @@ def test_the_configuration_reference_is_current():
     committed = (DOCS / "configuration.md").read_text()
     assert markdown_table({name: spec.settings_class for name, spec in discover().items()}) in committed, \
         "run `make config-docs` and commit docs/configuration.md"
+
+
+def test_the_readme_event_catalogue_names_every_event():
+    readme = (DOCS.parent / "README.md").read_text()
+    missing = [contract.key for contract in CATALOG.values() if f"`{contract.key}`" not in readme]
+    assert not missing, f"README's event table lacks {missing}"

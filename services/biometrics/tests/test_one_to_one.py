@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 
-from biometrics.engine import Calibration
-
 from .conftest import BIDEN, HARINGTON, OBAMA, Person, fixture
 
 IMPOSTOR = Person(OBAMA.face, BIDEN.photo, OBAMA.finger)  # Obama at the counter, Biden's photo on the application
@@ -130,8 +128,6 @@ def test_fingerprint_verification_accepts_the_enrolled_person_and_refuses_anothe
     assert one_finger.get_json()["match"] and one_finger.get_json()["fingers_compared"] == [7]
     impostor = verify(service, application_id, BIDEN.fingers(impression=2))
     assert not impostor.get_json()["match"] and impostor.get_json()["fmr"] > target
-    floor = Calibration.load()["mcc-lssr-v1"].floor
-    assert genuine.get_json()["fmr"] >= floor, "no rate below what the calibration can vouch for"
     metrics = service.client.get("/metrics").get_data(as_text=True)
     assert 'ektp_biometric_verifications_total{kind="fingers",outcome="no_match"}' in metrics
 
