@@ -107,7 +107,7 @@ def our_path(n: int, prefetch: int) -> float:
     spec = bench_spec()
     namespace = f"bench{uuid.uuid4().hex[:6]}"
     database = infra.create_database("ektp_bench")
-    environ = {**real_environment(_NoS3(), database, namespace), "EKTP_BUS_PREFETCH": str(prefetch)}
+    environ = {**real_environment(namespace), "EKTP_DATABASE_URL": database, "EKTP_BUS_PREFETCH": str(prefetch)}
     runtime = Runtime.build(spec, spec.load_settings(environ))
     spec.metadata.create_all(runtime.engine)
     tap = Queue(f"{namespace}.bench-tap", Exchange(runtime.topology.exchange, type="topic", durable=True),
@@ -133,10 +133,6 @@ def our_path(n: int, prefetch: int) -> float:
         infra.delete_namespace(namespace, ["bench"], runtime.settings.retry_delays)
         infra.drop_database(database)
     return n / elapsed
-
-
-class _NoS3:
-    endpoint = ""
 
 
 def run(n: int = 3000, prefetch: int = 16) -> dict:

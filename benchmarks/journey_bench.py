@@ -74,8 +74,7 @@ def run(count: int = 20, concurrency: int = 5) -> dict:
     namespace = f"bench{uuid.uuid4().hex[:6]}"
     specs = discover()
     databases = {name: infra.create_database(f"ektp_{name}") for name in specs}
-    environ = {**real_environment(seaweed, "", namespace), "EKTP_DATA_DIR": str(work / "data"), "EKTP_LOG_LEVEL": "WARNING"}
-    environ.pop("EKTP_DATABASE_URL")
+    environ = {**real_environment(namespace, seaweed), "EKTP_DATA_DIR": str(work / "data"), "EKTP_LOG_LEVEL": "WARNING"}
     cluster = LocalCluster(work, environ, databases, gunicorn_workers=2)
     results: list[dict] = []
     errors: list[str] = []

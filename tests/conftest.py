@@ -68,14 +68,13 @@ def suite(seaweedfs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealS
     sms = SmsGatewayFake().start()
     specs = discover()
     databases = {name: infra.create_database(f"ektp_{name}") for name in specs}
-    environ = {**real_environment(seaweedfs, "", namespace), "EKTP_DATA_DIR": str(run_dir / "data"),
+    environ = {**real_environment(namespace, seaweedfs), "EKTP_DATA_DIR": str(run_dir / "data"),
                "EKTP_NOTIFY_EMAIL_PROVIDERS": "smtp", "EKTP_NOTIFY_SMTP_HOST": smtp.host,
                "EKTP_NOTIFY_SMTP_PORT": str(smtp.port), "EKTP_NOTIFY_SMTP_SECURITY": "none",
                "EKTP_NOTIFY_SMS_PROVIDERS": "gateway", "EKTP_NOTIFY_SMS_GATEWAY_URL": sms.url,
                "EKTP_NOTIFY_SMS_GATEWAY_USERKEY": sms.userkey, "EKTP_NOTIFY_SMS_GATEWAY_PASSKEY": sms.passkey,
                "EKTP_PRINTING_PRINTER_URI": f"cardprinter://127.0.0.1:{free_port()}",
                "EKTP_BUS_RETRY_DELAYS": FAST_RETRIES}
-    environ.pop("EKTP_DATABASE_URL")
     tap = EventTap(namespace)
     cluster = LocalCluster(run_dir, environ, databases)
     try:

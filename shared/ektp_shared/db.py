@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, LargeBinary, MetaData, String, TypeDecorator, create_engine, event, text
+from sqlalchemy import DateTime, LargeBinary, MetaData, TypeDecorator, create_engine, event, text
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import sessionmaker
 
@@ -99,13 +99,6 @@ class EncryptedJSON(TypeDecorator):
         return None if value is None else json.loads(_cipher(dialect).decrypt(bytes(value)))
 
 
-UUID_LENGTH = 36
-
-
-def uuid_column_type() -> String:
-    return String(UUID_LENGTH)
-
-
 def make_engine(url: str, cipher: Cipher, pool_size: int = 5) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -136,13 +129,12 @@ def ping(engine: Engine) -> None:
         connection.execute(text("SELECT 1"))
 
 
-def alembic_config(migrations_dir: Path, url: str, metadata: MetaData | None = None):
+def alembic_config(migrations_dir: Path, url: str):
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(migrations_dir))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    config.attributes["target_metadata"] = metadata
     return config
 
 

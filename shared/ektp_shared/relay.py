@@ -24,15 +24,15 @@ log = logging.getLogger(__name__)
 
 
 class OutboxRelay:
-    def __init__(self, service: str, engine: Engine, tables: MessagingTables, broker: Broker, batch_size: int = 100,
-                 retention_seconds: int = 86400):
+    def __init__(self, service: str, engine: Engine, tables: MessagingTables, broker: Broker, wakeup: threading.Event,
+                 batch_size: int = 100, retention_seconds: int = 86400):
         self.service = service
         self.engine = engine
         self.outbox = tables.outbox
         self.broker = broker
         self.batch_size = batch_size
         self.retention = dt.timedelta(seconds=retention_seconds)
-        self.wakeup = threading.Event()
+        self.wakeup = wakeup  # set when this process commits outbox rows: publish at once instead of at the next poll
         self._connection: Connection | None = None
         self._publisher: Publisher | None = None
 

@@ -28,8 +28,7 @@ class Worker:
         self.runtime = runtime
         settings = runtime.settings
         self.relay = OutboxRelay(runtime.name, runtime.engine, runtime.spec.messaging, runtime.broker,
-                                 settings.outbox_batch_size, settings.outbox_retention_seconds)
-        self.relay.wakeup = runtime.outbox_written
+                                 runtime.outbox_written, settings.outbox_batch_size, settings.outbox_retention_seconds)
         self.consumer = EventConsumer(runtime.broker, Dispatcher(runtime.name, runtime.spec.handlers, runtime.uow))
         self.stopping = threading.Event()
         self.threads: list[threading.Thread] = []

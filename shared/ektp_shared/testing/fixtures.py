@@ -33,10 +33,14 @@ def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
     server.stop()
 
 
-def real_environment(seaweed: SeaweedFS, database_url: str, namespace: str) -> dict[str, str]:
-    return {"EKTP_DATABASE_URL": database_url, "EKTP_BROKER_URL": infra.RABBITMQ_URL, "EKTP_BUS_NAMESPACE": namespace,
-            "EKTP_S3_ENDPOINT": seaweed.endpoint, "EKTP_S3_ACCESS_KEY": ACCESS_KEY, "EKTP_S3_SECRET_KEY": SECRET_KEY,
-            "EKTP_BUS_RETRY_DELAYS": FAST_RETRIES, "EKTP_OUTBOX_POLL_SECONDS": "0.05"}
+def real_environment(namespace: str, seaweed: SeaweedFS | None = None) -> dict[str, str]:
+    """The real profile's wiring for tests: the machine's RabbitMQ under ``namespace``, SeaweedFS if given,
+    fast retries. The database URL is the caller's (one per service)."""
+    environ = {"EKTP_BROKER_URL": infra.RABBITMQ_URL, "EKTP_BUS_NAMESPACE": namespace,
+               "EKTP_BUS_RETRY_DELAYS": FAST_RETRIES, "EKTP_OUTBOX_POLL_SECONDS": "0.05"}
+    if seaweed is not None:
+        environ.update(EKTP_S3_ENDPOINT=seaweed.endpoint, EKTP_S3_ACCESS_KEY=ACCESS_KEY, EKTP_S3_SECRET_KEY=SECRET_KEY)
+    return environ
 
 
 @pytest.fixture
@@ -51,7 +55,7 @@ def runtime_factory(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[
             infra.require_rabbitmq()
             seaweed = request.getfixturevalue("seaweedfs")
             database = infra.create_database(f"ektp_{spec.name}")
-            environ = real_environment(seaweed, database, namespace)
+            environ = {**real_environment(namespace, seaweed), "EKTP_DATABASE_URL": database}
         else:
             environ = {"EKTP_DATA_DIR": str(tmp_path / "var"), "EKTP_BUS_NAMESPACE": namespace,
                        "EKTP_BUS_RETRY_DELAYS": FAST_RETRIES, "EKTP_OUTBOX_POLL_SECONDS": "0.05"}
