@@ -3,6 +3,7 @@ over RabbitMQ, PostgreSQL and S3, with every hop, object and message checked; re
 the parking lot and other teams' publishers."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import re
@@ -26,7 +27,7 @@ JOURNEY_EVENTS = ["application.submitted.v1", "application.verified.v1", "appoin
                   "biometrics.identify_requested.v1", "biometrics.enrolled.v1", "card.printed.v1",
                   "card.ready_for_pickup.v1", "card.collected.v1"]
 NOTIFIED = ["application.submitted.v1", "appointment.scheduled.v1", "card.ready_for_pickup.v1", "card.collected.v1"]
-CONSUMERS = {"intake": 6, "verification": 1, "biometrics": 2, "printing": 2, "notify": 4}  # of the journey's events
+CONSUMERS = {"intake": 6, "verification": 1, "biometrics": 3, "printing": 2, "notify": 4}  # of the journey's events
 
 
 def key(event: dict) -> str:
@@ -195,6 +196,21 @@ def test_the_same_person_under_a_second_nik_is_raised_for_adjudication(suite, jo
     assert len(suspected) == 1
     assert [c["application_id"] for c in suspected[0]["data"]["candidates"]] == [first["application_id"]]
     assert not [e for e in suite.tap.of(application_id) if key(e) == "biometrics.enrolled.v1"], "not enrolled twice"
+
+
+def test_a_live_face_that_is_not_the_uploaded_photo_waits_for_an_officer(suite):
+    applicant = sample_person(random.Random(5), "Jennifer_Lopez", (107, 108), email="foto@example.org",
+                              phone="081377778888")
+    impostor_at_the_counter = dataclasses.replace(applicant, face=sample_person(random.Random(6), "Hugo_Chavez").face)
+    application_id, _ = suite.journey.apply(applicant)
+    case = suite.journey.approve(application_id)
+    suite.journey.capture(application_id, impostor_at_the_counter)
+    status = suite.journey.wait_for_status(application_id, "FACE_REVIEW")
+    assert status["timeline"][-1]["detail"]["result"] == "no_match"
+    flagged = requests.get(f"{suite.journey.at.verification}/v1/cases/{case['id']}",
+                           headers=suite.journey.token("verifier")).json()
+    assert "biometrics.face_no_match" in flagged["flags"]
+    assert not [e for e in suite.tap.of(application_id) if key(e) == "biometrics.enrolled.v1"], "never enrolled unreviewed"
 
 
 def _verified_event(application_id: str) -> CloudEvent:

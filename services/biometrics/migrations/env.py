@@ -1,5 +1,5 @@
-from ektp_shared.migrations import run_migrations
 from biometrics.models import metadata
 from biometrics.service import SERVICE
+from ektp_shared.migrations import run_migrations
 
 run_migrations(metadata, SERVICE)

@@ -6,8 +6,9 @@ import io
 
 import pytest
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from biometrics.models import Template
 from ektp_shared.crypto import MAGIC
 
 from .conftest import OBAMA, blank_png, fixture
@@ -94,3 +95,20 @@ def test_a_capture_needs_an_approved_application_a_face_and_enough_fingers(servi
     assert no_face.status_code == 422 and no_face.get_json()["errors"][0]["field"] == "face"
     verifier = service.token("ana", "verifier")
     assert service.client.post(f"/v1/enrolments/{application_id}/capture", headers=verifier).status_code == 403
+
+
+def test_a_pool_of_extraction_processes_gives_the_same_verdicts_and_templates(make_biometrics):
+    pooled, inline = make_biometrics(extract_processes=2), make_biometrics()
+    references = []
+    for service in (pooled, inline):
+        application_id = service.apply(OBAMA)
+        assert service.capture(application_id, OBAMA).status_code == 202
+        references.append(service.emitted("biometrics.identify_requested.v1", application_id)[0]["reference_id"])
+    with pooled.runtime.uow() as uow:
+        stored = [sorted((t.position, t.data) for t in uow.session.scalars(
+            select(Template).where(Template.reference_id == reference))) for reference in references]
+    assert stored[0] == stored[1] and len(stored[0]) == 3
+
+    refused = pooled.capture(pooled.apply(OBAMA), OBAMA, fingers={2: OBAMA.fingers()[2], 7: blank_png()})
+    assert refused.status_code == 422
+    assert [(e["field"], e["code"]) for e in refused.get_json()["errors"]] == [("finger_7", "finger_blank")]

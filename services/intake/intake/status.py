@@ -24,6 +24,7 @@ class Stage(str, enum.Enum):
     APPOINTMENT_SCHEDULED = "APPOINTMENT_SCHEDULED"
     RESCHEDULE_REQUESTED = "RESCHEDULE_REQUESTED"
     EXPIRED = "EXPIRED"
+    FACE_REVIEW = "FACE_REVIEW"
     UNDER_ADJUDICATION = "UNDER_ADJUDICATION"
     ADJUDICATED = "ADJUDICATED"
     ENROLLED = "ENROLLED"
@@ -52,6 +53,7 @@ STAGE_OF_EVENT = {
     ver.ADJUDICATION_DECIDED.type: Stage.ADJUDICATED,
     bio.BIOMETRICS_ENROLLED.type: Stage.ENROLLED,
     bio.DUPLICATE_SUSPECTED.type: Stage.UNDER_ADJUDICATION,
+    bio.FACE_MISMATCH.type: Stage.FACE_REVIEW,
     prn.CARD_PRINTED.type: Stage.PRINTED,
     prn.CARD_READY_FOR_PICKUP.type: Stage.READY_FOR_PICKUP,
     prn.CARD_COLLECTED.type: Stage.COLLECTED,
@@ -65,7 +67,7 @@ NOTED_EVENTS = {
 # What of an event's data the citizen's timeline shows (never documents or another person's data).
 TIMELINE_DETAIL = frozenset({"message", "reason_code", "reason", "corrections", "round", "rounds_left", "starts_at",
                              "office", "channel", "join_url", "pickup_from", "card_serial", "collected_by", "decision",
-                             "letter_number", "valid_until", "reminder_number", "fields"})
+                             "letter_number", "valid_until", "reminder_number", "fields", "result"})
 
 
 def moves_status(current: Stage, current_since: dt.datetime, event_time: dt.datetime) -> bool:

@@ -30,6 +30,13 @@ SYSTEM = "system"
 RESUBMITTED_PRIORITY = 1
 
 
+def flag(uow: UnitOfWork, case: Case, code: str, now: dt.datetime) -> None:
+    """Add a flag from outside the automatic checks (idempotent)."""
+    if uow.session.get(CaseFlag, (case.id, code)) is None:
+        uow.session.add(CaseFlag(case_id=case.id, code=code))
+        audit(uow, "biometrics", "case.flagged", case, now, after={"flag": code})
+
+
 def audit(uow: UnitOfWork, actor: str, action: str, case: Case, now: dt.datetime, before: dict[str, Any] | None = None,
           after: dict[str, Any] | None = None) -> None:
     uow.session.add(AuditEntry(actor=actor, action=action, case_id=case.id, at=now, before=before,

@@ -1,7 +1,7 @@
 """Events verification consumes: submissions and resubmissions (open or reopen a case, run the checks),
 reschedule requests, and biometrics' news (the capture happened, a duplicate is suspected, enrolled)."""
 from ektp_shared.contracts import CloudEvent
-from ektp_shared.contracts.biometrics import BIOMETRICS_ENROLLED, DUPLICATE_SUSPECTED, IDENTIFY_REQUESTED
+from ektp_shared.contracts.biometrics import BIOMETRICS_ENROLLED, DUPLICATE_SUSPECTED, FACE_MISMATCH, IDENTIFY_REQUESTED
 from ektp_shared.contracts.intake import APPLICATION_RESUBMITTED, APPLICATION_SUBMITTED, RESCHEDULE_REQUESTED
 from ektp_shared.db import utcnow
 from ektp_shared.handlers import Handlers
@@ -51,6 +51,15 @@ def capture_taken(event: CloudEvent, uow: UnitOfWork) -> None:
 @handlers.on(DUPLICATE_SUSPECTED)
 def duplicate_suspected(event: CloudEvent, uow: UnitOfWork) -> None:
     adjudication.suspected(uow, event, utcnow())
+
+
+@handlers.on(FACE_MISMATCH)
+def face_mismatch(event: CloudEvent, uow: UnitOfWork) -> None:
+    """The live face did not match the uploaded photo: biometrics holds the enrolment for an officer's review;
+    the case shows it, so whoever handles the application sees why it does not move."""
+    case = cases.by_application(uow, str(event.data["application_id"]))
+    if case is not None:
+        cases.flag(uow, case, f"biometrics.face_{event.data['result']}", utcnow())
 
 
 @handlers.on(BIOMETRICS_ENROLLED)

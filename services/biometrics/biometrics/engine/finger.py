@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import iso19794
-from .cylinders import CylinderShape, Cylinders, build
+from .cylinders import Cylinders, CylinderShape, build
 from .rejection import CaptureRejected, Reason
 
 FINGER_NAMES = {1: "right thumb", 2: "right index", 3: "right middle", 4: "right ring", 5: "right little",

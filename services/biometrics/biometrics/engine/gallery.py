@@ -28,7 +28,6 @@ from .fusion import Evidence, is_hit, weigh
 from .iso19794 import TemplateFormatError
 from .matcher import Matcher
 
-
 COARSE_DIMS = 64
 # Index fingers and thumbs first: they are captured most reliably.
 SCREEN_ORDER = (2, 7, 1, 6, 3, 8, 4, 9, 5, 10)

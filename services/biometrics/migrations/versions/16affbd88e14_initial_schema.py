@@ -4,10 +4,10 @@ Revision ID: 16affbd88e14
 Revises: 
 Create Date: 2026-11-27 21:55:49.320388
 """
-from alembic import op
 import sqlalchemy as sa
-import ektp_shared.db
+from alembic import op
 
+import ektp_shared.db
 
 revision = '16affbd88e14'
 down_revision = None

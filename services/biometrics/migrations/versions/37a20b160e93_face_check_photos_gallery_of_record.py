@@ -4,10 +4,10 @@ Revision ID: 37a20b160e93
 Revises: 16affbd88e14
 Create Date: 2026-11-27 23:22:38.512759
 """
-from alembic import op
 import sqlalchemy as sa
-import ektp_shared.db
+from alembic import op
 
+import ektp_shared.db
 
 revision = '37a20b160e93'
 down_revision = '16affbd88e14'
