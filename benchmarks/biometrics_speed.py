@@ -164,7 +164,7 @@ def main() -> int:
     for person, face in (("101", "obama_2"), ("102", "biden_2")):
         ten = [recaptured(r, rng) for r in base_records[person].values()] + fingers[(person, 2)]
         probes.append((f"mate-{person}", faces[face], ten))
-    for i in range(3):
+    for _ in range(3):
         ten = [FingerTemplate.from_bytes(synthetic_finger(rng, p)) for p in range(1, 11)]
         probes.append((None, FaceTemplate.from_bytes(synthetic.draw()), ten))
     identify = []

@@ -10,8 +10,11 @@ stage) are read at scrape time by collectors, so every process reports the same 
 """
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -22,8 +25,11 @@ from prometheus_client import (
     disable_created_metrics,
     generate_latest,
 )
+from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 
 disable_created_metrics()  # `_created` series double every counter's series for no use on our dashboards
 
@@ -81,3 +87,38 @@ def exposition(service: str, collectors: Iterable[Collector]) -> tuple[bytes, st
     for collector in collectors:
         registry.register(collector)
     return generate_latest(registry), CONTENT_TYPE_LATEST
+
+
+@dataclasses.dataclass(frozen=True)
+class StateGauges:
+    """Two gauges read from a table at scrape time: how many rows are in each state, and how long the oldest
+    has waited in each open state (a stuck queue shows as a growing age)."""
+
+    count: tuple[str, str]  # name, help
+    oldest: tuple[str, str]
+    label: str
+    state_column: Any
+    since_column: Any
+    states: tuple[str, ...]
+    open_states: frozenset[str]
+
+    def collector(self, engine: Engine) -> ScrapeCollector:
+        return ScrapeCollector(lambda: self.collect(engine))
+
+    def collect(self, engine: Engine) -> Iterable[Metric]:
+        count = GaugeMetricFamily(*self.count, labels=[self.label])
+        oldest = GaugeMetricFamily(*self.oldest, labels=[self.label])
+        with engine.connect() as connection:
+            rows = {row.state: row for row in connection.execute(
+                select(self.state_column.label("state"), func.count().label("n"), func.min(self.since_column).label("since"))
+                .group_by(self.state_column))}
+        now = dt.datetime.now(dt.timezone.utc)
+        for state in self.states:
+            row = rows.get(state)
+            count.add_metric([state], row.n if row else 0)
+            if state in self.open_states:
+                since = row.since if row else None
+                if since is not None and since.tzinfo is None:
+                    since = since.replace(tzinfo=dt.timezone.utc)
+                oldest.add_metric([state], max(0.0, (now - since).total_seconds()) if since else 0)
+        return [count, oldest]

@@ -4,15 +4,9 @@ Process metrics (counters, histograms, the in-memory gallery size) are observed 
 extraction and 1:1 fingerprint checks in the API, face checks and the 1:N search in the worker.
 Enrolments per state are read from the database at scrape time, so every process reports the same.
 """
-from collections.abc import Iterable
-
 from prometheus_client import Counter, Gauge, Histogram
-from prometheus_client.core import GaugeMetricFamily
-from sqlalchemy import func, select
 
-from ektp_shared.db import utcnow
-from ektp_shared.metrics import ScrapeCollector
-from ektp_shared.service import Runtime
+from ektp_shared.metrics import StateGauges
 
 from .models import Enrolment
 from .states import OPEN, STATES
@@ -38,25 +32,8 @@ GALLERY_IDENTITIES = Gauge("ektp_biometric_gallery_identities",
                            "replica that lags behind searches an old gallery).", multiprocess_mode="livemax")
 
 
-def enrolment_collector(runtime: Runtime) -> ScrapeCollector:
-    def collect() -> Iterable[GaugeMetricFamily]:
-        count = GaugeMetricFamily("ektp_biometric_enrolments", "Enrolments in each state.", labels=["state"])
-        oldest = GaugeMetricFamily("ektp_biometric_enrolment_oldest_seconds",
-                                   "Time the longest-waiting enrolment has been in each open state.", labels=["state"])
-        with runtime.engine.connect() as connection:
-            rows = {row.state: row for row in connection.execute(
-                select(Enrolment.state, func.count().label("n"), func.min(Enrolment.state_since).label("since"))
-                .group_by(Enrolment.state))}
-        now = utcnow()
-        for state in STATES:
-            row = rows.get(state)
-            count.add_metric([state], row.n if row else 0)
-            if state in OPEN:
-                since = row.since if row else None
-                if since is not None and since.tzinfo is None:
-                    since = since.replace(tzinfo=now.tzinfo)
-                oldest.add_metric([state], max(0.0, (now - since).total_seconds()) if since else 0)
-        yield count
-        yield oldest
-
-    return ScrapeCollector(collect)
+ENROLMENTS = StateGauges(
+    count=("ektp_biometric_enrolments", "Enrolments in each state."),
+    oldest=("ektp_biometric_enrolment_oldest_seconds", "Time the longest-waiting enrolment has been in each open state."),
+    label="state", state_column=Enrolment.state, since_column=Enrolment.state_since, states=tuple(STATES),
+    open_states=frozenset(OPEN))

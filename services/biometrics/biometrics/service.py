@@ -24,6 +24,6 @@ SERVICE = ServiceSpec(
     migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
     blueprints=lambda runtime: [api.blueprint(runtime)],
     tasks=lambda runtime: [PeriodicTask("gallery-sync", runtime.settings.gallery_sync_seconds, sync_gallery)],
-    collectors=lambda runtime: [metrics.enrolment_collector(runtime)],
+    collectors=lambda runtime: [metrics.ENROLMENTS.collector(runtime.engine)],
     dependencies=dependencies.build,
 )

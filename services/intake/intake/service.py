@@ -26,5 +26,5 @@ SERVICE = ServiceSpec(
     migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
     blueprints=lambda runtime: [api.blueprint(runtime), api.documents_blueprint(runtime), api.nik_blueprint(runtime)],
     tasks=lambda runtime: [PeriodicTask("forget-idempotency-keys", 3600, _forget_idempotency_keys)],
-    collectors=lambda runtime: [metrics.stage_collector(runtime)],
+    collectors=lambda runtime: [metrics.STAGES.collector(runtime.engine)],
 )

@@ -33,5 +33,5 @@ SERVICE = ServiceSpec(
     migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
     blueprints=lambda runtime: [api.blueprint(runtime), api.offices_blueprint(runtime), api.admin_blueprint(runtime)],
     tasks=lambda runtime: [PeriodicTask("appointments", APPOINTMENT_SWEEP_SECONDS, sweep_appointments)],
-    collectors=lambda runtime: [metrics.case_collector(runtime)],
+    collectors=lambda runtime: [metrics.CASES.collector(runtime.engine)],
 )
