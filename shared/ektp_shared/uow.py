@@ -3,10 +3,11 @@ caused it (if any) and the outbox rows of the events it emits."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -14,6 +15,18 @@ from sqlalchemy.orm import Session
 from .contracts import CloudEvent, Contract
 from .db import utcnow
 from .messaging import MessagingTables
+
+
+# Statements are built once per table: building and cache-keying a new one per event costs more than running it.
+@functools.cache
+def _claim_statement(inbox: Table, dialect: str) -> Any:
+    insert_into = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert_into(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
+
+
+@functools.cache
+def _outbox_statement(outbox: Table) -> Any:
+    return insert(outbox)
 
 
 class ContractViolation(ValueError):
@@ -45,10 +58,8 @@ class UnitOfWork:
         ``ON CONFLICT DO NOTHING`` keeps the transaction usable, so several events can share one; a
         concurrent handler of the same event waits on the unique key and then sees the conflict.
         """
-        inbox = self._tables.inbox
-        insert = (pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert)(inbox)
-        statement = insert.values(event_id=event.id, type=event.type, handled_at=utcnow()).on_conflict_do_nothing()
-        return self.session.execute(statement.returning(inbox.c.event_id)).first() is not None
+        statement = _claim_statement(self._tables.inbox, self.session.get_bind().dialect.name)
+        return self.session.execute(statement, {"event_id": event.id, "type": event.type, "handled_at": utcnow()}).first() is not None
 
     def emit(self, contract: Contract, data: dict[str, Any], *, correlation_id: str, subject: str | None = None,
              time: dt.datetime | None = None) -> CloudEvent:
@@ -59,8 +70,8 @@ class UnitOfWork:
             raise ContractViolation(f"{contract.key}: {errors}")
         event = CloudEvent.new(source=self._source, type=contract.type, data=payload, correlationid=str(correlation_id),
                                subject=str(subject or correlation_id), time=time)
-        self.session.execute(insert(self._tables.outbox).values(event_id=event.id, type=event.type, envelope=event.to_dict(),
-                                                                created_at=event.time))
+        self.session.execute(_outbox_statement(self._tables.outbox),
+                             {"event_id": event.id, "type": event.type, "envelope": event.to_dict(), "created_at": event.time})
         self.emitted.append(event)
         return event
 

@@ -38,7 +38,7 @@ class CloudEvent:
                    correlationid=correlationid, data=data, subject=subject)
 
     def to_dict(self) -> dict[str, Any]:
-        return EnvelopeSchema().dump(self)
+        return _ENVELOPE.dump(self)
 
 
 class EnvelopeSchema(Schema):
@@ -58,11 +58,14 @@ class EnvelopeSchema(Schema):
     data = fields.Dict(required=True)
 
 
+_ENVELOPE = EnvelopeSchema()  # schemas are reusable; building one per message costs more than using it
+
+
 def load_envelope(payload: dict[str, Any]) -> CloudEvent:
     """Raise ``ValidationError`` naming the attribute when the envelope is not CloudEvents 1.0 as we use it."""
     if not isinstance(payload, dict):
         raise ValidationError({"_schema": ["the message body is not a JSON object"]})
-    return CloudEvent(**EnvelopeSchema().load(payload))
+    return CloudEvent(**_ENVELOPE.load(payload))
 
 
 BINARY_HEADER_PREFIXES = ("cloudEvents:", "cloudEvents_")
