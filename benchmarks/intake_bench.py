@@ -32,6 +32,7 @@ from pathlib import Path
 
 import aiohttp
 
+from ektp_launcher.local import stop_processes
 from ektp_shared.identity.generator import random_kk, random_nik
 from ektp_shared.service import Runtime
 from ektp_shared.testing import infra
@@ -184,13 +185,7 @@ def run(args: argparse.Namespace) -> dict:
                               args)
         ours = measure("intake submit (real profile)", f"http://127.0.0.1:{ours_port}", ids, args)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(processes)
         for url in (intake_db, bare_db):
             infra.drop_database(url)
         infra.delete_namespace(namespace, ["intake"], (1, 5, 30, 120))

@@ -102,17 +102,21 @@ class LocalCluster:
             time.sleep(0.2)
 
     def stop(self) -> None:
-        processes = [*self.apis.values(), *self.workers.values()]
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes([*self.apis.values(), *self.workers.values()])
         self.apis.clear()
         self.workers.clear()
+
+
+def stop_processes(processes: list[subprocess.Popen], timeout: float = 30) -> None:
+    """SIGTERM (workers finish the message in hand), then SIGKILL whatever is still there after ``timeout``."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def ensure_database(name: str) -> str:

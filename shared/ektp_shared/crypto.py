@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import os
 from typing import Any
 
@@ -73,12 +72,6 @@ class Cipher:
 
     def key_id_of(self, blob: bytes) -> str:
         return blob[len(MAGIC) + 1:len(MAGIC) + 1 + blob[len(MAGIC)]].decode()
-
-    def encrypt_json(self, value: Any) -> bytes:
-        return self.encrypt(json.dumps(value, separators=(",", ":"), sort_keys=True).encode())
-
-    def decrypt_json(self, blob: bytes) -> Any:
-        return json.loads(self.decrypt(blob))
 
     def lookup_hash(self, value: str) -> str:
         """Keyed hash for equality lookups of a personal value (same input, same hash; not reversible)."""

@@ -3,7 +3,6 @@ of a face that did not verify against the application's photo, 1:1 fingerprint v
 identity checks, and the portrait for card printing (a short-lived signed link)."""
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from flask import Response, g, request
@@ -16,6 +15,7 @@ from ektp_shared.auth import requires
 from ektp_shared.db import utcnow
 from ektp_shared.service import Runtime
 from ektp_shared.web.errors import ApiError
+from ektp_shared.web.paths import get_or_404
 
 from . import enrolments, face_checks, metrics
 from .abis import FINGER
@@ -85,13 +85,8 @@ class FingerVerifyOut(Schema):
 
 
 def _enrolment(uow: Any, application_id: str) -> Enrolment:
-    try:
-        enrolment = uow.session.get(Enrolment, str(uuid.UUID(application_id)))
-    except ValueError:
-        enrolment = None
-    if enrolment is None:
-        raise ApiError(404, "not_found", "no application is waiting for biometric capture under this id",
-                       field="application_id", location="path")
+    enrolment = get_or_404(uow.session, Enrolment, application_id, "application_id",
+                           "no application is waiting for biometric capture under this id")
     logs.correlation_id.set(enrolment.application_id)
     return enrolment
 

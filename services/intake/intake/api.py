@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -21,6 +20,7 @@ from ektp_shared.reference.application_kinds import application_kind, document_t
 from ektp_shared.reference.regions import lineage
 from ektp_shared.service import Runtime
 from ektp_shared.web.errors import ApiError
+from ektp_shared.web.paths import path_uuid
 
 from . import applications, idempotency
 from .documents import DocumentFormat, check_document
@@ -44,15 +44,14 @@ class UploadIn(Schema):
     file = Upload(required=True)
 
 
-def _not_found() -> ApiError:
-    return ApiError(404, "not_found", "no application has this id", field="application_id", location="path")
+NOT_FOUND = "no application has this id"
 
 
 def _load(uow: Any, application_id: str, for_update: bool = False):
     try:
-        application = applications.get(uow, str(uuid.UUID(application_id)), for_update)
-    except (ValueError, applications.ApplicationNotFound) as exc:
-        raise _not_found() from exc
+        application = applications.get(uow, path_uuid(application_id, "application_id", NOT_FOUND), for_update)
+    except applications.ApplicationNotFound as exc:
+        raise ApiError(404, "not_found", NOT_FOUND, field="application_id", location="path") from exc
     logs.correlation_id.set(application.id)
     return application
 

@@ -1,15 +1,13 @@
 """HTTP routes of notify: the delivery log of an application, for officers."""
 from __future__ import annotations
 
-import uuid
-
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ektp_shared import logs
 from ektp_shared.auth import requires
 from ektp_shared.service import Runtime
-from ektp_shared.web.errors import ApiError
+from ektp_shared.web.paths import path_uuid
 
 from . import deliveries
 
@@ -38,10 +36,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
     @blp.doc(summary="Every message planned or sent for an application, with its delivery status.",
              security=[{"bearerAuth": []}])
     def log(application_id: str):
-        try:
-            application_id = str(uuid.UUID(application_id))
-        except ValueError as exc:
-            raise ApiError(404, "not_found", "no application has this id", field="application_id", location="path") from exc
+        application_id = path_uuid(application_id, "application_id", "no application has this id")
         logs.correlation_id.set(application_id)
         with runtime.uow() as uow:
             return deliveries.log_of(uow, application_id)

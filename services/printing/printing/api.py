@@ -14,6 +14,7 @@ from ektp_shared.auth import requires
 from ektp_shared.db import utcnow
 from ektp_shared.service import Runtime
 from ektp_shared.web.errors import ApiError
+from ektp_shared.web.paths import get_or_404
 
 from . import attorney, blanks, cards, fleet, letters, office_api, pickup, pickups, policies, portrait, printer_api, printjobs
 from .models import Card
@@ -108,12 +109,7 @@ class AttorneyOut(Schema):
 
 
 def card_or_404(uow: Any, application_id: str) -> Card:
-    try:
-        card = uow.session.get(Card, str(uuid.UUID(application_id)))
-    except ValueError:
-        card = None
-    if card is None:
-        raise ApiError(404, "not_found", "no card is known for this application", field="application_id", location="path")
+    card = get_or_404(uow.session, Card, application_id, "application_id", "no card is known for this application")
     logs.correlation_id.set(card.application_id)
     return card
 

@@ -2,15 +2,13 @@
 Bodies are valid ones with one value replaced by arbitrary JSON, or arbitrary JSON altogether (hypothesis)."""
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
-                    max_leaves=8)
+from ektp_shared.testing.fuzz import answered_properly, mutated
+
 FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 LATER = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)).isoformat()
 BODIES = {
@@ -20,36 +18,6 @@ BODIES = {
     "interviews": {"starts_at": LATER, "channel": "phone", "phone": "081234567890"},
     "adjudication": {"decision": "duplicate", "message": "Sudah terdaftar."},
 }
-
-
-def paths(value, prefix=()):
-    yield prefix
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            yield from paths(inner, (*prefix, key))
-    if isinstance(value, list):
-        for index, inner in enumerate(value):
-            yield from paths(inner, (*prefix, index))
-
-
-def mutated(body, data):
-    path = data.draw(st.sampled_from(list(paths(body))))
-    replacement = data.draw(JSON)
-    if not path:
-        return replacement
-    changed = copy.deepcopy(body)
-    target = changed
-    for key in path[:-1]:
-        target = target[key]
-    target[path[-1]] = replacement
-    return changed
-
-
-def answered_properly(response) -> None:
-    assert response.status_code < 500, response.get_data(as_text=True)
-    if response.status_code >= 400:
-        body = response.get_json()
-        assert body["code"] and body["errors"] and all(e["field"] for e in body["errors"]), body
 
 
 @FUZZ

@@ -2,7 +2,6 @@
 interviews, adjudication, offices, and the operators' admin actions. Every read of a case is audited."""
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from flask import g
@@ -16,6 +15,7 @@ from ektp_shared.db import utcnow
 from ektp_shared.reference.regions import region
 from ektp_shared.service import Runtime
 from ektp_shared.web.errors import ApiError
+from ektp_shared.web.paths import get_or_404
 
 from . import adjudication, appointments, cases, interviews, operations, registry, work_queue
 from .decisions import CaseState, DecisionNotAllowed, RetryStage
@@ -43,12 +43,7 @@ OFFICERS = ("verifier", "supervisor", "biometric_adjudicator")
 
 
 def _case(uow: Any, case_id: str) -> Case:
-    try:
-        case = uow.session.get(Case, str(uuid.UUID(case_id)))
-    except ValueError:
-        case = None
-    if case is None:
-        raise ApiError(404, "not_found", "no case has this id", field="case_id", location="path")
+    case = get_or_404(uow.session, Case, case_id, "case_id", "no case has this id")
     logs.correlation_id.set(case.application_id)
     return case
 

@@ -14,7 +14,7 @@ from kombu import Connection
 from kombu.mixins import ConsumerMixin
 
 from .. import logs, metrics
-from .broker import Broker, Publisher
+from .broker import ERROR_HEADER, Broker, Publisher
 from .dispatcher import Decision, Dispatcher, Outcome
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,6 @@ class EventConsumer(ConsumerMixin):
         self._failures: Publisher | None = None
         self._pending: list[Any] = []
         self._live: Connection | None = None
-        self.handled = 0
 
     def get_consumers(self, consumer_class: Any, channel: Any) -> list[Any]:
         self.broker.declare(channel)
@@ -73,7 +72,7 @@ class EventConsumer(ConsumerMixin):
         headers = dict(message.headers or {})
         with logs.context(service, decision.correlation_id):
             if decision.outcome is Outcome.INVALID:
-                self.broker.park(self._failure_publisher(), message.body, {**headers, "x-ektp-error": decision.reason[:1000]},
+                self.broker.park(self._failure_publisher(), message.body, {**headers, ERROR_HEADER: decision.reason[:1000]},
                                  message.properties.get("message_id"), "invalid", message.content_type or "")
                 metrics.EVENTS_PARKED.labels(service, decision.event_key, "invalid").inc()
                 log.warning("event parked as invalid", extra={"event_type": decision.event_key})
@@ -87,7 +86,6 @@ class EventConsumer(ConsumerMixin):
                 else:
                     metrics.EVENTS_RETRIED.labels(service, decision.event_key).inc()
             message.ack()
-            self.handled += 1
 
     def stop(self) -> None:
         """Finish the message in hand, then leave the loop (SIGTERM)."""
