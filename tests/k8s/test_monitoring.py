@@ -18,12 +18,13 @@ import yaml
 from prometheus_client import REGISTRY
 
 from ektp_shared.service import Runtime, discover
-from ektp_shared.testing import infra
+from ektp_shared.testing import debian, infra
 from ektp_shared.web.app import create_app
 
 REPO = Path(__file__).resolve().parents[2]
 MONITORING = REPO / "deploy" / "k8s" / "monitoring"
 PROMTOOL_TESTS = REPO / "deploy" / "prometheus" / "tests"
+PROMTOOL = {"promtool": "prometheus"}
 RUNBOOKS = REPO / "docs" / "runbooks"
 SPECS = discover()
 
@@ -176,13 +177,10 @@ def test_prometheus_operator_picks_up_every_monitor_and_rule(manifests):
 # -- promtool ----------------------------------------------------------------------------------------
 
 def promtool() -> str:
-    found = shutil.which("promtool")
-    if not found:
-        message = "promtool is not installed (Debian package `prometheus`; make test installs it)"
-        if infra.in_ci():
-            pytest.fail(message + "; CI=true requires it", pytrace=False)
-        pytest.skip(message)
-    return found
+    problem = debian.ensure_commands(PROMTOOL)
+    if problem:
+        infra.unavailable(f"the alert rules' tests: {problem}")
+    return shutil.which("promtool")
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,12 @@ command -v lpr >/dev/null || missing+=(cups-bsd)
 command -v ipptool >/dev/null || missing+=(cups-ipp-utils)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "missing Debian packages: ${missing[*]}; as root: apt-get update && apt-get install --no-install-recommends ${missing[*]}" >&2
+        exit 2
+    fi
     export DEBIAN_FRONTEND=noninteractive
+    # A new machine's package lists are stale: refresh them before installing.
     apt-get update -qq >&2
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi

@@ -3,9 +3,11 @@ PDF, which is rendered with pdftoppm and compared with the card."""
 
 from __future__ import annotations
 
+import http.server
 import io
 import socket
 import subprocess
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -14,7 +16,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from printing.card import render
-from printing.drivers import Condition, IppDriver, JobState, PrintDocument, PrinterUnavailable, driver_for
+from printing.drivers import Condition, IppDriver, JobState, PrintDocument, PrinterError, PrinterUnavailable, driver_for
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +141,35 @@ def test_printer_state_reasons_become_conditions():
     assert conditions_of({"printer-state": 5, "printer-state-reasons": "paused"}) == {Condition.STOPPED}
     assert conditions_of({"printer-state": 3, "printer-is-accepting-jobs": False}) == {Condition.STOPPED}
     assert conditions_of({"printer-state": 4, "printer-state-reasons": "none"}) == frozenset()
+
+
+def test_every_request_names_its_language_in_the_lowercase_form_cups_accepts(document):
+    """CUPS 2.4 refuses `en-US` (RFC 8011 natural languages are lowercase): capture what the driver puts on
+    the wire for each operation it uses, whatever the server would answer."""
+    bodies: list[bytes] = []
+
+    class Capture(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+            bodies.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(500)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Capture)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        driver = IppDriver(f"ipp://127.0.0.1:{server.server_port}/printers/CARD", timeout=5)
+        driver.printer_status()
+        with pytest.raises(PrinterError):
+            driver.job_status(new_job())
+    finally:
+        server.shutdown()
+    assert len(bodies) == 2
+    for body in bodies:
+        language = body.index(b"attributes-natural-language")
+        # name, then a two-byte length and the value (RFC 8010 §3.1.4)
+        length = int.from_bytes(body[language + 27:language + 29], "big")
+        assert body[language + 29:language + 29 + length] == b"en"
+        assert b"en-US" not in body and b"attributes-charset\x00\x05utf-8" in body

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from typing import NoReturn
 
 import pytest
 
@@ -25,13 +26,16 @@ def reachable(host: str, port: int) -> bool:
         return False
 
 
-def require(name: str, host: str, port: int) -> None:
-    if reachable(host, port):
-        return
-    message = f"{name} is not reachable on {host}:{port}"
+def unavailable(message: str) -> NoReturn:
+    """What a test needs is missing: it fails under ``CI=true`` and is skipped elsewhere, with ``message``."""
     if in_ci():
         pytest.fail(message + " (CI=true: real-infrastructure tests must run)", pytrace=False)
     pytest.skip(message)
+
+
+def require(name: str, host: str, port: int) -> None:
+    if not reachable(host, port):
+        unavailable(f"{name} is not reachable on {host}:{port}")
 
 
 def require_postgres() -> str:

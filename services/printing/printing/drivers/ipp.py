@@ -57,6 +57,11 @@ _REASONS = {
     "shutdown": Condition.OFFLINE,
     "offline": Condition.OFFLINE,
 }
+# pyipp sends `attributes-natural-language: en-US`, which CUPS 2.4 (Debian 12, 2.4.2-3+deb12u10) refuses with
+# client-error-bad-request: RFC 8011 natural languages are lowercase. pyipp lets a request override its
+# defaults (it deep-merges our operation attributes into its own, keeping their required order), so every
+# request the driver makes states both attributes itself.
+REQUEST_LANGUAGE = {"attributes-charset": "utf-8", "attributes-natural-language": "en"}
 _JOB_ATTRIBUTES = ["job-id", "job-name", "job-state", "job-state-reasons"]
 _PRINTER_ATTRIBUTES = ["printer-state", "printer-state-reasons", "printer-state-message",
                        "printer-is-accepting-jobs", "marker-levels"]
@@ -149,6 +154,8 @@ class IppDriver:
         return _first(response["jobs"])
 
     def _execute(self, operation: IppOperation, message: dict[str, Any]) -> dict[str, Any]:
+        message = {**message, "operation-attributes-tag": {**REQUEST_LANGUAGE, **message["operation-attributes-tag"]}}
+
         async def call() -> dict[str, Any]:
             async with IPP(self.uri, request_timeout=self._timeout) as ipp:
                 return await ipp.execute(operation, message)
