@@ -12,7 +12,9 @@ PYTEST_ARGS ?=
 
 help:
 	@echo "make run        start all five services in one process (embedded profile, ports 8001-8005)"
-	@echo "make test       set up the test infrastructure and run every test (CI runs this)"
+	@echo "make test       set up the test infrastructure and run every test (CI runs make lint, then this)"
+	@echo "make test-fast  the unit layer only: rules with plain values, no database or broker (seconds)"
+	@echo "make lint       ruff, and the import contracts (.importlinter)"
 	@echo "make demo       walk one application through the journey against a running 'make run'"
 	@echo "make up         run the local real profile in the foreground (RabbitMQ, PostgreSQL, SeaweedFS, gunicorn)"
 	@echo "make token ROLE=verifier   print a development officer token"
@@ -60,7 +62,7 @@ test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: venv
-	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest -q shared/tests/unit services/*/tests/unit $(PYTEST_ARGS)
 
 bench: venv
 	$(PY) benchmarks/run.py
@@ -69,13 +71,15 @@ eval-biometrics: venv
 	$(PY) -m biometrics.evaluate $(if $(FINGERPRINTS),--fingerprints $(FINGERPRINTS)) $(if $(FACES),--faces $(FACES)) $(if $(OUT),--out $(OUT))
 
 lint: venv
-	$(VENV)/bin/ruff check shared launcher services tests benchmarks
+	$(VENV)/bin/ruff check shared launcher services peers tests benchmarks
+	$(VENV)/bin/lint-imports
 
 k8s-validate: venv
 	$(PY) -m pytest tests/k8s -q
 
 images:
-	@for s in intake verification biometrics printing notify; do docker build -f services/$$s/Dockerfile -t ektp/$$s:dev . || exit 1; done
+	@for s in intake verification biometrics printing notify; do docker build --build-arg SERVICE=$$s -t ektp/$$s:dev . || exit 1; done
+	docker build --build-arg SERVICE=peers --build-arg PACKAGES="shared services/printing peers" -t ektp/peers:dev .
 
 clean:
 	rm -rf var .pytest_cache

@@ -50,7 +50,7 @@ def approve(runtime: Runtime) -> str:
         "application_id": application_id, "receipt_number": "KTP-3201-261127-ABCDEF-0", "kind": "new",
         "verified_at": "2026-11-27T10:00:00+00:00", "card_holder": holder,
         "office": {"code": "DISDUKCAPIL-3201", "name": "DISDUKCAPIL", "address": "Cibinong"}})
-    Dispatcher(SERVICE.name, SERVICE.handlers, runtime.uow).dispatch(json.dumps(event.to_dict()).encode(), None)
+    Dispatcher.of(runtime).dispatch(json.dumps(event.to_dict()).encode(), None)
     return application_id
 
 

@@ -22,6 +22,7 @@ import uuid
 from pathlib import Path
 
 import requests
+from ektp_peers.seaweedfs import SeaweedFS
 from PIL import Image
 
 from biometrics.engine import Engine
@@ -31,7 +32,6 @@ from ektp_launcher.local import LocalCluster
 from ektp_shared.service import discover
 from ektp_shared.testing import infra
 from ektp_shared.testing.fixtures import real_environment
-from ektp_shared.testing.seaweedfs import SeaweedFS
 from intake.photo import check_photo
 
 SHELF = Path(__file__).resolve().parents[2] / "shared" / "data" / "biometrics"

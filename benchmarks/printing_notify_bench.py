@@ -24,6 +24,8 @@ import time
 import uuid
 from pathlib import Path
 
+from ektp_peers.smsc import SmscSimulator
+from ektp_peers.smtp import SmtpSink
 from machine import banner
 
 from ektp_shared.bus.dispatcher import Dispatcher
@@ -34,8 +36,6 @@ from ektp_shared.contracts.printing import CARD_READY_FOR_PICKUP
 from ektp_shared.contracts.verification import APPLICATION_VERIFIED
 from ektp_shared.db import utcnow
 from ektp_shared.service import Runtime
-from ektp_shared.testing.smsc import SmscSimulator
-from ektp_shared.testing.smtp import SmtpSink
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTRAIT = (ROOT / "services/printing/tests/fixtures/portrait.png").read_bytes()
@@ -68,8 +68,8 @@ def rate(count: int, seconds: float) -> str:
 
 
 def render_cards(count: int) -> str:
-    from printing.card import Issue, render
-    from printing.card_data import card_fields
+    from printing.card_front import Issue, render
+    from printing.rules.card_fields import card_fields
 
     fields = card_fields(HOLDER)
     render(fields, PORTRAIT, Issue("BANDUNG", dt.date(2026, 11, 20)), HOLDER["full_name"])  # fonts loaded
@@ -80,26 +80,27 @@ def render_cards(count: int) -> str:
 
 
 def print_cards(count: int, folder: Path) -> str:
-    from printing import blanks, portrait, tasks
-    from printing.emulator import CardPrinterEmulator
+    from ektp_peers.card_printer import CardPrinterEmulator
+
+    from printing import blank_cards, tasks
     from printing.service import SERVICE
 
     printer = CardPrinterEmulator(feeder=count + 10, ribbon=count + 10, hopper_capacity=count + 10).start()
     try:
         host, port = printer.address
-        service = runtime(SERVICE, folder, printer_uri=f"cardprinter://{host}:{port}", printer_emulator=False,
+        service = runtime(SERVICE, folder, printer_uri=f"cardprinter://{host}:{port}",
                           development_stock=0, print_batch=20)
         tasks.tasks(service)
         with service.uow() as uow:
-            blanks.receive(uow, OFFICE["code"], "bench", "3273-000001", count + 10, "bench", utcnow())
+            blank_cards.receive(uow, OFFICE["code"], "bench", "3273-000001", count + 10, "bench", utcnow())
             uow.commit()
-        dispatcher = Dispatcher(service.name, service.spec.handlers, service.uow)
+        dispatcher = Dispatcher.of(service)
         for n in range(count):
             application_id = str(uuid.uuid4())
             deliver(dispatcher, APPLICATION_VERIFIED, application_id, {
                 "receipt_number": f"KTP-{n:06d}", "kind": "new", "verified_at": "2026-11-20T03:00:00+00:00",
                 "card_holder": HOLDER, "office": OFFICE})
-            portrait.keep(service.objects, application_id, PORTRAIT)
+            service.context.portraits.keep(application_id, PORTRAIT)
             deliver(dispatcher, BIOMETRICS_ENROLLED, application_id, {
                 "reference_id": str(uuid.uuid4()), "enrolled_at": "2026-11-21T03:00:00+00:00", "fingers_enrolled": 2,
                 "fingerprint_digests": [hashlib.sha256(f"{n}-{i}".encode()).hexdigest() for i in (1, 2)]})
@@ -130,7 +131,7 @@ def notify_path(channel: str, count: int, folder: Path) -> tuple[str, str]:
                         "smpp_port": peer.port, "smpp_system_id": "bench", "smpp_password": "bench"}
             contact = {"email": None, "phone": "081234567890"}
         service = runtime(SERVICE, folder, send_batch=50, rate_limit_per_recipient=count + 10, **settings)
-        dispatcher = Dispatcher(service.name, service.spec.handlers, service.uow)
+        dispatcher = Dispatcher.of(service)
         applications = [str(uuid.uuid4()) for _ in range(count // 2)]
         for n, application_id in enumerate(applications):
             deliver(dispatcher, APPLICATION_SUBMITTED, application_id, {
@@ -143,7 +144,7 @@ def notify_path(channel: str, count: int, folder: Path) -> tuple[str, str]:
         while tasks.send_due(service):
             pass
         service_seconds = time.perf_counter() - started
-        service.deps.close()
+        service.context.channels.close()
         service.dispose()
 
         if channel == "email":

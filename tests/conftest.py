@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from ektp_peers.sms_gateway import SmsGatewayFake
+from ektp_peers.smtp import SmtpSink
 from kombu import Connection, Exchange, Queue
 
 from ektp_launcher.journey import Endpoints, Journey
@@ -18,8 +20,6 @@ from ektp_shared.service import discover
 from ektp_shared.testing import infra
 from ektp_shared.testing.fixtures import FAST_RETRIES, real_environment
 from ektp_shared.testing.ports import free_port
-from ektp_shared.testing.sms_gateway import SmsGatewayFake
-from ektp_shared.testing.smtp import SmtpSink
 
 
 class EventTap:
@@ -80,9 +80,8 @@ def suite(seaweedfs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealS
     try:
         cluster.start()
         endpoints = Endpoints(*(cluster.url(name) for name in ("intake", "verification", "biometrics", "printing", "notify")))
+        from ektp_peers.seaweedfs import ACCESS_KEY, SECRET_KEY
         from minio import Minio
-
-        from ektp_shared.testing.seaweedfs import ACCESS_KEY, SECRET_KEY
 
         s3 = Minio(seaweedfs.endpoint, access_key=ACCESS_KEY, secret_key=SECRET_KEY, secure=False)
         yield RealSuite(cluster, Journey(endpoints, timeout=90), smtp, sms, tap, namespace, s3)

@@ -1,4 +1,5 @@
-"""The embedded profile (``make run``): all five services in one process, like Loki's monolithic mode.
+"""The embedded profile (``make run``): all the services in one process, like Loki's monolithic mode, with
+the card printer emulated beside them.
 
 Each service keeps its own SQLite file and object folder under ``EKTP_DATA_DIR`` (default ``var``) and
 its own API port (intake 8001 … notify 8005); the bus is kombu's in-memory transport. The code is the
@@ -18,6 +19,8 @@ from ektp_shared.service import Runtime, discover
 from ektp_shared.web.app import create_app
 from ektp_shared.worker import Worker
 
+from . import peers
+
 log = logging.getLogger("ektp.embedded")
 
 
@@ -28,8 +31,10 @@ class Suite:
         self.runtimes = [Runtime.build(spec, spec.load_settings(environ)) for spec in discover().values()]
         self.servers: list = []
         self.workers: list[Worker] = []
+        self.printers: list = []
 
     def start(self) -> "Suite":
+        self.printers = peers.card_printers({runtime.name: runtime.settings for runtime in self.runtimes})
         for runtime in self.runtimes:
             runtime.migrate()
             server = make_server(runtime.settings.http_host, runtime.settings.http_port, create_app(runtime), threaded=True)
@@ -48,6 +53,8 @@ class Suite:
             worker.stop(timeout=10)
         for runtime in self.runtimes:
             runtime.dispose()
+        for printer in self.printers:
+            printer.stop()
 
 
 def main() -> None:

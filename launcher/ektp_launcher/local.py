@@ -16,10 +16,12 @@ import time
 from pathlib import Path
 
 import requests
+from ektp_peers.seaweedfs import ACCESS_KEY, SECRET_KEY, SeaweedFS
 
 from ektp_shared.service import ServiceSpec, discover
 from ektp_shared.testing.ports import free_port, wait_for_port
-from ektp_shared.testing.seaweedfs import ACCESS_KEY, SECRET_KEY, SeaweedFS
+
+from . import peers
 
 POSTGRES_URL = os.environ.get("EKTP_LOCAL_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 RABBITMQ_URL = os.environ.get("EKTP_LOCAL_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
@@ -37,6 +39,7 @@ class LocalCluster:
         self.gunicorn_workers = gunicorn_workers
         self.apis: dict[str, subprocess.Popen] = {}
         self.workers: dict[str, subprocess.Popen] = {}
+        self.printers: list = []
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
@@ -80,6 +83,8 @@ class LocalCluster:
 
     def start(self, timeout: float = 180) -> "LocalCluster":
         self.migrate()
+        self.printers = peers.card_printers({name: spec.load_settings({**os.environ, **self.environ})
+                                             for name, spec in self.specs.items()})
         for name in self.specs:
             self.start_api(name)
             self.start_worker(name)
@@ -105,6 +110,9 @@ class LocalCluster:
         stop_processes([*self.apis.values(), *self.workers.values()])
         self.apis.clear()
         self.workers.clear()
+        for printer in self.printers:
+            printer.stop()
+        self.printers.clear()
 
 
 def stop_processes(processes: list[subprocess.Popen], timeout: float = 30) -> None:

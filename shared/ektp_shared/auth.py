@@ -50,10 +50,11 @@ class TokenVerifier:
         return Principal(str(claims["sub"]), frozenset(map(str, roles)), claims.get("preferred_username"))
 
 
-def issue_development_token(settings: Settings, subject: str, roles: list[str], minutes: int = 480) -> str:
+def issue_development_token(settings: Settings, subject: str, roles: list[str], minutes: int = 480,
+                            **extra: Any) -> str:
     now = dt.datetime.now(dt.timezone.utc)
     claims: dict[str, Any] = {"sub": subject, "roles": roles, "iat": now, "exp": now + dt.timedelta(minutes=minutes),
-                              "preferred_username": subject}
+                              "preferred_username": subject, **extra}
     if settings.jwt_audience:
         claims["aud"] = settings.jwt_audience
     if settings.jwt_issuer:

@@ -1,18 +1,20 @@
 """The events a service consumes, each with the function that handles it.
 
-A handler is a plain function ``handler(event, uow)``: it receives the validated event (``event.data`` is
-loaded through the contract's schema) and a unit of work already in a transaction. It changes state and
-emits events through the unit of work; it does not commit — the dispatcher commits the effect together
-with the inbox row, then acknowledges the message.
+A handler is a plain function ``handler(event, uow, context)``: it receives the validated event
+(``event.data`` is loaded through the contract's schema), a unit of work already in a transaction, and the
+service's context (its settings and the dependencies its spec declares, typed per service). It changes
+state and emits events through the unit of work; it does not commit — the dispatcher commits the effect
+together with the inbox row, then acknowledges the message.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from .contracts import CloudEvent, Contract
 from .uow import UnitOfWork
 
-Handler = Callable[[CloudEvent, UnitOfWork], None]
+Handler = Callable[[CloudEvent, UnitOfWork, Any], None]
 
 
 class Handlers:

@@ -39,6 +39,18 @@ class PeriodicTask:
 
 
 @dataclasses.dataclass(frozen=True)
+class Context:
+    """What a service's handlers and tasks work with: its settings, and what its spec's ``context`` adds
+    (a service subclasses this: providers, drivers, the matcher, the family registry ...)."""
+
+    settings: Settings
+
+
+def settings_only(runtime: "Runtime") -> Context:
+    return Context(runtime.settings)
+
+
+@dataclasses.dataclass(frozen=True)
 class ServiceSpec:
     name: str
     title: str
@@ -51,7 +63,7 @@ class ServiceSpec:
     blueprints: Callable[["Runtime"], list[Any]]
     tasks: Callable[["Runtime"], list[PeriodicTask]] = lambda runtime: []
     collectors: Callable[["Runtime"], list[Collector]] = lambda runtime: []
-    dependencies: Callable[["Runtime"], Any] | None = None
+    context: Callable[["Runtime"], Context] = settings_only
 
     @property
     def default_worker_metrics_port(self) -> int:
@@ -68,7 +80,7 @@ class ServiceSpec:
 
 
 class Runtime:
-    """Everything one service needs in one process: database, cipher, objects, broker, dependencies."""
+    """Everything one service needs in one process: database, cipher, objects, broker, its context."""
 
     def __init__(self, spec: ServiceSpec, settings: Settings):
         self.spec = spec
@@ -82,8 +94,8 @@ class Runtime:
         self.links = LinkSigner(settings.link_secret)
         self.outbox_written = threading.Event()  # wakes the in-process relay early (embedded profile)
         self._objects: ObjectStore | None = None
-        self._deps: Any = None
-        self._lock = threading.Lock()
+        self._context: Context | None = None
+        self._lock = threading.RLock()  # building the context may open the object store
 
     @classmethod
     def build(cls, spec: ServiceSpec, settings: Settings | None = None) -> "Runtime":
@@ -101,16 +113,15 @@ class Runtime:
             return self._objects
 
     @property
-    def deps(self) -> Any:
-        """The service's own dependencies (providers, drivers, engines), built once on first use."""
+    def context(self) -> Context:
+        """The service's context (settings, providers, drivers, engines), built once on first use."""
         with self._lock:
-            if self._deps is None and self.spec.dependencies is not None:
-                self._deps = self.spec.dependencies(self)
-            return self._deps
+            if self._context is None:
+                self._context = self.spec.context(self)
+            return self._context
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions(), self.spec.messaging, f"/ektp/{self.name}", on_commit=self.outbox_written.set,
-                          runtime=self)
+        return UnitOfWork(self.sessions(), self.spec.messaging, f"/ektp/{self.name}", on_commit=self.outbox_written.set)
 
     def migrate(self) -> None:
         db.migrate(self.spec.migrations_dir, self.settings.database_url)

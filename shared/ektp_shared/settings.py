@@ -69,6 +69,7 @@ class Settings:
     jwt_issuer: str = setting("", "Required `iss` claim of officer tokens (empty: not checked).")
 
     max_upload_bytes: int = setting(10 * 1024 * 1024, "Largest accepted request body (uploads), in bytes.")
+    office_closures: str = setting("", "Days the offices are closed besides weekends and public holidays (the yearly cuti bersama), ISO dates comma separated; no appointment or pickup is given on them.")
 
     @property
     def retry_delays(self) -> tuple[int, ...]:

@@ -34,10 +34,8 @@ class ContractViolation(ValueError):
 
 
 class UnitOfWork:
-    def __init__(self, session: Session, tables: MessagingTables, source: str, on_commit: Callable[[], None] | None = None,
-                 runtime: Any = None):
+    def __init__(self, session: Session, tables: MessagingTables, source: str, on_commit: Callable[[], None] | None = None):
         self.session = session
-        self.runtime = runtime  # the service's Runtime, for the rare handler that needs more than the session
         self._tables = tables
         self._source = source
         self._on_commit = on_commit

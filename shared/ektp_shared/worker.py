@@ -29,7 +29,7 @@ class Worker:
         settings = runtime.settings
         self.relay = OutboxRelay(runtime.name, runtime.engine, runtime.spec.messaging, runtime.broker,
                                  runtime.outbox_written, settings.outbox_batch_size, settings.outbox_retention_seconds)
-        self.consumer = EventConsumer(runtime.broker, Dispatcher(runtime.name, runtime.spec.handlers, runtime.uow))
+        self.consumer = EventConsumer(runtime.broker, Dispatcher.of(runtime))
         self.stopping = threading.Event()
         self.threads: list[threading.Thread] = []
 

@@ -222,7 +222,7 @@ def test_production_sends_real_messages_and_prints_on_real_printers(all_manifest
     assert settings.jwt_jwks_url.startswith("https://")
     _, printing = deployment(prod, "printing", "worker")
     settings = SPECS["printing"].load_settings(prod.process_environment(printing, placeholder))
-    assert settings.printer_emulator is False and not LOCAL_ONLY.search(settings.printer_uri)
+    assert not LOCAL_ONLY.search(settings.printer_uri)
     assert settings.development_stock == 0
 
 

@@ -17,12 +17,12 @@ from ektp_shared.service import Runtime
 from ektp_shared.web.errors import ApiError
 from ektp_shared.web.paths import get_or_404
 
-from . import enrolments, face_checks, metrics
+from . import enrolments, metrics, views
 from .abis import FINGER
-from .engine import CaptureRejected, FingerTemplate
-from .enrolments import StateConflict
-from .models import Capture, Enrolment, Template
-from .states import AWAITING_CAPTURE, ENROLLED, STATES
+from .engine import FingerTemplate
+from .models import Enrolment, Template
+from .rules import face_checks
+from .rules.states import STATES, EnrolmentState
 
 BEARER = [{"bearerAuth": []}]
 FINGER_FIELDS = {f"finger_{position}": position for position in range(1, 11)}
@@ -91,19 +91,6 @@ def _enrolment(uow: Any, application_id: str) -> Enrolment:
     return enrolment
 
 
-def _view(uow: Any, enrolment: Enrolment) -> dict[str, Any]:
-    capture = uow.session.get(Capture, enrolment.capture_id) if enrolment.capture_id else None
-    return {"application_id": enrolment.application_id, "state": enrolment.state, "office_code": enrolment.office_code,
-            "captured_at": enrolment.captured_at, "decided_at": enrolment.decided_at,
-            "candidates": enrolment.candidates, "fingers": enrolments.finger_positions(uow, enrolment),
-            "face_check": capture.face_check if capture else None}
-
-
-def _conflict(conflict: StateConflict) -> ApiError:
-    return ApiError(409, "state_conflict", str(conflict), field="application_id", location="path",
-                    details={"state": conflict.state})
-
-
 def _fingers_uploaded() -> dict[int, bytes]:
     return {position: request.files[name].read() for name, position in FINGER_FIELDS.items() if name in request.files}
 
@@ -113,12 +100,6 @@ def _reject_unknown_uploads(allowed: set[str], expected: str) -> None:
     if unknown:
         raise ApiError(422, "unknown_field", f"unknown upload field {unknown[0]}; expected {expected}",
                        field=unknown[0], location="files")
-
-
-def _recapture(rejected: CaptureRejected) -> ApiError:
-    return ApiError(422, "recapture_required", "; ".join(r.message for r in rejected.reasons), details={
-        "errors": [{"field": "face" if r.position is None else f"finger_{r.position}", "location": "files",
-                    "code": r.code, "message": r.message} for r in rejected.reasons]})
 
 
 def _read_capture(min_fingers: int) -> tuple[bytes, dict[int, bytes]]:
@@ -148,23 +129,14 @@ def blueprint(runtime: Runtime) -> Blueprint:
     def capture(application_id: str):
         face_image, finger_images = _read_capture(runtime.settings.min_fingers)
         with runtime.uow() as uow:  # refuse a wrong enrolment before seconds of extraction
-            enrolment = _enrolment(uow, application_id)
-            if enrolment.state != AWAITING_CAPTURE:
-                raise _conflict(StateConflict(enrolment.state))
-        try:
-            extracted = runtime.deps.extractor.extract(face_image, finger_images)
-        except CaptureRejected as rejected:
-            raise _recapture(rejected) from None
+            enrolments.require_state(_enrolment(uow, application_id), EnrolmentState.AWAITING_CAPTURE)
+        extracted = enrolments.extract(runtime.context.extractor, face_image, finger_images)
         images = {"face": face_image, **{f"finger_{p}": image for p, image in finger_images.items()}}
         with runtime.uow() as uow:
             enrolment = _enrolment(uow, application_id)
-            try:
-                enrolments.accept_capture(uow, runtime.objects, enrolment, extracted, images, g.principal.subject,
-                                          utcnow())
-            except StateConflict as conflict:
-                raise _conflict(conflict) from None
+            enrolments.accept_capture(uow, runtime.objects, enrolment, extracted, images, g.principal.subject, utcnow())
             uow.commit()
-            return _view(uow, enrolment)
+            return views.enrolment(uow, enrolment)
 
     @blp.route("", methods=["GET"])
     @requires("biometric_adjudicator", "supervisor", "biometric_operator")
@@ -176,7 +148,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
         with runtime.uow() as uow:
             found = uow.session.scalars(select(Enrolment).where(Enrolment.state == query["state"])
                                         .order_by(Enrolment.state_since).limit(query["limit"]))
-            return [_view(uow, enrolment) for enrolment in found]
+            return [views.enrolment(uow, enrolment) for enrolment in found]
 
     @blp.route("/<application_id>", methods=["GET"])
     @requires("biometric_operator", "biometric_adjudicator", "verifier", "supervisor")
@@ -185,7 +157,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
              security=BEARER)
     def read(application_id: str):
         with runtime.uow() as uow:
-            return _view(uow, _enrolment(uow, application_id))
+            return views.enrolment(uow, _enrolment(uow, application_id))
 
     @blp.route("/<application_id>/face-review", methods=["POST"])
     @requires("biometric_adjudicator", "supervisor")
@@ -196,12 +168,9 @@ def blueprint(runtime: Runtime) -> Blueprint:
     def face_review(body: dict[str, Any], application_id: str):
         with runtime.uow() as uow:
             enrolment = _enrolment(uow, application_id)
-            try:
-                enrolments.review_face(uow, enrolment, body["decision"], g.principal.subject, body["note"], utcnow())
-            except StateConflict as conflict:
-                raise _conflict(conflict) from None
+            enrolments.review_face(uow, enrolment, body["decision"], g.principal.subject, body["note"], utcnow())
             uow.commit()
-            return _view(uow, enrolment)
+            return views.enrolment(uow, enrolment)
 
     @blp.route("/<application_id>/verify", methods=["POST"])
     @requires("biometric_operator", "print_operator")
@@ -216,8 +185,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
                            location="files")
         with runtime.uow() as uow:
             enrolment = _enrolment(uow, application_id)
-            if enrolment.state != ENROLLED:
-                raise _conflict(StateConflict(enrolment.state))
+            enrolments.require_state(enrolment, EnrolmentState.ENROLLED)
             enrolled = [FingerTemplate.from_bytes(t.data) for t in uow.session.scalars(select(Template).where(
                 Template.reference_id == enrolment.reference_id, Template.modality == FINGER))]
         absent = sorted(set(finger_images) - {t.position for t in enrolled})
@@ -225,11 +193,8 @@ def blueprint(runtime: Runtime) -> Blueprint:
             raise ApiError(422, "finger_not_enrolled", f"finger_{absent[0]} was not enrolled; compare enrolled fingers "
                                                        f"({', '.join(f'finger_{t.position}' for t in enrolled)})",
                            field=f"finger_{absent[0]}", location="files")
-        try:
-            probe = runtime.deps.extractor.extract(None, finger_images)
-        except CaptureRejected as rejected:
-            raise _recapture(rejected) from None
-        decision = runtime.deps.engine.verify_fingers(list(probe.fingers.values()), enrolled)
+        probe = enrolments.extract(runtime.context.extractor, None, finger_images)
+        decision = runtime.context.engine.verify_fingers(list(probe.fingers.values()), enrolled)
         metrics.VERIFICATIONS.labels("fingers", "match" if decision.match else "no_match").inc()
         return {"match": decision.match, "fmr": decision.fmr, "target_fmr": decision.details["target_fmr"],
                 "evidence": decision.score, "fingers_compared": sorted(decision.details["finger_scores"])}

@@ -1,6 +1,6 @@
 """Use cases of an enrolment, the application side of biometrics: become eligible on approval, note
 the application's photo, accept a capture, check the live face against the photo, hand the capture
-to the matcher (abis.py) and follow the adjudication of a suspected duplicate. States: states.py.
+to the matcher (abis.py) and follow the adjudication of a suspected duplicate. States: rules/states.py.
 
 Every change of state is a conditional update from the state the use case expects, so two requests
 racing for one enrolment (a double-tapped capture, two officers reviewing at once) change it once.
@@ -12,50 +12,61 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import delete, select
 
+from ektp_shared import transitions
 from ektp_shared.contracts import CloudEvent
 from ektp_shared.contracts import biometrics as contracts
 from ektp_shared.db import new_id
-from ektp_shared.links import LinkSigner
 from ektp_shared.objects import ObjectStore
+from ektp_shared.refusal import Refused, conflict
 from ektp_shared.uow import UnitOfWork
 
-from . import face_checks, metrics
+from . import metrics
 from .abis import FACE, FINGER
-from .dependencies import BiometricsDependencies
+from .context import BiometricsContext
 from .engine import Candidate, CaptureRejected, FaceTemplate, FingerTemplate
-from .extraction import Extracted
-from .face_checks import FaceCheck
+from .extraction import Extracted, Extractor
 from .models import Capture, Enrolment, Photo, Template
 from .photos import PhotoUnavailable, fetch_photo
-from .settings import BiometricsSettings
-from .states import AWAITING_CAPTURE, DUPLICATE_SUSPECTED, ENROLLED, ENROLLING, FACE_REVIEW, IDENTIFYING, NOT_ENROLLED
+from .rules import face_checks
+from .rules.face_checks import FaceCheck
+from .rules.states import ENROLMENT, EnrolmentState
+
+AWAITING_CAPTURE, IDENTIFYING, FACE_REVIEW = EnrolmentState.AWAITING_CAPTURE, EnrolmentState.IDENTIFYING, EnrolmentState.FACE_REVIEW
+DUPLICATE_SUSPECTED, ENROLLING = EnrolmentState.DUPLICATE_SUSPECTED, EnrolmentState.ENROLLING
+ENROLLED, NOT_ENROLLED = EnrolmentState.ENROLLED, EnrolmentState.NOT_ENROLLED
 
 
-class StateConflict(Exception):
-    """The enrolment is not in the state the request needs (``state`` says where it is)."""
-
-    def __init__(self, state: str):
-        super().__init__(f"the enrolment is {state}")
-        self.state = state
+def state_conflict(state: str) -> Refused:
+    """The enrolment is not in the state the request needs; ``details.state`` says where it is."""
+    return conflict("state_conflict", f"the enrolment is {state}", field="application_id", location="path",
+                    details={"state": state})
 
 
-def _move(uow: UnitOfWork, enrolment: Enrolment, expected: str, new: str, now: dt.datetime, **values: Any) -> bool:
+def require_state(enrolment: Enrolment, state: EnrolmentState) -> None:
+    if enrolment.state != state.value:
+        raise state_conflict(enrolment.state)
+
+
+def _move(uow: UnitOfWork, enrolment: Enrolment, expected: EnrolmentState, new: EnrolmentState, now: dt.datetime,
+          **values: Any) -> bool:
     """Move from ``expected`` to ``new`` unless someone else moved it first; False then."""
-    moved = uow.session.execute(
-        update(Enrolment).where(Enrolment.application_id == enrolment.application_id, Enrolment.state == expected)
-        .values(state=new, state_since=now, **values).execution_options(synchronize_session=False)).rowcount
-    if moved != 1:
-        return False
-    for name, value in {"state": new, "state_since": now, **values}.items():
-        set_committed_value(enrolment, name, value)
-    return True
+    return transitions.move(uow.session, ENROLMENT, enrolment, new, now, expected=expected, **values)
 
 
 def _state_now(uow: UnitOfWork, enrolment: Enrolment) -> str:
     return uow.session.scalar(select(Enrolment.state).where(Enrolment.application_id == enrolment.application_id))
+
+
+def extract(extractor: Extractor, face: bytes | None, fingers: dict[int, bytes]) -> Extracted:
+    """The templates of a capture, or ``Refused`` naming each image to retake and why."""
+    try:
+        return extractor.extract(face, fingers)
+    except CaptureRejected as rejected:
+        raise Refused("recapture_required", "; ".join(r.message for r in rejected.reasons), details={
+            "errors": [{"field": "face" if r.position is None else f"finger_{r.position}", "location": "files",
+                        "code": r.code, "message": r.message} for r in rejected.reasons]}) from None
 
 
 def make_eligible(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> None:
@@ -65,9 +76,9 @@ def make_eligible(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> None:
     office = event.data["office"]["code"]
     enrolment = uow.session.get(Enrolment, application_id)
     if enrolment is None:
-        uow.session.add(Enrolment(application_id=application_id, reference_id=new_id(), state=AWAITING_CAPTURE,
+        uow.session.add(Enrolment(application_id=application_id, reference_id=new_id(), state=AWAITING_CAPTURE.value,
                                   office_code=office, eligible_at=now, state_since=now))
-    elif enrolment.state == AWAITING_CAPTURE:
+    elif enrolment.state == AWAITING_CAPTURE.value:
         enrolment.office_code = office
 
 
@@ -89,10 +100,10 @@ def note_photo(uow: UnitOfWork, event: CloudEvent, round_: int, now: dt.datetime
 def accept_capture(uow: UnitOfWork, objects: ObjectStore, enrolment: Enrolment, extracted: Extracted,
                    images: Mapping[str, bytes], operator: str, now: dt.datetime) -> Capture:
     """Keep the raw images (encrypted, for re-extraction when algorithms change) and the templates, and ask
-    the worker to check the face and search for the person. Raises StateConflict unless awaiting capture."""
+    the worker to check the face and search for the person. Refused unless awaiting capture."""
     capture_id = new_id()
     if not _move(uow, enrolment, AWAITING_CAPTURE, IDENTIFYING, now, captured_at=now, capture_id=capture_id):
-        raise StateConflict(_state_now(uow, enrolment))
+        raise state_conflict(_state_now(uow, enrolment))
     keys = {name: objects.put(f"captures/{enrolment.reference_id}/{capture_id}/{name}", image,
                               "application/octet-stream").key for name, image in images.items()}
     capture = Capture(id=capture_id, application_id=enrolment.application_id, captured_by=operator, captured_at=now,
@@ -127,7 +138,7 @@ def _fingers(uow: UnitOfWork, reference_id: str) -> list[FingerTemplate]:
         select(Template).where(Template.reference_id == reference_id, Template.modality == FINGER))]
 
 
-def _enrolled(uow: UnitOfWork, enrolment: Enrolment, expected: str, now: dt.datetime) -> None:
+def _enrolled(uow: UnitOfWork, enrolment: Enrolment, expected: EnrolmentState, now: dt.datetime) -> None:
     if not _move(uow, enrolment, expected, ENROLLED, now, decided_at=now):
         return
     fingers = _fingers(uow, enrolment.reference_id)
@@ -138,8 +149,7 @@ def _enrolled(uow: UnitOfWork, enrolment: Enrolment, expected: str, now: dt.date
              correlation_id=enrolment.application_id)
 
 
-def check_face(uow: UnitOfWork, deps: BiometricsDependencies, settings: BiometricsSettings, links: LinkSigner,
-               enrolment: Enrolment) -> FaceCheck:
+def check_face(uow: UnitOfWork, context: BiometricsContext, enrolment: Enrolment) -> FaceCheck:
     """The live face against the application's photo. Raises (so the bus retries) while the submission has
     not reached biometrics or intake cannot answer."""
     photo = uow.session.get(Photo, enrolment.application_id)
@@ -152,14 +162,16 @@ def check_face(uow: UnitOfWork, deps: BiometricsDependencies, settings: Biometri
     if live is None:
         raise LookupError("no face template is stored for this capture")
     try:
-        image = fetch_photo(settings.intake_url, links, photo.document_id, photo.sha256 or "",
+        settings = context.settings
+        image = fetch_photo(settings.intake_url, context.links, photo.document_id, photo.sha256 or "",
                             settings.photo_link_seconds, settings.photo_fetch_timeout_seconds)
-        reference = deps.engine.extract_face(image, deps.photo_policy)
+        reference = context.engine.extract_face(image, context.photo_policy)
     except PhotoUnavailable as unavailable:
         return face_checks.unusable(str(unavailable))
     except CaptureRejected as rejected:
         return face_checks.unusable(f"the application's photo: {rejected}")
-    decision = deps.engine.verify_face(FaceTemplate.from_bytes(live.data), reference, cohort=deps.abis.face_cohort())
+    decision = context.engine.verify_face(FaceTemplate.from_bytes(live.data), reference,
+                                          cohort=context.abis.face_cohort())
     return face_checks.judged(decision.match, decision.fmr, decision.score, decision.method,
                               decision.details["target_fmr"])
 
@@ -171,15 +183,14 @@ def _listed(uow: UnitOfWork, candidates: list[Candidate]) -> list[dict[str, Any]
             for c in candidates if c.reference_id in owners]
 
 
-def process_capture(uow: UnitOfWork, deps: BiometricsDependencies, settings: BiometricsSettings, links: LinkSigner,
-                    event: CloudEvent, now: dt.datetime) -> None:
+def process_capture(uow: UnitOfWork, context: BiometricsContext, event: CloudEvent, now: dt.datetime) -> None:
     """IDENTIFY request: the face check (once per capture), then the 1:N search; no candidate enrols."""
     enrolment = uow.session.get(Enrolment, str(event.data["application_id"]))
-    if enrolment is None or enrolment.state != IDENTIFYING or enrolment.capture_id != str(event.data["capture_id"]):
+    if enrolment is None or enrolment.state != IDENTIFYING.value or enrolment.capture_id != str(event.data["capture_id"]):
         return  # decided already or superseded: a redelivered or stale request changes nothing
     capture = uow.session.get(Capture, enrolment.capture_id)
     if capture.face_check is None:
-        check = check_face(uow, deps, settings, links, enrolment)
+        check = check_face(uow, context, enrolment)
         capture.face_check = check.to_json()
         metrics.VERIFICATIONS.labels("face_photo", check.result).inc()
     else:
@@ -191,9 +202,9 @@ def process_capture(uow: UnitOfWork, deps: BiometricsDependencies, settings: Bio
                                                "capture_id": enrolment.capture_id, "result": check.result,
                                                "fmr": check.fmr}, correlation_id=enrolment.application_id)
         return
-    candidates = deps.abis.identify(uow.session, enrolment.reference_id, settings.target_fpir)
+    candidates = context.abis.identify(uow.session, enrolment.reference_id, context.settings.target_fpir)
     if not candidates:
-        deps.abis.insert(uow.session, enrolment.reference_id, now)
+        context.abis.insert(uow.session, enrolment.reference_id, now)
         _enrolled(uow, enrolment, IDENTIFYING, now)
         return
     listed = _listed(uow, candidates)
@@ -206,13 +217,12 @@ def process_capture(uow: UnitOfWork, deps: BiometricsDependencies, settings: Bio
 def review_face(uow: UnitOfWork, enrolment: Enrolment, decision: str, officer: str, note: str | None,
                 now: dt.datetime) -> FaceCheck:
     """An officer's verdict on a face that did not verify: same_person (the search runs) or recapture."""
-    if enrolment.state != FACE_REVIEW:
-        raise StateConflict(enrolment.state)
+    require_state(enrolment, FACE_REVIEW)
     capture = uow.session.get(Capture, enrolment.capture_id)
     check = face_checks.reviewed(FaceCheck.from_json(capture.face_check), decision, officer, note, now)
     target = IDENTIFYING if decision == face_checks.SAME_PERSON else AWAITING_CAPTURE
     if not _move(uow, enrolment, FACE_REVIEW, target, now):
-        raise StateConflict(_state_now(uow, enrolment))
+        raise state_conflict(_state_now(uow, enrolment))
     capture.face_check = check.to_json()
     if target == IDENTIFYING:
         _request_identify(uow, enrolment)
@@ -224,7 +234,7 @@ def adjudicated(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> None:
     enrolment = uow.session.get(Enrolment, str(event.data["application_id"]))
     if enrolment is None:
         raise LookupError("no enrolment for this application: biometrics raised no duplicate for it")
-    if enrolment.state != DUPLICATE_SUSPECTED or enrolment.reference_id != str(event.data["reference_id"]):
+    if enrolment.state != DUPLICATE_SUSPECTED.value or enrolment.reference_id != str(event.data["reference_id"]):
         return  # decided already, or about another capture
     record = {"decision": event.data["decision"], "adjudicator": event.data["adjudicator"],
               "decided_at": event.data["decided_at"].isoformat()}
@@ -237,12 +247,12 @@ def adjudicated(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> None:
                  correlation_id=enrolment.application_id)
 
 
-def insert(uow: UnitOfWork, deps: BiometricsDependencies, event: CloudEvent, now: dt.datetime) -> None:
+def insert(uow: UnitOfWork, context: BiometricsContext, event: CloudEvent, now: dt.datetime) -> None:
     """INSERT request: enrol the adjudicated reference. A redelivered request finds it enrolled and stops."""
     enrolment = uow.session.get(Enrolment, str(event.data["application_id"]))
-    if enrolment is None or enrolment.state != ENROLLING or enrolment.reference_id != str(event.data["reference_id"]):
+    if enrolment is None or enrolment.state != ENROLLING.value or enrolment.reference_id != str(event.data["reference_id"]):
         return
-    deps.abis.insert(uow.session, enrolment.reference_id, now)
+    context.abis.insert(uow.session, enrolment.reference_id, now)
     _enrolled(uow, enrolment, ENROLLING, now)
 
 

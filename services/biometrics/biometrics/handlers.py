@@ -9,36 +9,36 @@ from ektp_shared.handlers import Handlers
 from ektp_shared.uow import UnitOfWork
 
 from . import enrolments
+from .context import BiometricsContext
 
 handlers = Handlers()
 
 
 @handlers.on(APPLICATION_SUBMITTED)
-def note_photo(event: CloudEvent, uow: UnitOfWork) -> None:
+def note_photo(event: CloudEvent, uow: UnitOfWork, context: BiometricsContext) -> None:
     enrolments.note_photo(uow, event, 0, utcnow())
 
 
 @handlers.on(APPLICATION_RESUBMITTED)
-def note_corrected_photo(event: CloudEvent, uow: UnitOfWork) -> None:
+def note_corrected_photo(event: CloudEvent, uow: UnitOfWork, context: BiometricsContext) -> None:
     enrolments.note_photo(uow, event, event.data["round"], utcnow())
 
 
 @handlers.on(APPLICATION_VERIFIED)
-def make_eligible(event: CloudEvent, uow: UnitOfWork) -> None:
+def make_eligible(event: CloudEvent, uow: UnitOfWork, context: BiometricsContext) -> None:
     enrolments.make_eligible(uow, event, utcnow())
 
 
 @handlers.on(IDENTIFY_REQUESTED)
-def identify(event: CloudEvent, uow: UnitOfWork) -> None:
-    runtime = uow.runtime
-    enrolments.process_capture(uow, runtime.deps, runtime.settings, runtime.links, event, utcnow())
+def identify(event: CloudEvent, uow: UnitOfWork, context: BiometricsContext) -> None:
+    enrolments.process_capture(uow, context, event, utcnow())
 
 
 @handlers.on(ADJUDICATION_DECIDED)
-def adjudicated(event: CloudEvent, uow: UnitOfWork) -> None:
+def adjudicated(event: CloudEvent, uow: UnitOfWork, context: BiometricsContext) -> None:
     enrolments.adjudicated(uow, event, utcnow())
 
 
 @handlers.on(INSERT_REQUESTED)
-def insert(event: CloudEvent, uow: UnitOfWork) -> None:
-    enrolments.insert(uow, uow.runtime.deps, event, utcnow())
+def insert(event: CloudEvent, uow: UnitOfWork, context: BiometricsContext) -> None:
+    enrolments.insert(uow, context, event, utcnow())

@@ -9,7 +9,7 @@ from prometheus_client import Counter, Gauge, Histogram
 from ektp_shared.metrics import StateGauges
 
 from .models import Enrolment
-from .states import OPEN, STATES
+from .rules.states import OPEN, STATES
 
 SEARCH_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30)
 EXTRACT_BUCKETS = (0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60)

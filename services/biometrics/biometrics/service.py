@@ -1,17 +1,10 @@
 """The biometrics service as the platform sees it (registered under the ``ektp.services`` entry point)."""
 from pathlib import Path
 
-from ektp_shared.service import PeriodicTask, Runtime, ServiceSpec
+from ektp_shared.service import ServiceSpec
 
-from . import api, dependencies, handlers, metrics, models
+from . import api, context, handlers, metrics, models, tasks
 from .settings import BiometricsSettings
-
-
-def sync_gallery(runtime: Runtime) -> None:
-    """Load what other replicas enrolled into this worker's gallery; at start, the whole gallery."""
-    with runtime.uow() as uow:
-        runtime.deps.abis.sync(uow.session)
-
 
 SERVICE = ServiceSpec(
     name="biometrics",
@@ -23,7 +16,7 @@ SERVICE = ServiceSpec(
     handlers=handlers.handlers,
     migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
     blueprints=lambda runtime: [api.blueprint(runtime)],
-    tasks=lambda runtime: [PeriodicTask("gallery-sync", runtime.settings.gallery_sync_seconds, sync_gallery)],
+    tasks=tasks.tasks,
     collectors=lambda runtime: [metrics.ENROLMENTS.collector(runtime.engine)],
-    dependencies=dependencies.build,
+    context=context.build,
 )

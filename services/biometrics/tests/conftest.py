@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
-import json
 import threading
 import uuid
 from collections.abc import Iterator
@@ -22,18 +21,14 @@ from typing import Any
 
 import pytest
 from PIL import Image
-from sqlalchemy import select
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from biometrics.service import SERVICE
-from ektp_shared.auth import issue_development_token
-from ektp_shared.bus.dispatcher import Decision, Dispatcher
-from ektp_shared.contracts import CloudEvent, Contract
 from ektp_shared.contracts.intake import APPLICATION_SUBMITTED
 from ektp_shared.contracts.verification import APPLICATION_VERIFIED
 from ektp_shared.links import LinkSigner
-from ektp_shared.web.app import create_app
+from ektp_shared.testing.harness import ServiceHarness
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 OFFICE = {"code": "DISDUKCAPIL-3201", "name": "DISDUKCAPIL KABUPATEN BOGOR", "address": "Cibinong"}
@@ -108,49 +103,14 @@ class IntakeDocuments:
         self._server.shutdown()
 
 
-@dataclasses.dataclass
-class Biometrics:
-    runtime: Any
-    client: Any
-    intake: IntakeDocuments
-    handled: set[str] = dataclasses.field(default_factory=set)
-
-    def token(self, subject: str, *roles: str) -> dict[str, str]:
-        return {"Authorization": "Bearer " + issue_development_token(self.runtime.settings, subject, list(roles))}
+class Biometrics(ServiceHarness):
+    def __init__(self, runtime: Any, intake: IntakeDocuments):
+        super().__init__(runtime)
+        self.intake = intake
 
     @property
     def operator(self) -> dict[str, str]:
         return self.token("operator-1", "biometric_operator")
-
-    def dispatch(self, envelope: dict[str, Any]) -> Decision:
-        return Dispatcher(SERVICE.name, SERVICE.handlers, self.runtime.uow).dispatch(json.dumps(envelope).encode(), None)
-
-    def deliver(self, contract: Contract, data: dict[str, Any]) -> CloudEvent:
-        event = CloudEvent.new(source="/test", type=contract.type, data=contract.schema().dump(data),
-                               correlationid=str(data["application_id"]))
-        decision = self.dispatch(event.to_dict())
-        assert decision.outcome.value == "handled", decision
-        return event
-
-    def outbox(self) -> list[dict[str, Any]]:
-        outbox = SERVICE.messaging.outbox
-        with self.runtime.engine.connect() as connection:
-            return list(connection.execute(select(outbox.c.envelope).order_by(outbox.c.id)).scalars())
-
-    def emitted(self, name: str, application_id: str | None = None) -> list[dict[str, Any]]:
-        return [e["data"] for e in self.outbox() if e["type"].endswith(f".{name}")
-                and (application_id is None or e["data"]["application_id"] == application_id)]
-
-    def work(self) -> list[Decision]:
-        """Handle the events the service sent itself (its ABIS requests), once each, as its worker would."""
-        decisions = []
-        while True:
-            pending = [e for e in self.outbox() if e["id"] not in self.handled and SERVICE.handlers.get(e["type"])]
-            if not pending:
-                return decisions
-            for envelope in pending:
-                self.handled.add(envelope["id"])
-                decisions.append(self.dispatch(envelope))
 
     def apply(self, person: Person, photo: bool = True) -> str:
         """An application submitted (with the person's photo at intake) and approved: awaiting capture."""
@@ -200,8 +160,7 @@ def make_biometrics(runtime_factory) -> Iterator[Any]:
         probe = SERVICE.load_settings({})
         intake = IntakeDocuments(LinkSigner(overrides.get("link_secret", probe.link_secret)))
         servers.append(intake)
-        runtime = runtime_factory(SERVICE, real=real, intake_url=intake.url, **overrides)
-        return Biometrics(runtime, create_app(runtime).test_client(), intake)
+        return Biometrics(runtime_factory(SERVICE, real=real, intake_url=intake.url, **overrides), intake)
 
     yield make
     for server in servers:

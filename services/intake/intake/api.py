@@ -1,8 +1,7 @@
-"""HTTP routes of the intake service: parse → use case → respond."""
+"""HTTP routes of the intake service: parse → use case → respond. A use case's refusal becomes its 4xx in
+ektp_shared.web; nothing here decides a rule."""
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import Response, request
@@ -10,30 +9,23 @@ from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ektp_shared import logs
 from ektp_shared.auth import requires
 from ektp_shared.db import utcnow
 from ektp_shared.identity.nik import check_nik
-from ektp_shared.reference.application_kinds import application_kind, document_type, document_types
-from ektp_shared.reference.regions import lineage
+from ektp_shared.reference.application_kinds import document_types
 from ektp_shared.service import Runtime
 from ektp_shared.web.errors import ApiError
 from ektp_shared.web.paths import path_uuid
 
-from . import applications, idempotency
-from .documents import DocumentFormat, check_document
+from . import applications, idempotency, views
 from .models import AccessEntry, Document
-from .photo import check_photo
-from .receipt_document import ReceiptSummary, qr_png, receipt_pdf
-from .review import with_region_names
+from .receipt_document import qr_png, receipt_pdf
+from .rules import uploads
 from .schemas import ApplicationIn, ApplicationOut, NikValidateIn, NikValidateOut, RescheduleIn, ReviewOut, TrackIn, today
 
 DOCUMENT_KINDS = tuple(d.code for d in document_types())
-# Pictures of a face or a card must be images; scans of certificates may also be PDFs.
-IMAGE_ONLY = {"photo": frozenset({DocumentFormat.JPEG, DocumentFormat.PNG}),
-              "foto_ktp_rusak": frozenset({DocumentFormat.JPEG, DocumentFormat.PNG})}
 BEARER = [{"bearerAuth": []}]
 IDEMPOTENCY_DOC = {"parameters": [{"in": "header", "name": idempotency.HEADER, "required": False,
                                    "schema": {"type": "string", "maxLength": idempotency.MAX_LENGTH},
@@ -44,47 +36,14 @@ class UploadIn(Schema):
     file = Upload(required=True)
 
 
-NOT_FOUND = "no application has this id"
-
-
 def _load(uow: Any, application_id: str, for_update: bool = False):
-    try:
-        application = applications.get(uow, path_uuid(application_id, "application_id", NOT_FOUND), for_update)
-    except applications.ApplicationNotFound as exc:
-        raise ApiError(404, "not_found", NOT_FOUND, field="application_id", location="path") from exc
+    application = applications.get(uow, path_uuid(application_id, "application_id", applications.NOT_FOUND), for_update)
     logs.correlation_id.set(application.id)
     return application
 
 
 def _key() -> str | None:
     return idempotency.check_key(request.headers.get(idempotency.HEADER))
-
-
-@contextlib.contextmanager
-def _racing(uow: Any, nik_hash: Callable[[], str], excluding: str | None = None) -> Iterator[None]:
-    """A unique key another request took at the same moment (flushed or committed inside the block) is a
-    409, not a crash: the NIK's other active application (named by its receipt), else a repeated
-    Idempotency-Key still in progress."""
-    try:
-        yield
-    except IntegrityError as exc:
-        uow.session.rollback()
-        other = applications.active_for_nik(uow, nik_hash(), excluding)
-        if other is not None:
-            raise ApiError(409, "active_application_exists",
-                           f"this NIK already has an application in progress (receipt {other.receipt_number})",
-                           field="applicant.nik", details={"receipt_number": other.receipt_number}) from exc
-        raise ApiError(409, "conflict", "a request with this Idempotency-Key is in progress",
-                       field=idempotency.HEADER, location="headers") from exc
-
-
-def _summary(application) -> ReceiptSummary:
-    places = [r.name for r in reversed(lineage(application.applicant["address"]["village_code"]))]
-    return ReceiptSummary(
-        receipt_number=application.receipt_number, kind=application_kind(application.kind).indonesian,
-        submitted_at=application.submitted_at, full_name=application.applicant["full_name"],
-        nik=application.applicant["nik"], region=", ".join(places),
-        documents=tuple(document_type(d.kind).indonesian for d in application.documents))
 
 
 def blueprint(runtime: Runtime) -> Blueprint:
@@ -98,19 +57,11 @@ def blueprint(runtime: Runtime) -> Blueprint:
     @blp.doc(summary="Create a draft application with the applicant's data and contact.", **IDEMPOTENCY_DOC)
     def create(body: dict[str, Any]):
         key, now = _key(), utcnow()
-        body_print = idempotency.fingerprint(body)
         with runtime.uow() as uow:
-            earlier = idempotency.remembered(uow, "create", key, body_print)
-            if earlier is not None:
-                application = _load(uow, earlier)
-            else:
-                nik_hash = runtime.cipher.lookup_hash(body["applicant"]["nik"])
-                with _racing(uow, lambda: nik_hash):
-                    application = applications.create(uow, nik_hash, body, now)
-                    idempotency.remember(uow, "create", key, body_print, application.id, now)
-                    uow.commit()
+            application = applications.create(uow, runtime.cipher.lookup_hash(body["applicant"]["nik"]), body, now, key)
+            uow.commit()
             logs.correlation_id.set(application.id)
-            return applications.view(application, now)
+            return views.view(application, now)
 
     @blp.route("/<application_id>", methods=["GET"])
     @blp.response(200, ApplicationOut)
@@ -121,7 +72,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
             application = _load(uow, application_id)
             applications.record_access(uow, application.id, "citizen", "read", now)
             uow.commit()
-            return applications.view(application, now)
+            return views.view(application, now)
 
     @blp.route("/<application_id>", methods=["PUT"])
     @blp.arguments(ApplicationIn)
@@ -131,11 +82,9 @@ def blueprint(runtime: Runtime) -> Blueprint:
         now = utcnow()
         with runtime.uow() as uow:
             application = _load(uow, application_id, for_update=True)
-            nik_hash = runtime.cipher.lookup_hash(body["applicant"]["nik"])
-            with _racing(uow, lambda: nik_hash, excluding=application.id):
-                applications.update(uow, application, nik_hash, body)
-                uow.commit()
-            return applications.view(application, now)
+            applications.update(uow, application, runtime.cipher.lookup_hash(body["applicant"]["nik"]), body)
+            uow.commit()
+            return views.view(application, now)
 
     @blp.route("/<application_id>/review", methods=["GET"])
     @blp.response(200, ReviewOut)
@@ -147,17 +96,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
             checked = applications.review_of(application, now)
             applications.record_access(uow, application.id, "citizen", "review", now)
             uow.commit()
-            kind = application_kind(application.kind)
-            return {
-                "id": application.id, "kind": {"code": kind.code, "id": kind.indonesian, "en": kind.english},
-                "changes": application.changes or [], "applicant": with_region_names(application.applicant),
-                "residence": application.residence, "contact": application.contact,
-                "documents": [{"kind": d.kind, "sha256": d.sha256, "content_type": d.content_type, "size": d.size,
-                               "uploaded_at": d.uploaded_at} for d in application.documents],
-                "missing_documents": [f.as_dict() for f in checked.missing_documents],
-                "errors": [f.as_dict() for f in checked.errors], "warnings": [f.as_dict() for f in checked.warnings],
-                "ready": checked.ready,
-            }
+            return views.review(application, checked)
 
     @blp.route("/<application_id>/documents/<kind>", methods=["PUT"])
     @blp.arguments(UploadIn, location="files")
@@ -170,24 +109,16 @@ def blueprint(runtime: Runtime) -> Blueprint:
                            field="kind", location="path")
         data = files["file"].read()
         with runtime.uow() as uow:
-            application = _load(uow, application_id)
-            applications.check_document_allowed(application, kind)
-            birth_year = int(application.applicant["birth_date"][:4])
-        checked = check_document(data, max_bytes=settings.max_upload_bytes,
-                                 allowed=IMAGE_ONLY.get(kind, frozenset(DocumentFormat)))
-        findings = list(checked.errors)
-        if checked.ok and kind == "photo":
-            findings = list(check_photo(data, policy=settings.photo_background_policy, birth_year=birth_year).errors)
-        if findings:
-            raise ApiError(422, "document_rejected", "; ".join(f.english for f in findings), field="file",
-                           location="files", details={"findings": [f.as_dict() for f in findings]})
+            birth_year = applications.birth_year_for_upload(_load(uow, application_id), kind)
+        # The content checks decode pictures: no transaction is held while they run.
+        checked = uploads.inspect(kind, data, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_image_pixels,
+                                  background_policy=settings.photo_background_policy, birth_year=birth_year)
         now = utcnow()
         with runtime.uow() as uow:
             application = _load(uow, application_id, for_update=True)
-            applications.check_document_allowed(application, kind)
             applications.attach_document(runtime.objects, application, kind, data, checked.media_type, now)
             uow.commit()
-            return applications.view(application, now)
+            return views.view(application, now)
 
     @blp.route("/<application_id>/submit", methods=["POST"])
     @blp.response(200, ApplicationOut)
@@ -197,14 +128,9 @@ def blueprint(runtime: Runtime) -> Blueprint:
         key, now = _key(), utcnow()
         with runtime.uow() as uow:
             application = _load(uow, application_id, for_update=True)
-            scope = f"submit:{application.id}"
-            if idempotency.remembered(uow, scope, key, "") is None:
-                nik_hash, own_id = application.nik_hash, application.id
-                with _racing(uow, lambda: nik_hash, excluding=own_id):
-                    applications.submit(uow, application, now)
-                    idempotency.remember(uow, scope, key, "", application.id, now)
-                    uow.commit()
-            return applications.view(application, now)
+            applications.submit(uow, application, now, key)
+            uow.commit()
+            return views.view(application, now)
 
     def _submitted(uow: Any, application_id: str):
         application = _load(uow, application_id)
@@ -222,7 +148,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
             application = _submitted(uow, application_id)
             applications.record_access(uow, application.id, "citizen", "receipt", now)
             uow.commit()
-            return Response(receipt_pdf(_summary(application)), mimetype="application/pdf",
+            return Response(receipt_pdf(views.receipt_summary(application)), mimetype="application/pdf",
                             headers={"Cache-Control": "no-store",
                                      "Content-Disposition": f'inline; filename="{application.receipt_number}.pdf"'})
 
@@ -244,7 +170,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
             application = _load(uow, application_id, for_update=True)
             applications.request_reschedule(uow, application, body["not_before"], now)
             uow.commit()
-            return applications.view(application, now)
+            return views.view(application, now)
 
     @blp.route("/track", methods=["POST"])
     @blp.arguments(TrackIn)
@@ -260,7 +186,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
             logs.correlation_id.set(application.id)
             applications.record_access(uow, application.id, "citizen", "track", now)
             uow.commit()
-            return applications.view(application, now)
+            return views.view(application, now)
 
     @blp.route("/<application_id>/access-log", methods=["GET"])
     @requires("supervisor")
@@ -313,4 +239,3 @@ def nik_blueprint(runtime: Runtime) -> Blueprint:
         return check_nik(body["nik"], today=today(), birth_date=body["birth_date"], gender=body["gender"]).as_dict()
 
     return blp
-

@@ -1,8 +1,8 @@
 """Use cases of an application: draft, documents, review, submit (and resubmit after a correction),
 reschedule, and following the other services' events.
 
-Functions take a unit of work (the transaction) and plain values; routes and handlers stay thin. Rules
-live in review.py, corrections.py and status.py.
+Functions take a unit of work (the transaction) and plain values and refuse with ``Refused``; routes and
+handlers stay thin. The rules live in rules/ (review, corrections, status, receipt numbers, uploads).
 """
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ektp_shared import metrics
+from ektp_shared import metrics, transitions
+from ektp_shared.calendar import local_day
 from ektp_shared.contracts import CloudEvent
 from ektp_shared.contracts.common import CardHolderSchema
 from ektp_shared.contracts.intake import APPLICATION_RESUBMITTED, APPLICATION_SUBMITTED, RESCHEDULE_REQUESTED
@@ -20,25 +22,16 @@ from ektp_shared.contracts.verification import APPOINTMENT_SCHEDULED, CORRECTION
 from ektp_shared.db import new_id
 from ektp_shared.objects import ObjectStore
 from ektp_shared.reference.application_kinds import application_kind, changes_with_values, document_type
+from ektp_shared.refusal import Refused, conflict, not_found
 from ektp_shared.serialization import jsonable
 from ektp_shared.uow import UnitOfWork
-from ektp_shared.web.errors import ApiError
 
-from . import corrections, receipt
+from . import idempotency
 from .models import AccessEntry, Application, Document, TimelineEntry
-from .review import Review, missing_document_codes, review
-from .schemas import WIB
-from .status import (
-    EDITABLE_STAGES,
-    FINAL_STAGES,
-    NOTED_EVENTS,
-    RESCHEDULABLE_STAGES,
-    STAGE_OF_EVENT,
-    TIMELINE_DETAIL,
-    Stage,
-    moves_status,
-    time_in_stage,
-)
+from .rules import corrections, receipt
+from .rules.review import Review, missing_document_codes, review
+from .rules.states import APPLICATION, EDITABLE_STAGES, FINAL_STAGES, RESCHEDULABLE_STAGES, Stage
+from .rules.status import NOTED_EVENTS, STAGE_OF_EVENT, TIMELINE_DETAIL, moves_status, time_in_stage
 
 RECEIPT_ATTEMPTS = 5
 # marshmallow schemas are reusable; building one copies its fields, so it is built once.
@@ -47,13 +40,7 @@ CARD_HOLDER = CardHolderSchema()
 RESCHEDULE_HORIZON_DAYS = 90
 
 
-class ApplicationNotFound(LookupError):
-    pass
-
-
-def local_day(now: dt.datetime) -> dt.date:
-    """The day in Indonesia (WIB) that counts for ages and dates: most offices and citizens are in WIB."""
-    return now.astimezone(WIB).date()
+NOT_FOUND = "no application has this id"
 
 
 def get(uow: UnitOfWork, application_id: str, for_update: bool = False) -> Application:
@@ -64,7 +51,7 @@ def get(uow: UnitOfWork, application_id: str, for_update: bool = False) -> Appli
         query = query.with_for_update(of=Application)
     application = uow.session.scalars(query).unique().first()
     if application is None:
-        raise ApplicationNotFound(application_id)
+        raise not_found("not_found", NOT_FOUND, field="application_id", location="path")
     return application
 
 
@@ -75,12 +62,31 @@ def active_for_nik(uow: UnitOfWork, nik_hash: str, excluding: str | None = None)
     return uow.session.scalars(query).first()
 
 
+def _second_active(other: Application) -> Refused:
+    return conflict("active_application_exists",
+                    f"this NIK already has an application in progress (receipt {other.receipt_number})",
+                    field="applicant.nik", details={"receipt_number": other.receipt_number})
+
+
 def _refuse_second_active(uow: UnitOfWork, nik_hash: str, excluding: str | None = None) -> None:
     other = active_for_nik(uow, nik_hash, excluding)
     if other is not None:
-        raise ApiError(409, "active_application_exists",
-                       f"this NIK already has an application in progress (receipt {other.receipt_number})",
-                       field="applicant.nik", details={"receipt_number": other.receipt_number})
+        raise _second_active(other)
+
+
+def flush_or_refuse(uow: UnitOfWork, nik_hash: str, excluding: str | None = None) -> None:
+    """Write the change now, so a unique key another request took at the same moment is found here: one
+    active application per NIK (the other is named by its receipt), else a repeated Idempotency-Key still
+    in progress. Either way the transaction is rolled back and the request refused (409)."""
+    try:
+        uow.session.flush()
+    except IntegrityError as exc:
+        uow.session.rollback()
+        other = active_for_nik(uow, nik_hash, excluding)
+        if other is not None:
+            raise _second_active(other) from exc
+        raise conflict("conflict", "a request with this Idempotency-Key is in progress", field=idempotency.HEADER,
+                       location="headers") from exc
 
 
 def _entered(body: dict[str, Any]) -> dict[str, Any]:
@@ -100,13 +106,20 @@ def _apply(application: Application, nik_hash: str, data: dict[str, Any]) -> Non
     application.nik_hash = nik_hash
 
 
-def create(uow: UnitOfWork, nik_hash: str, body: dict[str, Any], now: dt.datetime) -> Application:
+def create(uow: UnitOfWork, nik_hash: str, body: dict[str, Any], now: dt.datetime, key: str | None = None) -> Application:
+    """A draft; with an Idempotency-Key, a retry of the same request gets the draft the first one made."""
+    fingerprint = idempotency.fingerprint(body)
+    earlier = idempotency.remembered(uow, "create", key, fingerprint)
+    if earlier is not None:
+        return get(uow, earlier)
     _refuse_second_active(uow, nik_hash)
     application = Application(id=new_id(), status=Stage.DRAFT.value, status_since=now, created_at=now,
                               correction_round=0)
     _apply(application, nik_hash, _entered(body))
     application.documents, application.timeline = [], [TimelineEntry(stage=Stage.DRAFT.value, occurred_at=now)]
     uow.session.add(application)
+    idempotency.remember(uow, "create", key, fingerprint, application.id, now)
+    flush_or_refuse(uow, nik_hash)
     return application
 
 
@@ -118,18 +131,19 @@ def update(uow: UnitOfWork, application: Application, nik_hash: str, body: dict[
         requested = [c["field"] for c in application.corrections or []]
         refused = corrections.unrequested_changes(requested, application.correction_baseline, data)
         if refused:
-            raise ApiError(422, "not_requested",
-                           f"the officer did not ask to correct {', '.join(refused)}; only {', '.join(requested)} may change",
-                           field=refused[0], details={"requested": requested})
+            raise Refused("not_requested",
+                          f"the officer did not ask to correct {', '.join(refused)}; only {', '.join(requested)} may change",
+                          field=refused[0], details={"requested": requested})
     if nik_hash != application.nik_hash and application.active_nik is not None:
         _refuse_second_active(uow, nik_hash, excluding=application.id)
         application.active_nik = nik_hash
     _apply(application, nik_hash, data)
+    flush_or_refuse(uow, nik_hash, excluding=application.id)
 
 
 def _require_editable(application: Application) -> None:
     if Stage(application.status) not in EDITABLE_STAGES:
-        raise ApiError(409, "not_editable", f"the application cannot change while it is {application.status}",
+        raise conflict("not_editable", f"the application cannot change while it is {application.status}",
                        field="application_id", location="path")
 
 
@@ -139,22 +153,30 @@ def needed_documents(application: Application) -> set[str]:
     return {code for group in groups for code in group}
 
 
+def birth_year_for_upload(application: Application, kind: str) -> int:
+    """Before the (slow) content checks of an upload: may this document be uploaded now? The birth year
+    decides the photo's background under the birth-year-parity policy."""
+    check_document_allowed(application, kind)
+    return int(application.applicant["birth_date"][:4])
+
+
 def check_document_allowed(application: Application, kind: str) -> None:
     _require_editable(application)
     if kind not in needed_documents(application):
-        raise ApiError(422, "document_not_needed",
-                       f"a {application.kind} application does not take a {document_type(kind).english}; "
-                       f"it needs: {', '.join(sorted(needed_documents(application)))}", field="kind", location="path")
+        raise Refused("document_not_needed",
+                      f"a {application.kind} application does not take a {document_type(kind).english}; "
+                      f"it needs: {', '.join(sorted(needed_documents(application)))}", field="kind", location="path")
     if application.status == Stage.CORRECTION_REQUESTED.value:
         requested = [c["field"] for c in application.corrections or []]
         if not corrections.document_allowed(requested, kind):
-            raise ApiError(422, "not_requested",
-                           f"the officer did not ask for a new {document_type(kind).english}; only {', '.join(requested)}",
-                           field="kind", location="path", details={"requested": requested})
+            raise Refused("not_requested",
+                          f"the officer did not ask for a new {document_type(kind).english}; only {', '.join(requested)}",
+                          field="kind", location="path", details={"requested": requested})
 
 
 def attach_document(objects: ObjectStore, application: Application, kind: str, data: bytes, content_type: str,
                     now: dt.datetime) -> Document:
+    check_document_allowed(application, kind)  # again: the application may have moved during the checks
     document = next((d for d in application.documents if d.kind == kind), None)
     if document is None:
         document = Document(id=new_id(), application_id=application.id, kind=kind)
@@ -171,29 +193,33 @@ def review_of(application: Application, now: dt.datetime) -> Review:
                   [d.kind for d in application.documents], local_day(now))
 
 
-def submit(uow: UnitOfWork, application: Application, now: dt.datetime) -> None:
-    """First submission (a draft) or resubmission (after a correction)."""
+def submit(uow: UnitOfWork, application: Application, now: dt.datetime, key: str | None = None) -> None:
+    """First submission (a draft) or resubmission (after a correction); a retry with the same
+    Idempotency-Key gets the first answer again."""
+    scope = f"submit:{application.id}"
+    if idempotency.remembered(uow, scope, key, "") is not None:
+        return
     resubmission = application.status == Stage.CORRECTION_REQUESTED.value
     if not resubmission and application.status != Stage.DRAFT.value:
-        raise ApiError(409, "already_submitted", f"the application is already {application.status}",
+        raise conflict("already_submitted", f"the application is already {application.status}",
                        field="application_id", location="path", details={"receipt_number": application.receipt_number})
     checked = review_of(application, now)
     if checked.errors:
         first = checked.errors[0]
-        raise ApiError(422, first.code, first.english, field=_field_of(first.code),
-                       details={"findings": [f.as_dict() for f in checked.errors]})
+        raise Refused(first.code, first.english, field=_field_of(first.code),
+                      details={"findings": [f.as_dict() for f in checked.errors]})
     if checked.missing_documents:
         missing = missing_document_codes(application.kind, application.changes or [], application.applicant,
                                           [d.kind for d in application.documents])
-        raise ApiError(422, "documents_missing", f"documents still missing: {', '.join(missing)}", field="documents",
-                       details={"missing_documents": missing, "findings": [f.as_dict() for f in checked.missing_documents]})
+        raise Refused("documents_missing", f"documents still missing: {', '.join(missing)}", field="documents",
+                      details={"missing_documents": missing, "findings": [f.as_dict() for f in checked.missing_documents]})
     if resubmission:
         requested = [c["field"] for c in application.corrections or []]
         unchanged = corrections.nothing_corrected(requested, application.correction_baseline, _data_of(application),
                                                   {d.kind: d.sha256 for d in application.documents})
         if unchanged:
-            raise ApiError(422, unchanged.code, unchanged.english, field=requested[0] if requested else "application_id",
-                           details={"findings": [unchanged.as_dict()], "requested": requested})
+            raise Refused(unchanged.code, unchanged.english, field=requested[0] if requested else "application_id",
+                          details={"findings": [unchanged.as_dict()], "requested": requested})
         application.correction_round += 1
         application.corrections = application.correction_baseline = None
         stage = Stage.RESUBMITTED
@@ -201,8 +227,9 @@ def submit(uow: UnitOfWork, application: Application, now: dt.datetime) -> None:
         application.receipt_number = _first_submission(uow, application, now)
         application.active_nik = application.nik_hash
         application.submitted_at = now
+        flush_or_refuse(uow, application.nik_hash, excluding=application.id)  # a submission of the same NIK racing this one
         stage = Stage.SUBMITTED
-    _move(application, stage, now, None)
+    _move(uow, application, stage, now, None)
     detail = {"receipt_number": application.receipt_number}
     if resubmission:
         detail["round"] = application.correction_round
@@ -219,6 +246,8 @@ def submit(uow: UnitOfWork, application: Application, now: dt.datetime) -> None:
         uow.emit(APPLICATION_RESUBMITTED, {**data, "round": application.correction_round}, correlation_id=application.id)
     else:
         uow.emit(APPLICATION_SUBMITTED, data, correlation_id=application.id)
+    idempotency.remember(uow, scope, key, "", application.id, now)
+    flush_or_refuse(uow, application.nik_hash, excluding=application.id)
 
 
 def _field_of(code: str) -> str:
@@ -238,9 +267,7 @@ def _first_submission(uow: UnitOfWork, application: Application, now: dt.datetim
                    or_(Application.active_nik == application.nik_hash, Application.receipt_number == number))).all()
         other = next((c for c in clashes if c.active_nik == application.nik_hash), None)
         if other is not None:
-            raise ApiError(409, "active_application_exists",
-                           f"this NIK already has an application in progress (receipt {other.receipt_number})",
-                           field="applicant.nik", details={"receipt_number": other.receipt_number})
+            raise _second_active(other)
         if not clashes:
             return number
     raise RuntimeError("no free receipt number after several attempts")
@@ -248,15 +275,15 @@ def _first_submission(uow: UnitOfWork, application: Application, now: dt.datetim
 
 def request_reschedule(uow: UnitOfWork, application: Application, not_before: dt.date | None, now: dt.datetime) -> None:
     if Stage(application.status) not in RESCHEDULABLE_STAGES or not application.appointment:
-        raise ApiError(409, "not_reschedulable", f"there is no appointment to move while the application is {application.status}",
+        raise conflict("not_reschedulable", f"there is no appointment to move while the application is {application.status}",
                        field="application_id", location="path")
     today = local_day(now)
     if not_before is not None and not today <= not_before <= today + dt.timedelta(days=RESCHEDULE_HORIZON_DAYS):
-        raise ApiError(422, "reschedule.out_of_range",
-                       f"not_before must be between today and {RESCHEDULE_HORIZON_DAYS} days ahead", field="not_before")
+        raise Refused("reschedule.out_of_range",
+                      f"not_before must be between today and {RESCHEDULE_HORIZON_DAYS} days ahead", field="not_before")
     uow.emit(RESCHEDULE_REQUESTED, {"application_id": application.id, "appointment_id": application.appointment["id"],
                                     "requested_at": now, "not_before": not_before}, correlation_id=application.id)
-    _move(application, Stage.RESCHEDULE_REQUESTED, now, None)
+    _move(uow, application, Stage.RESCHEDULE_REQUESTED, now, None)
     application.timeline.append(TimelineEntry(stage=Stage.RESCHEDULE_REQUESTED.value, occurred_at=now,
                                               detail={"not_before": not_before.isoformat()} if not_before else None))
 
@@ -285,38 +312,23 @@ def record_event(uow: UnitOfWork, event: CloudEvent) -> None:
         application.corrections = jsonable(event.data["corrections"])
         application.correction_baseline = corrections.snapshot(_data_of(application),
                                                                {d.kind: d.sha256 for d in application.documents})
-    _move(application, stage, event.time, reason if stage in (Stage.CORRECTION_REQUESTED, Stage.REJECTED) else None)
+    _move(uow, application, stage, event.time,
+          reason if stage in (Stage.CORRECTION_REQUESTED, Stage.REJECTED) else None)
 
 
-def _move(application: Application, stage: Stage, at: dt.datetime, reason: str | None) -> None:
-    if application.status != stage.value:
-        metrics.STAGE_DURATION.labels(application.status).observe(time_in_stage(application.status_since, at))
-    application.status, application.status_since, application.status_reason = stage.value, at, reason
+def _move(uow: UnitOfWork, application: Application, stage: Stage, at: dt.datetime, reason: str | None) -> None:
+    before, since = application.status, application.status_since
+    values: dict[str, Any] = {"status_reason": reason, "status_since": at}  # a repeated stage restarts its clock
     if stage in FINAL_STAGES:
-        application.active_nik = None  # the citizen may apply again
+        values["active_nik"] = None  # the citizen may apply again
+    # The application is locked by the caller's transaction (get(..., for_update=True)): the move cannot lose.
+    transitions.move_or_refuse(uow.session, APPLICATION, application, stage, at, field="application_id", **values)
+    if before != stage.value:
+        metrics.STAGE_DURATION.labels(before).observe(time_in_stage(since, at))
 
 
 def record_access(uow: UnitOfWork, application_id: str, actor: str, action: str, now: dt.datetime) -> None:
     uow.session.add(AccessEntry(application_id=application_id, actor=actor, action=action, at=now))
-
-
-def view(application: Application, now: dt.datetime) -> dict[str, Any]:
-    editable = Stage(application.status) in EDITABLE_STAGES
-    return {
-        "id": application.id, "kind": application.kind, "changes": application.changes or [],
-        "status": application.status, "status_since": application.status_since,
-        "status_reason": application.status_reason, "seconds_in_status": time_in_stage(application.status_since, now),
-        "receipt_number": application.receipt_number, "created_at": application.created_at,
-        "submitted_at": application.submitted_at, "correction_round": application.correction_round,
-        "corrections": application.corrections or [],
-        "appointment": application.appointment and {k: application.appointment[k] for k in ("id", "starts_at", "office")},
-        "missing_documents": missing_document_codes(application.kind, application.changes or [], application.applicant,
-                                                    [d.kind for d in application.documents]),
-        "documents": [{"kind": d.kind, "sha256": d.sha256, "content_type": d.content_type, "size": d.size,
-                       "uploaded_at": d.uploaded_at} for d in application.documents],
-        "timeline": [{"stage": t.stage, "occurred_at": t.occurred_at, "detail": t.detail} for t in application.timeline],
-        "applicant": application.applicant if editable else None,
-    }
 
 
 def by_receipt(uow: UnitOfWork, receipt_number: str, nik_hash: str) -> Application | None:

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import delete
 
+from ektp_shared.refusal import Refused
 from ektp_shared.uow import UnitOfWork
-from ektp_shared.web.errors import ApiError
 
 from .models import IdempotencyKey
 
@@ -30,8 +30,8 @@ def check_key(key: str | None) -> str | None:
     if key is None:
         return None
     if not 1 <= len(key) <= MAX_LENGTH or not key.isprintable():
-        raise ApiError(422, "idempotency_key_invalid", f"{HEADER} must be 1–{MAX_LENGTH} printable characters",
-                       field=HEADER, location="headers")
+        raise Refused("idempotency_key_invalid", f"{HEADER} must be 1–{MAX_LENGTH} printable characters",
+                      field=HEADER, location="headers")
     return key
 
 
@@ -43,8 +43,8 @@ def remembered(uow: UnitOfWork, scope: str, key: str | None, body_fingerprint: s
     if found is None:
         return None
     if found.fingerprint != body_fingerprint:
-        raise ApiError(422, "idempotency_key_reused", f"this {HEADER} was used for a different request",
-                       field=HEADER, location="headers")
+        raise Refused("idempotency_key_reused", f"this {HEADER} was used for a different request",
+                      field=HEADER, location="headers")
     return found.application_id
 
 

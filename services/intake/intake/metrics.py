@@ -2,7 +2,7 @@
 from ektp_shared.metrics import StateGauges
 
 from .models import Application
-from .status import FINAL_STAGES, Stage
+from .rules.states import FINAL_STAGES, Stage
 
 STAGES = StateGauges(
     count=("ektp_applications", "Applications currently in each stage."),

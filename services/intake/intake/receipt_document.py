@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-WIB = ZoneInfo("Asia/Jakarta")
+from ektp_shared.calendar import WIB
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,7 +59,7 @@ def receipt_pdf(summary: ReceiptSummary) -> bytes:
     page.drawString(20 * mm, top - 18 * mm, summary.receipt_number)
     rows = [
         ("Jenis permohonan", summary.kind),
-        ("Diajukan", summary.submitted_at.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB")),
+        ("Diajukan", summary.submitted_at.astimezone(ZoneInfo(WIB)).strftime("%d-%m-%Y %H:%M WIB")),
         ("Nama", summary.full_name),
         ("NIK", masked_nik(summary.nik)),
         ("Wilayah", summary.region),

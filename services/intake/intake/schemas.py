@@ -4,10 +4,10 @@ Each rule broken names its field, and the message starts with the rule's code (`
 so a front end can show its own text.
 """
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
+from ektp_shared.calendar import WIB, local_day
 from ektp_shared.contracts.common import CITIZENSHIPS, GENDERS, NIK_PATTERN, ResidencePermitSchema
 from ektp_shared.identity.kk import check_kk
 from ektp_shared.identity.nik import check_nik
@@ -19,12 +19,11 @@ KINDS = tuple(kind.code for kind in application_kinds())
 CHANGEABLE = tuple(sorted(application_kind("data_change").changes))
 # Older than anyone alive: a birth date before this is a typo.
 OLDEST_BIRTH_DATE = dt.date(1900, 1, 1)
-WIB = ZoneInfo("Asia/Jakarta")
 
 
 def today() -> dt.date:
     """The day in Indonesia (WIB), which decides whether a date is in the future."""
-    return dt.datetime.now(WIB).date()
+    return local_day(dt.datetime.now(dt.timezone.utc), WIB)
 
 
 def _rule_messages(findings) -> list[str]:

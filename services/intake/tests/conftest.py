@@ -7,19 +7,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import json
 import random
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw
-from sqlalchemy import select
 
-from ektp_shared.bus.dispatcher import Dispatcher, Outcome
-from ektp_shared.contracts import CloudEvent, Contract
 from ektp_shared.identity.generator import random_kk, random_nik
-from ektp_shared.web.app import create_app
+from ektp_shared.testing.harness import ServiceHarness
 from intake.service import SERVICE
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -72,11 +68,7 @@ def application(seed: int = 1, *, kind: str = "new", years: int = 25, **applican
             "contact": {"phone": "081234567890", "email": "warga@example.org"}}
 
 
-@dataclasses.dataclass
-class Intake:
-    runtime: Any
-    client: Any
-
+class Intake(ServiceHarness):
     def create(self, body: dict[str, Any]) -> dict[str, Any]:
         response = self.client.post("/v1/applications", json=body)
         assert response.status_code == 201, response.get_json()
@@ -101,25 +93,11 @@ class Intake:
     def status(self, application_id: str) -> dict[str, Any]:
         return self.client.get(f"/v1/applications/{application_id}").get_json()
 
-    def deliver(self, contract: Contract, data: dict[str, Any], time: dt.datetime | None = None) -> None:
-        event = CloudEvent.new(source="/test", type=contract.type, data=contract.schema().dump(data),
-                               correlationid=str(data["application_id"]), time=time)
-        decision = Dispatcher(SERVICE.name, SERVICE.handlers, self.runtime.uow).dispatch(
-            json.dumps(event.to_dict()).encode(), None)
-        assert decision.outcome is Outcome.HANDLED, decision
-
-    def emitted(self, name: str) -> list[dict[str, Any]]:
-        outbox = SERVICE.messaging.outbox
-        with self.runtime.engine.connect() as connection:
-            rows = connection.execute(select(outbox.c.envelope).order_by(outbox.c.created_at)).scalars()
-            return [e["data"] for e in rows if e["type"].endswith(f".{name}")]
-
 
 @pytest.fixture
-def make_intake(runtime_factory):
+def make_intake(harness_factory):
     def make(real: bool = False, **overrides: Any) -> Intake:
-        runtime = runtime_factory(SERVICE, real=real, **overrides)
-        return Intake(runtime, create_app(runtime).test_client())
+        return harness_factory(SERVICE, Intake, real=real, **overrides)
 
     return make
 

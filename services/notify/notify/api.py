@@ -9,7 +9,7 @@ from ektp_shared.auth import requires
 from ektp_shared.service import Runtime
 from ektp_shared.web.paths import path_uuid
 
-from . import deliveries
+from . import views
 
 
 class DeliveryOut(Schema):
@@ -39,6 +39,6 @@ def blueprint(runtime: Runtime) -> Blueprint:
         application_id = path_uuid(application_id, "application_id", "no application has this id")
         logs.correlation_id.set(application_id)
         with runtime.uow() as uow:
-            return deliveries.log_of(uow, application_id)
+            return views.log_of(uow, application_id)
 
     return blp

@@ -40,7 +40,7 @@ def _wanted(order: str) -> set[str]:
     return {name.strip() for name in order.split(",") if name.strip()}
 
 
-def build(settings: NotifySettings) -> Channels:
+def build_channels(settings: NotifySettings) -> Channels:
     outbox = Path(settings.outbox_dir)
     email: dict[str, Provider] = {}
     sms: dict[str, Provider] = {}

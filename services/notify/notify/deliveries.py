@@ -12,10 +12,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy import and_, or_, select
 
+from ektp_shared import transitions
 from ektp_shared.contracts import CloudEvent, by_type
 from ektp_shared.contracts.intake import APPLICATION_SUBMITTED
 from ektp_shared.db import new_id
@@ -24,12 +24,14 @@ from ektp_shared.uow import UnitOfWork
 
 from . import metrics, templates
 from .models import Contact, Delivery, ProviderMessage
-from .phone import InvalidPhoneNumber, normalise
 from .providers import EMAIL, SMS, Email, Sms
 from .providers import Delivery as FailoverDelivery
-from .ratelimit import next_allowed
+from .rules.phone import InvalidPhoneNumber, normalise
+from .rules.ratelimit import next_allowed
+from .rules.states import DELIVERY, DeliveryState
 
-PENDING, SENDING, SENT, DELIVERED, FAILED = "PENDING", "SENDING", "SENT", "DELIVERED", "FAILED"
+PENDING, SENDING, SENT = DeliveryState.PENDING, DeliveryState.SENDING, DeliveryState.SENT
+DELIVERED, FAILED = DeliveryState.DELIVERED, DeliveryState.FAILED
 RECEIPT_DELIVERED, RECEIPT_FAILED = "delivered", "failed"
 PERSONAL = {"applicant", "contact", "documents", "card_holder"}
 
@@ -90,7 +92,8 @@ def plan(uow: UnitOfWork, event: CloudEvent, now: dt.datetime, recipient_key: Re
             continue
         delivery = Delivery(id=new_id(), event_id=event.id, event_key=key, channel=channel,
                             application_id=contact.application_id, recipient_hash=recipient_key(channel, address),
-                            variables=variables, status=PENDING, attempts=0, next_attempt_at=now, created_at=now)
+                            variables=variables, status=PENDING.value, status_since=now, attempts=0,
+                            next_attempt_at=now, created_at=now)
         uow.session.add(delivery)
         planned.append(delivery)
     return planned
@@ -108,8 +111,8 @@ def claim(uow: UnitOfWork, now: dt.datetime, batch: int, hold: dt.timedelta, lim
     """Take the messages that are due (and those whose sender's claim lapsed) for sending; a message
     over its recipient's rate limit is put off instead. The caller commits."""
     due = list(uow.session.scalars(
-        select(Delivery).where(or_(and_(Delivery.status == PENDING, Delivery.next_attempt_at <= now),
-                                   and_(Delivery.status == SENDING, Delivery.claimed_until <= now)))
+        select(Delivery).where(or_(and_(Delivery.status == PENDING.value, Delivery.next_attempt_at <= now),
+                                   and_(Delivery.status == SENDING.value, Delivery.claimed_until <= now)))
         .order_by(Delivery.next_attempt_at).limit(batch).with_for_update(skip_locked=True)))
     taken: dict[str, list[dt.datetime]] = {}
     claimed = []
@@ -121,25 +124,28 @@ def claim(uow: UnitOfWork, now: dt.datetime, batch: int, hold: dt.timedelta, lim
                                                    Delivery.sent_at > now - limit.window)))
             later = next_allowed(taken[delivery.recipient_hash], now, limit.per_recipient, limit.window)
             if later is not None:
-                delivery.status, delivery.next_attempt_at, delivery.claimed_until = PENDING, later, None
-                delivery.last_error = "rate limited: too many messages to this recipient"
+                # A lapsed SENDING claim goes back to PENDING; a PENDING message just waits longer.
+                transitions.move(uow.session, DELIVERY, delivery, PENDING, now, next_attempt_at=later, claimed_until=None,
+                                 last_error="rate limited: too many messages to this recipient")
                 continue
             taken[delivery.recipient_hash].append(now)
-        delivery.status, delivery.claimed_until = SENDING, now + hold
+        # Rows are locked (FOR UPDATE SKIP LOCKED): the move cannot lose.
+        transitions.move(uow.session, DELIVERY, delivery, SENDING, now, claimed_until=now + hold)
         claimed.append(delivery.id)
     return claimed
 
 
-def message_for(uow: UnitOfWork, delivery_id: str) -> Email | Sms | None:
+def message_for(uow: UnitOfWork, delivery_id: str, now: dt.datetime) -> Email | Sms | None:
     """The message of a claimed delivery, or None when there is nothing to send (a message whose
     template cannot be rendered fails for good; the caller commits)."""
     delivery = uow.session.get(Delivery, delivery_id)
-    if delivery is None or delivery.status != SENDING:
+    if delivery is None or delivery.status != SENDING.value:
         return None
     try:
         return compose(delivery, uow.session.get(Contact, delivery.application_id))
     except templates.TemplateError as exc:
-        delivery.status, delivery.claimed_until, delivery.last_error = FAILED, None, f"template: {exc}"[:1000]
+        transitions.move(uow.session, DELIVERY, delivery, FAILED, now, claimed_until=None,
+                         last_error=f"template: {exc}"[:1000])
         return None
 
 
@@ -152,17 +158,17 @@ def record_outcome(uow: UnitOfWork, delivery_id: str, outcome: FailoverDelivery,
         metrics.MESSAGES.labels(delivery.channel, attempt.provider, attempt.outcome).inc()
     if outcome.ok:
         accepted = outcome.accepted
-        delivery.status, delivery.sent_at, delivery.last_error = SENT, now, None
-        delivery.provider, delivery.parts = accepted.provider, accepted.parts or 1
-        delivery.provider_message_ids = ",".join(accepted.message_ids)
+        transitions.move(uow.session, DELIVERY, delivery, SENT, now, sent_at=now, last_error=None,
+                         provider=accepted.provider, parts=accepted.parts or 1,
+                         provider_message_ids=",".join(accepted.message_ids))
         for message_id in accepted.message_ids:
             _link(uow, accepted.provider, message_id, delivery.id)
         _settle(uow, delivery, now)
     elif outcome.permanent or delivery.attempts > len(retry_delays):
-        delivery.status, delivery.last_error = FAILED, outcome.reason[:1000]
+        transitions.move(uow.session, DELIVERY, delivery, FAILED, now, last_error=outcome.reason[:1000])
     else:
-        delivery.status, delivery.last_error = PENDING, outcome.reason[:1000]
-        delivery.next_attempt_at = now + dt.timedelta(seconds=retry_delays[delivery.attempts - 1])
+        transitions.move(uow.session, DELIVERY, delivery, PENDING, now, last_error=outcome.reason[:1000],
+                         next_attempt_at=now + dt.timedelta(seconds=retry_delays[delivery.attempts - 1]))
 
 
 def _link(uow: UnitOfWork, provider: str, message_id: str, delivery_id: str) -> None:
@@ -193,19 +199,11 @@ def _settle(uow: UnitOfWork, delivery: Delivery, now: dt.datetime) -> bool:
     """A message is delivered when every part's receipt says so, failed when any part's says it failed."""
     parts = list(uow.session.scalars(select(ProviderMessage).where(ProviderMessage.delivery_id == delivery.id)))
     failed = [part for part in parts if part.receipt == RECEIPT_FAILED]
+    if delivery.status != SENT.value:
+        return False  # settled already
     if failed:
-        delivery.status, delivery.delivered_at, delivery.last_error = FAILED, None, failed[0].reason
-        return True
+        return transitions.move(uow.session, DELIVERY, delivery, FAILED, now, delivered_at=None,
+                                last_error=failed[0].reason)
     if parts and all(part.receipt == RECEIPT_DELIVERED for part in parts) and len(parts) >= (delivery.parts or 1):
-        delivery.status, delivery.delivered_at = DELIVERED, now
-        return True
+        return transitions.move(uow.session, DELIVERY, delivery, DELIVERED, now, delivered_at=now)
     return False
-
-
-def log_of(uow: UnitOfWork, application_id: str) -> list[dict[str, Any]]:
-    rows = uow.session.scalars(select(Delivery).where(Delivery.application_id == application_id)
-                               .order_by(Delivery.created_at, Delivery.channel))
-    return [{"id": d.id, "event": d.event_key, "channel": d.channel, "status": d.status, "attempts": d.attempts,
-             "provider": d.provider, "parts": d.parts, "last_error": d.last_error, "created_at": d.created_at,
-             "next_attempt_at": d.next_attempt_at if d.status == PENDING else None, "sent_at": d.sent_at,
-             "delivered_at": d.delivered_at} for d in rows]

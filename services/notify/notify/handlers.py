@@ -7,24 +7,20 @@ from ektp_shared.handlers import Handlers
 from ektp_shared.uow import UnitOfWork
 
 from . import deliveries, templates
+from .context import NotifyContext
 
 handlers = Handlers()
 # Events whose data has `contact`; a resubmission may change it.
 CONTACT_EVENTS = ("application.submitted.v1", "application.resubmitted.v1")
 
 
-def recipient_key(uow: UnitOfWork):
-    cipher = uow.runtime.cipher
-    return lambda channel, address: cipher.lookup_hash(f"{channel}:{address}")
-
-
-def contact_and_milestone(event: CloudEvent, uow: UnitOfWork) -> None:
+def contact_and_milestone(event: CloudEvent, uow: UnitOfWork, context: NotifyContext) -> None:
     deliveries.remember_contact(uow, event, utcnow())
-    deliveries.plan(uow, event, utcnow(), recipient_key(uow))
+    deliveries.plan(uow, event, utcnow(), context.recipient_key)
 
 
-def milestone(event: CloudEvent, uow: UnitOfWork) -> None:
-    deliveries.plan(uow, event, utcnow(), recipient_key(uow))
+def milestone(event: CloudEvent, uow: UnitOfWork, context: NotifyContext) -> None:
+    deliveries.plan(uow, event, utcnow(), context.recipient_key)
 
 
 # Contracts another team has yet to publish are bound as soon as they are in the catalogue.

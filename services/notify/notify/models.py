@@ -46,6 +46,7 @@ class Delivery(Base):
     recipient_hash: Mapped[str | None] = mapped_column(String(64))  # keyed hash of channel and address: the rate limit's key
     variables: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     status: Mapped[str] = mapped_column(String(20), index=True)
+    status_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     claimed_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

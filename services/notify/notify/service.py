@@ -3,7 +3,7 @@ from pathlib import Path
 
 from ektp_shared.service import ServiceSpec
 
-from . import api, channels, handlers, models, tasks
+from . import api, context, handlers, models, tasks
 from .settings import NotifySettings
 
 SERVICE = ServiceSpec(
@@ -17,5 +17,5 @@ SERVICE = ServiceSpec(
     migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
     blueprints=lambda runtime: [api.blueprint(runtime)],
     tasks=tasks.tasks,
-    dependencies=lambda runtime: channels.build(runtime.settings),
+    context=context.build,
 )

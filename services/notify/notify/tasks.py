@@ -16,10 +16,10 @@ def send_due(runtime: Runtime) -> int:
         claimed = deliveries.claim(uow, utcnow(), settings.send_batch, dt.timedelta(seconds=settings.send_claim_seconds),
                                    limit)
         uow.commit()
-    channels = runtime.deps.by_name()
+    channels = runtime.context.channels.by_name()
     for delivery_id in claimed:
         with runtime.uow() as uow:
-            message = deliveries.message_for(uow, delivery_id)
+            message = deliveries.message_for(uow, delivery_id, utcnow())
             uow.commit()
         if message is None:
             continue
@@ -31,7 +31,7 @@ def send_due(runtime: Runtime) -> int:
 
 
 def collect_receipts(runtime: Runtime) -> None:
-    smpp = runtime.deps.smpp
+    smpp = runtime.context.channels.smpp
     if smpp is None:
         return
     receipts = [receipt for receipt in smpp.poll_receipts(timeout=1.0) if receipt.outcome != "pending"]

@@ -3,34 +3,46 @@ enrolled, take corrected data after a refusal, the operator's inspection and rep
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
+from ektp_shared import transitions
+from ektp_shared.calendar import local_day
 from ektp_shared.contracts import CloudEvent
+from ektp_shared.refusal import Refused, Why, not_found
 from ektp_shared.serialization import jsonable
 from ektp_shared.uow import UnitOfWork
 
-from . import audit, blanks, pickups, printjobs, states
-from .card import Issue, render
-from .card.chip import chip_record
-from .card_data import card_fields, issue_place
+from . import audit, blank_cards, pickups, print_jobs
+from .card_front import Issue, render
+from .card_front.chip import chip_record
+from .context import PrintingContext
 from .drivers import PrintDocument
 from .models import Card
-from .quality import DEFECTS
+from .rules.card_fields import card_fields, issue_place
+from .rules.quality import DEFECTS
+from .rules.states import CARD, PRINT_JOB, CardState, JobState
 
 _NO_REPRINT = {
-    states.QUEUED_FOR_PRINT: "a print of this card is queued already",
-    states.AWAITING_QC: "the card waits for inspection: record a defect to reprint it",
-    states.COLLECTED: "the card was handed over: a new card needs a replacement application",
+    CardState.QUEUED_FOR_PRINT.value: "a print of this card is queued already",
+    CardState.AWAITING_QC.value: "the card waits for inspection: record a defect to reprint it",
+    CardState.COLLECTED.value: "the card was handed over: a new card needs a replacement application",
 }
 
 
-class CardActionRefused(ValueError):
-    """The action does not fit the card's state (409) or an input is wrong (422, `field`)."""
+def refused(message: str, field: str = "application_id") -> Refused:
+    """The action does not fit the card's state (409)."""
+    return Refused("card_action_refused", message, field=field, location="path" if field == "application_id" else "json",
+                   why=Why.CONFLICT)
 
-    def __init__(self, field: str, message: str, conflict: bool = True):
-        super().__init__(message)
-        self.field = field
-        self.conflict = conflict
+
+def get(uow: UnitOfWork, application_id: str) -> Card:
+    card = uow.session.get(Card, application_id)
+    if card is None:
+        raise not_found("not_found", "no card is known for this application", field="application_id", location="path")
+    return card
+
+
+def move(uow: UnitOfWork, card: Card, state: CardState, now: dt.datetime, **values: object) -> None:
+    transitions.move_or_refuse(uow.session, CARD, card, state, now, field="application_id", **values)
 
 
 def keep_card_data(uow: UnitOfWork, event: CloudEvent, nik_hash: str, kk_hash: str, now: dt.datetime) -> None:
@@ -43,14 +55,15 @@ def keep_card_data(uow: UnitOfWork, event: CloudEvent, nik_hash: str, kk_hash: s
         uow.session.add(Card(application_id=application_id, receipt_number=event.data["receipt_number"],
                              kind=event.data["kind"], office_code=office["code"], nik_hash=nik_hash, kk_hash=kk_hash,
                              card_holder=jsonable(event.data["card_holder"]), office=office,
-                             state=states.AWAITING_BIOMETRICS, verified_at=now, reminders_sent=0))
+                             state=CardState.AWAITING_BIOMETRICS.value, state_since=now, verified_at=now,
+                             reminders_sent=0))
         return
-    if card.state != states.AWAITING_CORRECTION:
+    if card.state != CardState.AWAITING_CORRECTION.value:
         return
-    card.card_holder, card.nik_hash, card.kk_hash = jsonable(event.data["card_holder"]), nik_hash, kk_hash
-    card.verified_at, card.state = now, states.QUEUED_FOR_PRINT
-    printjobs.create(uow, card, printjobs.CORRECTION, now,
-                     reason="corrected after refusal: " + ",".join(card.refused_fields or []))
+    move(uow, card, CardState.QUEUED_FOR_PRINT, now, card_holder=jsonable(event.data["card_holder"]),
+         nik_hash=nik_hash, kk_hash=kk_hash, verified_at=now)
+    print_jobs.create(uow, card, print_jobs.CORRECTION, now,
+                      reason="corrected after refusal: " + ",".join(card.refused_fields or []))
     audit.record(uow, "verification", "corrected_data", now, application_id, fields=card.refused_fields or [])
 
 
@@ -58,17 +71,16 @@ def queue_first_print(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> N
     card = uow.session.get(Card, str(event.data["application_id"]))
     if card is None:
         raise LookupError("enrolled before the verified card data arrived")  # retried until it has
-    if card.state != states.AWAITING_BIOMETRICS:
+    if card.state != CardState.AWAITING_BIOMETRICS.value:
         return
-    card.fingerprint_digests = list(event.data.get("fingerprint_digests") or [])
-    card.state = states.QUEUED_FOR_PRINT
-    printjobs.create(uow, card, printjobs.FIRST, now)
+    move(uow, card, CardState.QUEUED_FOR_PRINT, now, fingerprint_digests=list(event.data.get("fingerprint_digests") or []))
+    print_jobs.create(uow, card, print_jobs.FIRST, now)
 
 
 def document_for(card: Card, portrait: bytes, encode_chip: bool) -> PrintDocument:
     """The card front (and, for a printer with a chip encoder, the chip record) from the card's data."""
     fields = card_fields(card.card_holder)
-    issued = card.verified_at.astimezone(ZoneInfo(card.office.get("timezone", "Asia/Jakarta"))).date()
+    issued = local_day(card.verified_at, card.office.get("timezone", "Asia/Jakarta"))
     front = render(fields, portrait, Issue(issue_place(card.card_holder), issued), card.card_holder["full_name"])
     digests = card.fingerprint_digests or []
     chip = chip_record(fields, digests) if encode_chip and len(digests) == 2 else None
@@ -76,25 +88,26 @@ def document_for(card: Card, portrait: bytes, encode_chip: bool) -> PrintDocumen
 
 
 def quality_check(uow: UnitOfWork, card: Card, passed: bool, defect: str | None, note: str | None, actor: str,
-                  now: dt.datetime, settings) -> None:
+                  now: dt.datetime, context: PrintingContext) -> None:
     """The operator's inspection of a printed card: it passes (pickup is announced), or a defect voids
     its serial and queues one reprint."""
-    if card.state != states.AWAITING_QC:
-        raise CardActionRefused("application_id", f"the card is {card.state}, not waiting for inspection")
+    if card.state != CardState.AWAITING_QC.value:
+        raise refused(f"the card is {card.state}, not waiting for inspection")
     if not passed and defect not in DEFECTS:
-        raise CardActionRefused("field", f"name the defect among: {', '.join(DEFECTS)}", conflict=False)
-    job = printjobs.latest(uow, card.application_id)
+        raise Refused("validation_failed", f"name the defect among: {', '.join(DEFECTS)}", field="field")
+    job = print_jobs.latest(uow, card.application_id)
     job.qc_by, job.qc_at, job.updated_at = actor[:80], now, now
     if passed:
-        job.state = printjobs.QC_PASSED
-        pickups.announce(uow, card, now, settings)
+        transitions.move_or_refuse(uow.session, PRINT_JOB, job, JobState.QC_PASSED, now)
+        pickups.announce(uow, card, now, context)
         audit.record(uow, actor, "quality_passed", now, card.application_id, serial=card.serial)
         return
-    job.state, job.qc_field, job.qc_note = printjobs.QC_FAILED, defect, note
+    transitions.move_or_refuse(uow.session, PRINT_JOB, job, JobState.QC_FAILED, now, qc_field=defect,
+                               qc_note=note)
     serial = card.serial
-    blanks.void(uow, serial, f"failed inspection: {defect}", now)
-    card.serial, card.state = None, states.QUEUED_FOR_PRINT
-    printjobs.create(uow, card, printjobs.REPRINT, now, requested_by=actor, reason=f"failed inspection: {defect}")
+    blank_cards.void(uow, serial, f"failed inspection: {defect}", now)
+    move(uow, card, CardState.QUEUED_FOR_PRINT, now, serial=None)
+    print_jobs.create(uow, card, print_jobs.REPRINT, now, requested_by=actor, reason=f"failed inspection: {defect}")
     audit.record(uow, actor, "quality_failed", now, card.application_id, defect=defect, serial=serial)
 
 
@@ -102,17 +115,17 @@ def reprint(uow: UnitOfWork, card: Card, reason: str, actor: str, now: dt.dateti
     """An operator's reprint decision, with its reason. It voids the serial of the card it replaces: a
     card waiting for pickup (damaged or lost in the office), a refused card whose data was right, a job
     that gave up, or an attempt still at a printer that will not deliver."""
-    job = printjobs.latest(uow, card.application_id)
+    job = print_jobs.latest(uow, card.application_id)
     void = None
-    if card.state == states.READY_FOR_PICKUP:
+    if card.state == CardState.READY_FOR_PICKUP.value:
         void = card.serial
-        blanks.void(uow, void, f"reprint: {reason}", now)
+        blank_cards.void(uow, void, f"reprint: {reason}", now)
         card.serial = card.ready_at = card.pickup_from = None
-    elif card.state == states.QUEUED_FOR_PRINT and job is not None and job.state == printjobs.SENT:
+    elif card.state == CardState.QUEUED_FOR_PRINT.value and job is not None and job.state == JobState.SENT.value:
         void = job.serial
-        printjobs.write_off(uow, job, actor, now)
-    elif card.state not in (states.AWAITING_CORRECTION, states.PRINT_FAILED):
-        raise CardActionRefused("application_id", _NO_REPRINT.get(card.state, f"the card is {card.state}: nothing to reprint"))
-    card.state = states.QUEUED_FOR_PRINT
-    printjobs.create(uow, card, printjobs.REPRINT, now, requested_by=actor, reason=reason)
+        print_jobs.write_off(uow, job, actor, now)
+    elif card.state not in (CardState.AWAITING_CORRECTION.value, CardState.PRINT_FAILED.value):
+        raise refused(_NO_REPRINT.get(card.state, f"the card is {card.state}: nothing to reprint"))
+    move(uow, card, CardState.QUEUED_FOR_PRINT, now)
+    print_jobs.create(uow, card, print_jobs.REPRINT, now, requested_by=actor, reason=reason)
     audit.record(uow, actor, "reprint", now, card.application_id, reason=reason, void_serial=void)

@@ -8,17 +8,17 @@ from ektp_shared.handlers import Handlers
 from ektp_shared.uow import UnitOfWork
 
 from . import cards
+from .context import PrintingContext
 
 handlers = Handlers()
 
 
 @handlers.on(APPLICATION_VERIFIED)
-def keep_card_data(event: CloudEvent, uow: UnitOfWork) -> None:
+def keep_card_data(event: CloudEvent, uow: UnitOfWork, context: PrintingContext) -> None:
     holder = event.data["card_holder"]
-    cipher = uow.runtime.cipher
-    cards.keep_card_data(uow, event, cipher.lookup_hash(holder["nik"]), cipher.lookup_hash(holder["kk_number"]), utcnow())
+    cards.keep_card_data(uow, event, context.lookup_hash(holder["nik"]), context.lookup_hash(holder["kk_number"]), utcnow())
 
 
 @handlers.on(BIOMETRICS_ENROLLED)
-def queue_print(event: CloudEvent, uow: UnitOfWork) -> None:
+def queue_print(event: CloudEvent, uow: UnitOfWork, context: PrintingContext) -> None:
     cards.queue_first_print(uow, event, utcnow())

@@ -1,5 +1,6 @@
-"""Printing's gauges, read from its database at scrape time so every process reports the same truth:
-print jobs by state, each printer's last reported status, each office's blank-card stock."""
+"""Printing's gauges, read from its database at scrape time so every process reports the same truth: cards
+by state and the oldest in each open state, print jobs by state, each printer's last reported status, each
+office's blank-card stock."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,13 +8,20 @@ import datetime as dt
 from prometheus_client.core import GaugeMetricFamily
 
 from ektp_shared.db import utcnow
-from ektp_shared.metrics import ScrapeCollector
+from ektp_shared.metrics import ScrapeCollector, StateGauges
 from ektp_shared.service import Runtime
 
-from . import blanks, fleet, policies, printjobs
+from . import blank_cards, policies, print_jobs, printers
+from .models import Card
+from .rules.states import CARD, CardState
 
 # A printer whose last good answer is older than this many poll intervals counts as down.
 STALE_POLLS = 3
+CARDS = StateGauges(
+    count=("ektp_cards", "Cards in printing in each state."),
+    oldest=("ektp_card_oldest_in_state_seconds", "Time the longest-waiting card has been in each open state."),
+    label="state", state_column=Card.state, since_column=Card.state_since,
+    states=tuple(state.value for state in CardState), open_states=frozenset(s.value for s in CardState if s not in CARD.final))
 
 
 def collector(runtime: Runtime) -> ScrapeCollector:
@@ -32,16 +40,16 @@ def collector(runtime: Runtime) -> ScrapeCollector:
                                       labels=["office"])
         stale_before = utcnow() - dt.timedelta(seconds=STALE_POLLS * settings.printer_poll_seconds)
         with runtime.uow() as uow:
-            for state, count in printjobs.counts_by_state(uow).items():
+            for state, count in print_jobs.counts_by_state(uow).items():
                 jobs.add_metric([state], count)
-            for printer in fleet.all_printers(uow):
+            for printer in printers.all_printers(uow):
                 fresh = printer.polled_at is not None and printer.polled_at >= stale_before
                 up.add_metric([printer.name], 1.0 if fresh and printer.online else 0.0)
                 if printer.ribbon_remaining is not None:
                     ribbon.add_metric([printer.name], printer.ribbon_remaining)
                 if printer.cards_in_feeder is not None:
                     feeder.add_metric([printer.name], printer.cards_in_feeder)
-            for office, available in blanks.available_by_office(uow).items():
+            for office, available in blank_cards.available_by_office(uow).items():
                 stock.add_metric([office], available)
                 threshold.add_metric([office], policies.policy_of(uow, office, settings).low_stock_threshold)
         return [jobs, up, ribbon, feeder, stock, threshold]

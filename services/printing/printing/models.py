@@ -35,6 +35,7 @@ class Card(Base):
     office: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     fingerprint_digests: Mapped[list[str] | None] = mapped_column(EncryptedJSON)
     state: Mapped[str] = mapped_column(String(30), index=True)
+    state_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     serial: Mapped[str | None] = mapped_column(String(40), unique=True)
     verified_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     printed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -74,7 +75,7 @@ class Printer(Base):
 
 
 class PrintJob(Base):
-    """queued → sent → printed → qc_passed | qc_failed, or failed (see printjobs.py). Each physical
+    """queued → sent → printed → qc_passed | qc_failed, or failed (see print_jobs.py). Each physical
     attempt has its own device job id; a job in `sent` after a crash is asked of its printer, never
     blindly printed again."""
 
@@ -90,6 +91,7 @@ class PrintJob(Base):
     request_reason: Mapped[str | None] = mapped_column(EncryptedText)  # free text: may name people
     printer_id: Mapped[str | None] = mapped_column(ForeignKey("printers.id"))
     state: Mapped[str] = mapped_column(String(20), index=True)
+    state_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     retries: Mapped[int] = mapped_column(Integer, server_default="0")
     spoiled: Mapped[int] = mapped_column(Integer, server_default="0")

@@ -4,28 +4,32 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from ektp_shared import transitions
+from ektp_shared.calendar import local_day
 from ektp_shared.contracts.printing import CARD_COLLECTED, CARD_PICKUP_REMINDER, CARD_READY_FOR_PICKUP, CARD_REFUSED_AT_PICKUP
 from ektp_shared.db import new_id
+from ektp_shared.refusal import Refused, Why
 from ektp_shared.uow import UnitOfWork
 
-from . import audit, blanks, pickup, states
-from .card_data import pickup_date
+from . import audit, blank_cards
+from .context import PrintingContext
 from .models import Card, PowerOfAttorney
 from .policies import Policy
-from .quality import CARD_FIELDS
+from .rules import pickup
+from .rules.quality import CARD_FIELDS
+from .rules.states import CARD, CardState
 
 
-class HandoverRefused(ValueError):
+class HandoverRefused(Refused):
     """`field` names the input at fault; `conflict` when the card is not in a state for it (409)."""
 
     def __init__(self, field: str, message: str, conflict: bool = False):
-        super().__init__(message)
-        self.field = field
-        self.conflict = conflict
+        super().__init__("handover_refused", message, field=field,
+                         location="path" if field == "application_id" else "json",
+                         why=Why.CONFLICT if conflict else Why.INVALID)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,20 +41,21 @@ class Handover:
     representative_kk_hash: str | None = None
 
 
-def office_today(card: Card, now: dt.datetime) -> dt.date:
-    return now.astimezone(ZoneInfo(card.office.get("timezone", "Asia/Jakarta"))).date()
+def office_zone(card: Card) -> str:
+    return card.office.get("timezone", "Asia/Jakarta")
 
 
-def announce(uow: UnitOfWork, card: Card, now: dt.datetime, settings) -> None:
-    card.state, card.ready_at = states.READY_FOR_PICKUP, now
-    card.pickup_from = pickup_date(now, settings.pickup_after_days, card.office.get("timezone", "Asia/Jakarta"))
-    card.reminders_sent, card.last_reminder_at, card.reported_uncollected_at = 0, None, None
+def announce(uow: UnitOfWork, card: Card, now: dt.datetime, context: PrintingContext) -> None:
+    pickup_from = pickup.pickup_from(now, context.settings.pickup_after_days, office_zone(card), context.working_days)
+    transitions.move_or_refuse(uow.session, CARD, card, CardState.READY_FOR_PICKUP, now, field="application_id",
+                               ready_at=now, pickup_from=pickup_from, reminders_sent=0, last_reminder_at=None,
+                               reported_uncollected_at=None)
     uow.emit(CARD_READY_FOR_PICKUP, {"application_id": card.application_id, "pickup_from": card.pickup_from,
                                      "office": card.office}, correlation_id=card.application_id)
 
 
 def _identify(card: Card, receipt_number: str, nik_hash: str) -> None:
-    if card.state != states.READY_FOR_PICKUP:
+    if card.state != CardState.READY_FOR_PICKUP.value:
         raise HandoverRefused("application_id", f"the card is {card.state}, not ready for pickup", conflict=True)
     if receipt_number.strip().upper() != card.receipt_number:
         raise HandoverRefused("receipt_number", "the receipt number does not belong to this card")
@@ -65,7 +70,7 @@ def power_of_attorney(uow: UnitOfWork, application_id: str) -> PowerOfAttorney |
 
 def attach_power_of_attorney(uow: UnitOfWork, card: Card, object_key: str, sha256: str, content_type: str, size: int,
                              actor: str, now: dt.datetime) -> PowerOfAttorney:
-    if card.state != states.READY_FOR_PICKUP:
+    if card.state != CardState.READY_FOR_PICKUP.value:
         raise HandoverRefused("application_id", f"the card is {card.state}, not ready for pickup", conflict=True)
     letter = PowerOfAttorney(id=new_id(), application_id=card.application_id, object_key=object_key, sha256=sha256,
                              content_type=content_type, size=size, uploaded_by=actor[:80], uploaded_at=now)
@@ -87,9 +92,10 @@ def hand_over(uow: UnitOfWork, card: Card, request: Handover, policy: Policy, ac
         relation = pickup.authorise(policy.representative, collector)
     except pickup.PickupRefused as exc:
         raise HandoverRefused(exc.field, str(exc)) from exc
-    card.state, card.collected_at, card.collected_by = states.COLLECTED, now, request.collected_by
-    card.collector_relation = relation
-    card.collector_nik_hash = request.representative_nik_hash if request.collected_by == pickup.REPRESENTATIVE else None
+    transitions.move_or_refuse(
+        uow.session, CARD, card, CardState.COLLECTED, now, field="application_id", collected_at=now,
+        collected_by=request.collected_by, collector_relation=relation,
+        collector_nik_hash=request.representative_nik_hash if request.collected_by == pickup.REPRESENTATIVE else None)
     uow.emit(CARD_COLLECTED, {"application_id": card.application_id, "collected_at": now,
                               "collected_by": request.collected_by}, correlation_id=card.application_id)
     audit.record(uow, actor, "handover", now, card.application_id, relation=relation, policy=policy.representative,
@@ -106,10 +112,10 @@ def refuse(uow: UnitOfWork, card: Card, receipt_number: str, nik_hash: str, fiel
     if unknown or not fields:
         raise HandoverRefused("fields", f"name the wrong fields among: {', '.join(CARD_FIELDS)}")
     serial = card.serial
-    blanks.void(uow, serial, "refused at pickup: " + ",".join(sorted(set(fields))), now)
-    card.state, card.serial, card.refused_at = states.AWAITING_CORRECTION, None, now
-    card.refused_fields = sorted(set(fields))
-    card.pickup_from = card.ready_at = None
+    blank_cards.void(uow, serial, "refused at pickup: " + ",".join(sorted(set(fields))), now)
+    transitions.move_or_refuse(uow.session, CARD, card, CardState.AWAITING_CORRECTION, now, field="application_id",
+                               serial=None, refused_at=now, refused_fields=sorted(set(fields)), pickup_from=None,
+                               ready_at=None)
     uow.emit(CARD_REFUSED_AT_PICKUP, {"application_id": card.application_id, "fields": sorted(set(fields)),
                                       "refused_at": now, "card_serial": serial}, correlation_id=card.application_id)
     audit.record(uow, actor, "refused_at_pickup", now, card.application_id, fields=sorted(set(fields)), serial=serial)
@@ -121,11 +127,10 @@ def remind_and_report(uow: UnitOfWork, now: dt.datetime, settings) -> tuple[int,
     earliest = min(settings.reminder_after_days, settings.uncollected_report_days)
     horizon = now.date() - dt.timedelta(days=earliest - 1)
     reminded = reported = 0
-    for card in uow.session.scalars(select(Card).where(Card.state == states.READY_FOR_PICKUP,
+    for card in uow.session.scalars(select(Card).where(Card.state == CardState.READY_FOR_PICKUP.value,
                                                        Card.pickup_from <= horizon)):
-        today = office_today(card, now)
-        last = card.last_reminder_at.astimezone(ZoneInfo(card.office.get("timezone", "Asia/Jakarta"))).date() \
-            if card.last_reminder_at else None
+        today = local_day(now, office_zone(card))
+        last = local_day(card.last_reminder_at, office_zone(card)) if card.last_reminder_at else None
         if pickup.reminder_due(card.pickup_from, today, card.reminders_sent, last, settings.reminder_after_days,
                                settings.reminder_every_days, settings.reminders_max):
             card.reminders_sent += 1
@@ -142,7 +147,7 @@ def remind_and_report(uow: UnitOfWork, now: dt.datetime, settings) -> tuple[int,
 
 
 def uncollected(uow: UnitOfWork, office_code: str | None) -> list[Card]:
-    query = select(Card).where(Card.state == states.READY_FOR_PICKUP, Card.reported_uncollected_at.is_not(None))
+    query = select(Card).where(Card.state == CardState.READY_FOR_PICKUP.value, Card.reported_uncollected_at.is_not(None))
     if office_code:
         query = query.where(Card.office_code == office_code)
     return list(uow.session.scalars(query.order_by(Card.pickup_from, Card.application_id)))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from ektp_shared.refusal import Refused
 from ektp_shared.uow import UnitOfWork
 
 from .models import OfficePolicy
-from .pickup import POLICIES
+from .rules.pickup import POLICIES
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,7 +36,7 @@ def policy_of(uow: UnitOfWork, office_code: str, settings) -> Policy:
 def set_policy(uow: UnitOfWork, office_code: str, representative: str, low_stock_threshold: int, qc_by_operator: bool,
                actor: str, now: dt.datetime) -> Policy:
     if representative not in POLICIES:
-        raise ValueError(f"representative must be one of {', '.join(POLICIES)}")
+        raise Refused("validation_failed", f"representative must be one of {', '.join(POLICIES)}", field="representative")
     row = uow.session.get(OfficePolicy, office_code)
     if row is None:
         row = OfficePolicy(office_code=office_code)

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from ektp_shared.service import ServiceSpec
 
-from . import api, handlers, metrics, models, tasks
+from . import api, context, handlers, metrics, models, tasks
 from .settings import PrintingSettings
 
 SERVICE = ServiceSpec(
@@ -17,5 +17,6 @@ SERVICE = ServiceSpec(
     migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
     blueprints=lambda runtime: api.blueprints(runtime),
     tasks=tasks.tasks,
-    collectors=lambda runtime: [metrics.collector(runtime)],
+    collectors=lambda runtime: [metrics.collector(runtime), metrics.CARDS.collector(runtime.engine)],
+    context=context.build,
 )

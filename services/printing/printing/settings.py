@@ -7,7 +7,6 @@ from ektp_shared.settings import Settings, setting
 @dataclasses.dataclass(frozen=True)
 class PrintingSettings(Settings):
     printer_uri: str = setting("cardprinter://127.0.0.1:9631", "The shared fleet: printers for every office without printers of its own, comma separated (`cardprinter://host:port`, `ipp://host:631/printers/NAME`); registered as `shared-1`, `shared-2`, ...")
-    printer_emulator: bool = setting(True, "Start a card-printer emulator at each local `cardprinter://` URI of printer_uri inside the worker (embedded and local profiles).")
     printer_poll_seconds: float = setting(15.0, "How often the worker asks every printer for its status (rotation and metrics).")
     biometrics_url: str = setting("http://127.0.0.1:8003", "Base URL of the biometrics API (the portrait for the card).")
     pickup_after_days: int = setting(1, "Working days after printing from which a card can be collected.")

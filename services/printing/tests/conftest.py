@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import signal
@@ -18,20 +17,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
-from ektp_shared.auth import issue_development_token
-from ektp_shared.bus.dispatcher import Dispatcher
 from ektp_shared.contracts import CloudEvent
 from ektp_shared.contracts.biometrics import BIOMETRICS_ENROLLED
-from ektp_shared.contracts.envelope import TYPE_PREFIX
 from ektp_shared.contracts.verification import APPLICATION_VERIFIED
 from ektp_shared.db import utcnow
 from ektp_shared.testing import debian, infra
-from ektp_shared.web.app import create_app
-from printing import blanks, fleet, tasks
-from printing import portrait as portraits
-from printing.card import CardFields, Issue
+from ektp_shared.testing.harness import ServiceHarness
+from printing import blank_cards, printers, tasks
+from printing.card_front import CardFields, Issue
 from printing.service import SERVICE
 
 HERE = Path(__file__).parent
@@ -111,10 +105,10 @@ class Emulator:
 
 @pytest.fixture(scope="session")
 def emulator_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
-    """`python -m printing.emulator` as its own process on a free port."""
+    """`python -m ektp_peers.card_printer` as its own process on a free port."""
     output_dir = tmp_path_factory.mktemp("hopper")
     process = subprocess.Popen(
-        [sys.executable, "-m", "printing.emulator", "--port", "0", "--output-dir", str(output_dir)],
+        [sys.executable, "-m", "ektp_peers.card_printer", "--port", "0", "--output-dir", str(output_dir)],
         stdout=subprocess.PIPE, text=True)
     try:
         first = process.stdout.readline() if process.stdout else ""
@@ -209,40 +203,38 @@ def holder(nik: str = "3273015507900003", kk_number: str = "3273010101200001", *
     return values
 
 
-class World:
+class World(ServiceHarness):
     """One printing service (embedded profile: SQLite, objects in a folder) with helpers to feed it events
     the way the bus does, run its worker's tasks, and call its API as an operator."""
 
     office = OFFICE
 
     def __init__(self, runtime, portrait: bytes):
-        self.runtime = runtime
+        super().__init__(runtime)
         self.portrait = portrait
-        self.dispatcher = Dispatcher(runtime.name, runtime.spec.handlers, runtime.uow)
-        self.client = create_app(runtime).test_client()
 
     # events in
-    def deliver(self, event) -> str:
-        return self.dispatcher.dispatch(json.dumps(event.to_dict()).encode(), {}).outcome.value
+    def deliver_event(self, event: CloudEvent) -> str:
+        return self.dispatch(event.to_dict(), {}).outcome.value
 
     def verified(self, application_id: str, kind: str = "new", office: dict | None = None, **holder_changes):
         event = CloudEvent.new(source="/ektp/verification", type=APPLICATION_VERIFIED.type, correlationid=application_id,
                                data={"application_id": application_id, "receipt_number": f"KTP-{application_id[:6].upper()}",
                                      "kind": kind, "verified_at": "2026-11-20T03:00:00+00:00",
                                      "card_holder": holder(**holder_changes), "office": office or OFFICE})
-        assert self.deliver(event) == "handled"
+        assert self.deliver_event(event) == "handled"
         return event
 
     def enrolled(self, application_id: str, digests: list[str] | None = None):
         # The face biometrics would serve for the card, already in printing's own store.
-        portraits.keep(self.runtime.objects, application_id, self.portrait)
+        self.runtime.context.portraits.keep(application_id, self.portrait)
         digests = digests if digests is not None else [hashlib.sha256(f"{application_id}-{i}".encode()).hexdigest()
                                                        for i in (1, 2)]
         event = CloudEvent.new(source="/ektp/biometrics", type=BIOMETRICS_ENROLLED.type, correlationid=application_id,
                                data={"application_id": application_id, "reference_id": str(uuid.uuid4()),
                                      "enrolled_at": "2026-11-21T03:00:00+00:00", "fingers_enrolled": 2,
                                      "fingerprint_digests": digests})
-        assert self.deliver(event) == "handled"
+        assert self.deliver_event(event) == "handled"
         return event
 
     def new_card(self, kind: str = "new", office: dict | None = None, **holder_changes) -> str:
@@ -262,32 +254,24 @@ class World:
     def printers(self, office_code: str, *uris: str) -> None:
         with self.runtime.uow() as uow:
             for index, uri in enumerate(uris, start=1):
-                fleet.register(uow, f"{office_code.lower()}-{index}", office_code, uri, utcnow())
+                printers.register(uow, f"{office_code.lower()}-{index}", office_code, uri, utcnow())
             uow.commit()
 
     def stock(self, office_code: str, first_serial: str, count: int) -> None:
         with self.runtime.uow() as uow:
-            blanks.receive(uow, office_code, "test batch", first_serial, count, "test", utcnow())
+            blank_cards.receive(uow, office_code, "test batch", first_serial, count, "test", utcnow())
             uow.commit()
 
     # what came out
     def events(self, application_id: str | None = None) -> list[dict]:
-        outbox = self.runtime.spec.messaging.outbox
-        with self.runtime.uow() as uow:
-            envelopes = [row.envelope for row in uow.session.execute(select(outbox).order_by(outbox.c.id))]
-        return [e for e in envelopes if application_id is None or e["correlationid"] == application_id]
-
-    def event_keys(self, application_id: str) -> list[str]:
-        """e.g. ["card.printed.v1", ...]"""
-        return [e["type"].removeprefix(TYPE_PREFIX + ".") for e in self.events(application_id)]
+        return [e for e in self.outbox() if application_id is None or e["correlationid"] == application_id]
 
     def job_states(self, application_id: str) -> list[str]:
         return [job["state"] for job in self.card(application_id)["jobs"]]
 
     # the API, as an operator
-    def token(self, *roles: str) -> dict[str, str]:
-        return {"Authorization": "Bearer " + issue_development_token(self.runtime.settings, "operator-7",
-                                                                      list(roles or ["print_operator"]))}
+    def token(self, *roles: str) -> dict[str, str]:  # type: ignore[override]
+        return super().token("operator-7", *(roles or ["print_operator"]))
 
     def card(self, application_id: str) -> dict:
         response = self.client.get(f"/v1/cards/{application_id}", headers=self.token())
@@ -304,7 +288,7 @@ def world_factory(runtime_factory, portrait, emulator):
     is tested on its own); keyword arguments override settings; `real=True` runs it on PostgreSQL and S3."""
 
     def make(real: bool = False, **overrides) -> World:
-        settings = {"printer_uri": emulator.uri, "printer_emulator": False, "development_stock": 0,
+        settings = {"printer_uri": emulator.uri, "development_stock": 0,
                     "print_retry_seconds": 0, "printer_poll_seconds": 1.0, **overrides}
         created = World(runtime_factory(SERVICE, real=real, **settings), portrait)
         tasks.tasks(created.runtime)  # registers the shared fleet from printer_uri, as the worker does at start

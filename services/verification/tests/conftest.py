@@ -3,48 +3,22 @@ CloudEvents delivered through the service's own dispatcher (inbox, handler, outb
 published read back from its outbox."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import json
 import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
-from ektp_shared.auth import issue_development_token
-from ektp_shared.bus.dispatcher import Dispatcher, Outcome
-from ektp_shared.contracts import CloudEvent, Contract
 from ektp_shared.contracts.intake import APPLICATION_SUBMITTED
-from ektp_shared.web.app import create_app
-from verification.registry import cached
+from ektp_shared.testing.harness import ServiceHarness
+from verification.registry import load, shipped_path
 from verification.service import SERVICE
 
 NOW = dt.datetime.now(dt.timezone.utc)
+REGISTRY = load(shipped_path())
 
 
-@dataclasses.dataclass
-class Verification:
-    runtime: Any
-    client: Any
-
-    def token(self, subject: str, *roles: str) -> dict[str, str]:
-        return {"Authorization": "Bearer " + issue_development_token(self.runtime.settings, subject, list(roles))}
-
-    def deliver(self, contract: Contract, data: dict[str, Any], time: dt.datetime | None = None) -> CloudEvent:
-        event = CloudEvent.new(source="/test", type=contract.type, data=contract.schema().dump(data),
-                               correlationid=str(data["application_id"]), time=time)
-        decision = Dispatcher(SERVICE.name, SERVICE.handlers, self.runtime.uow).dispatch(
-            json.dumps(event.to_dict()).encode(), None)
-        assert decision.outcome is Outcome.HANDLED, decision
-        return event
-
-    def emitted(self, name: str) -> list[dict[str, Any]]:
-        outbox = SERVICE.messaging.outbox
-        with self.runtime.engine.connect() as connection:
-            rows = connection.execute(select(outbox.c.envelope).order_by(outbox.c.created_at)).scalars()
-            return [e["data"] for e in rows if e["type"].endswith(f".{name}")]
-
+class Verification(ServiceHarness):
     def case_of(self, application_id: str, officer: dict[str, str]) -> dict[str, Any]:
         found = self.client.get("/v1/cases", query_string={"application_id": application_id}, headers=officer).get_json()
         assert len(found) == 1
@@ -63,10 +37,9 @@ class Verification:
 
 
 @pytest.fixture
-def make_verification(runtime_factory):
+def make_verification(harness_factory):
     def make(real: bool = False, **overrides: Any) -> Verification:
-        runtime = runtime_factory(SERVICE, real=real, **overrides)
-        return Verification(runtime, create_app(runtime).test_client())
+        return harness_factory(SERVICE, Verification, real=real, **overrides)
 
     return make
 
@@ -79,7 +52,7 @@ def service(make_verification) -> Verification:
 def registry_people() -> list[Any]:
     """Members of the shipped synthetic registry old enough for a first card."""
     limit = dt.date(NOW.year - 18, NOW.month, min(NOW.day, 28)).isoformat()
-    return [m for m in cached("").members() if m.birth_date <= limit]
+    return [m for m in REGISTRY.members() if m.birth_date <= limit]
 
 
 def submission(member: Any = None, *, kind: str = "new", documents: tuple[str, ...] = ("kk", "akta_kelahiran", "photo"),

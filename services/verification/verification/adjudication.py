@@ -12,9 +12,10 @@ from ektp_shared.contracts.verification import ADJUDICATION_DECIDED
 from ektp_shared.serialization import jsonable
 from ektp_shared.uow import UnitOfWork
 
-from . import appointments, decisions
+from . import appointments
 from .cases import audit, by_application, move, reject
-from .decisions import CaseState
+from .rules import decisions
+from .rules.states import FINAL, CaseState
 
 DUPLICATE_REASON = "duplicate_identity"
 
@@ -23,14 +24,14 @@ def suspected(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> None:
     case = by_application(uow, str(event.data["application_id"]))
     if case is None:
         raise LookupError("no case for this application: a duplicate cannot be adjudicated before the case exists")
-    if CaseState(case.resume_state or case.state) in decisions.FINAL:
+    if CaseState(case.resume_state or case.state) in FINAL:
         return  # decided meanwhile (e.g. rejected); nothing to adjudicate
-    appointments.captured(uow, case)
+    appointments.captured(uow, case, now)
     before = {"state": case.state}
     case.biometric_reference = str(event.data["reference_id"])
     case.candidates = jsonable(event.data["candidates"])
     case.queued_at = now
-    move(case, CaseState.ADJUDICATION, now)
+    move(uow, case, CaseState.ADJUDICATION, now)
     audit(uow, "biometrics", "adjudication.opened", case, now, before,
           {"state": case.state, "reference_id": case.biometric_reference,
            "candidates": [c["reference_id"] for c in case.candidates]})
@@ -46,6 +47,6 @@ def decide(uow: UnitOfWork, case: Any, officer: str, roles: Collection[str], bod
     if not distinct:
         reject(uow, case, DUPLICATE_REASON, body["message"], now)
         case.decided_by = officer
-    move(case, state, now)
+    move(uow, case, state, now)
     audit(uow, officer, f"adjudication.{body['decision']}", case, now, {"state": CaseState.ADJUDICATION.value},
           {"state": case.state, "note": body.get("note"), "reference_id": case.biometric_reference})

@@ -1,5 +1,6 @@
 """HTTP routes of the verification service (officers, bearer JWT): the work queue and claims, decisions,
-interviews, adjudication, offices, and the operators' admin actions. Every read of a case is audited."""
+interviews, adjudication, offices, and the operators' admin actions. Every read of a case is audited.
+Routes parse, call a use case and respond; a use case's refusal becomes its 4xx in ektp_shared.web."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,16 +13,15 @@ from sqlalchemy.exc import IntegrityError
 from ektp_shared import logs
 from ektp_shared.auth import requires
 from ektp_shared.db import utcnow
-from ektp_shared.reference.regions import region
 from ektp_shared.service import Runtime
 from ektp_shared.web.errors import ApiError
 from ektp_shared.web.paths import get_or_404
 
-from . import adjudication, appointments, cases, interviews, operations, registry, work_queue
-from .decisions import CaseState, DecisionNotAllowed, RetryStage
-from .models import AuditEntry, Case, CaseFlag, Interview
-from .models import Office as OfficeRow
-from .offices import timezone_of
+from . import adjudication, cases, interviews, offices, operations, views, work_queue
+from .context import VerificationContext
+from .models import AuditEntry, Case, Interview
+from .rules.decisions import RetryStage
+from .rules.states import CaseState
 from .schemas import (
     AdjudicationIn,
     CaseOut,
@@ -48,24 +48,8 @@ def _case(uow: Any, case_id: str) -> Case:
     return case
 
 
-def _refused(exc: Exception, field: str) -> ApiError:
-    return ApiError(409, "not_allowed", str(exc), field=field)
-
-
 def _officer() -> tuple[str, frozenset[str]]:
     return g.principal.subject, g.principal.roles
-
-
-def _flags(uow: Any, case: Case) -> list[str]:
-    return list(uow.session.scalars(select(CaseFlag.code).where(CaseFlag.case_id == case.id).order_by(CaseFlag.code)))
-
-
-SUMMARY_FIELDS = tuple(name for name in CaseSummaryOut().fields if name != "flags")
-CASE_FIELDS = tuple(name for name in CaseOut().fields if name not in CaseSummaryOut().fields)
-
-
-def _summary(uow: Any, case: Case) -> dict[str, Any]:
-    return {**{name: getattr(case, name) for name in SUMMARY_FIELDS}, "flags": _flags(uow, case)}
 
 
 def blueprint(runtime: Runtime) -> Blueprint:
@@ -73,27 +57,25 @@ def blueprint(runtime: Runtime) -> Blueprint:
                     description="The officers' work queue: claims, decisions, interviews and adjudication.")
     settings = runtime.settings
 
+    def context() -> VerificationContext:
+        return runtime.context
+
     def link(base: str, path: str) -> str:
         return base.rstrip("/") + runtime.links.sign(path, settings.document_link_seconds)
 
     def view(uow: Any, case: Case) -> dict[str, Any]:
-        out = {**_summary(uow, case), **{name: getattr(case, name) for name in CASE_FIELDS if hasattr(case, name)}}
-        out["documents"] = [{**d, "url": link(settings.intake_url, f"/v1/documents/{d['document_id']}")}
-                            for d in case.documents]
-        booked = appointments.current(uow, case)
-        out["appointment"] = booked and {"id": booked.id, "office_code": booked.office_code,
-                                         "starts_at": booked.starts_at, "state": booked.state}
-        out["interviews"] = [{"id": i.id, "starts_at": i.starts_at.isoformat(), "channel": i.channel, "state": i.state,
-                              "contact": i.contact, "outcome_notes": i.outcome_notes}
-                             for i in uow.session.scalars(select(Interview).where(Interview.case_id == case.id)
-                                                          .order_by(Interview.created_at))]
-        return out
+        return views.case_view(uow, case, link, settings.intake_url)
 
     def audited_view(uow: Any, case: Case, action: str = "case.read") -> dict[str, Any]:
         cases.audit(uow, g.principal.subject, action, case, utcnow(), after={"state": case.state})
         out = view(uow, case)
         uow.commit()
         return out
+
+    def claimed(uow: Any, case_id: str) -> Case:
+        case = _case(uow, case_id)
+        work_queue.require_claim(case, g.principal.subject, utcnow())
+        return case
 
     @blp.route("", methods=["GET"])
     @requires(*OFFICERS)
@@ -105,10 +87,10 @@ def blueprint(runtime: Runtime) -> Blueprint:
         with runtime.uow() as uow:
             if query["application_id"]:
                 found = cases.by_application(uow, str(query["application_id"]))
-                return [_summary(uow, found)] if found else []
+                return [views.summary(uow, found)] if found else []
             filters = work_queue.Filters(CaseState(query["state"]), query["office"], query["kind"], query["flag"],
                                          query["unclaimed"])
-            return [_summary(uow, c) for c in work_queue.listing(uow, filters, utcnow(), query["limit"])]
+            return [views.summary(uow, c) for c in work_queue.listing(uow, filters, utcnow(), query["limit"])]
 
     @blp.route("/claim-next", methods=["POST"])
     @requires(*OFFICERS)
@@ -143,10 +125,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
         officer, roles = _officer()
         with runtime.uow() as uow:
             case = _case(uow, case_id)
-            try:
-                work_queue.claim(uow, case, officer, roles, utcnow(), settings.claim_lease_seconds)
-            except DecisionNotAllowed as exc:
-                raise _refused(exc, "case_id") from exc
+            work_queue.claim(uow, case, officer, roles, utcnow(), settings.claim_lease_seconds)
             return audited_view(uow, case, "case.claimed")
 
     @blp.route("/<case_id>/claim", methods=["DELETE"])
@@ -160,14 +139,6 @@ def blueprint(runtime: Runtime) -> Blueprint:
                 cases.audit(uow, g.principal.subject, "case.released", case, utcnow())
             uow.commit()
 
-    def claimed(uow: Any, case_id: str) -> Case:
-        case = _case(uow, case_id)
-        try:
-            work_queue.require_claim(case, g.principal.subject, utcnow())
-        except DecisionNotAllowed as exc:
-            raise _refused(exc, "case_id") from exc
-        return case
-
     @blp.route("/<case_id>/decision", methods=["POST"])
     @requires("verifier", "supervisor")
     @blp.arguments(DecisionIn)
@@ -178,12 +149,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
         officer, roles = _officer()
         with runtime.uow() as uow:
             case = claimed(uow, case_id)
-            try:
-                cases.decide_case(uow, case, officer, roles, body, utcnow(), settings)
-            except DecisionNotAllowed as exc:
-                raise _refused(exc, "decision") from exc
-            except LookupError as exc:
-                raise ApiError(409, "no_free_slot", str(exc), field="office") from exc
+            cases.decide_case(uow, case, officer, roles, body, utcnow(), context())
             uow.commit()
             return view(uow, case)
 
@@ -197,10 +163,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
         officer, roles = _officer()
         with runtime.uow() as uow:
             case = claimed(uow, case_id)
-            try:
-                cases.confirm_rejection(uow, case, officer, roles, body["confirm"], body["note"], utcnow())
-            except DecisionNotAllowed as exc:
-                raise _refused(exc, "confirm") from exc
+            cases.confirm_rejection(uow, case, officer, roles, body["confirm"], body["note"], utcnow())
             uow.commit()
             return view(uow, case)
 
@@ -213,10 +176,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
         officer, roles = _officer()
         with runtime.uow() as uow:
             case = claimed(uow, case_id)
-            try:
-                interviews.schedule(uow, case, officer, roles, body, utcnow())
-            except DecisionNotAllowed as exc:
-                raise _refused(exc, "starts_at") from exc
+            interviews.schedule(uow, case, officer, roles, body, utcnow())
             uow.commit()
             return view(uow, case)
 
@@ -232,11 +192,8 @@ def blueprint(runtime: Runtime) -> Blueprint:
             if interview is None or interview.case_id != case.id:
                 raise ApiError(404, "not_found", "this case has no interview with this id", field="interview_id",
                                location="path")
-            try:
-                interviews.record_outcome(uow, case, interview, g.principal.subject, body, utcnow(),
-                                          settings.claim_lease_seconds)
-            except DecisionNotAllowed as exc:
-                raise _refused(exc, "outcome") from exc
+            interviews.record_outcome(uow, case, interview, g.principal.subject, body, utcnow(),
+                                      settings.claim_lease_seconds)
             uow.commit()
             return view(uow, case)
 
@@ -250,18 +207,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
             if case.biometric_reference is None:
                 raise ApiError(404, "not_found", "no duplicate was suspected for this case", field="case_id",
                                location="path")
-
-            def record(application_id: str) -> dict[str, Any]:
-                other = cases.by_application(uow, application_id)
-                return {"application_id": application_id,
-                        "receipt_number": other.receipt_number if other else None,
-                        "state": other.state if other else None, "applicant": other.applicant if other else None,
-                        "face_url": link(settings.biometrics_url, f"/v1/enrolments/{application_id}/portrait")}
-
-            out = {"case_id": case.id, "state": case.state, "reference_id": case.biometric_reference,
-                   "applicant": record(case.application_id),
-                   "candidates": [{**record(c["application_id"]), "reference_id": c["reference_id"], "score": c["score"]}
-                                  for c in case.candidates or []]}
+            out = views.adjudication_view(uow, case, link, settings.biometrics_url)
             cases.audit(uow, g.principal.subject, "adjudication.read", case, utcnow(), after={"state": case.state})
             uow.commit()
             return out
@@ -276,10 +222,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
         officer, roles = _officer()
         with runtime.uow() as uow:
             case = claimed(uow, case_id)
-            try:
-                adjudication.decide(uow, case, officer, roles, body, utcnow())
-            except DecisionNotAllowed as exc:
-                raise _refused(exc, "decision") from exc
+            adjudication.decide(uow, case, officer, roles, body, utcnow())
             uow.commit()
             return view(uow, case)
 
@@ -308,7 +251,7 @@ def offices_blueprint(runtime: Runtime) -> Blueprint:
     @blp.doc(summary="Configured offices (regencies without one use the default capacity and hours).", security=BEARER)
     def list_offices():
         with runtime.uow() as uow:
-            return list(uow.session.scalars(select(OfficeRow).order_by(OfficeRow.code)))
+            return offices.listing(uow)
 
     @blp.route("/<code>", methods=["PUT"])
     @requires("admin")
@@ -317,18 +260,8 @@ def offices_blueprint(runtime: Runtime) -> Blueprint:
     @blp.doc(summary="Create or change an office (admin): region served, daily capacity, opening hours.",
              security=BEARER)
     def put_office(body: dict[str, Any], code: str):
-        if not 1 <= len(code) <= 40 or not code.replace("-", "").isalnum():
-            raise ApiError(422, "validation_failed", "office code: 1–40 letters, digits and hyphens", field="code",
-                           location="path")
-        if region(body["serves"]) is None:
-            raise ApiError(422, "region.unknown", "serves is not a current Kemendagri regency or district code",
-                           field="serves")
         with runtime.uow() as uow:
-            row = uow.session.get(OfficeRow, code) or OfficeRow(code=code)
-            for name, value in body.items():
-                setattr(row, name, value)
-            row.timezone = body["timezone"] or timezone_of(body["serves"][:2])
-            uow.session.add(row)
+            row = offices.put(uow, code, body)
             try:
                 uow.commit()
             except IntegrityError as exc:  # another admin created the same office at the same moment
@@ -342,17 +275,11 @@ def offices_blueprint(runtime: Runtime) -> Blueprint:
 def admin_blueprint(runtime: Runtime) -> Blueprint:
     blp = Blueprint("operations", __name__, url_prefix="/v1/admin/cases",
                     description="Operators' actions on one application: pause, resume, retry from a stage (audited).")
-    settings = runtime.settings
 
     def act(case_id: str, action) -> dict[str, Any]:
         with runtime.uow() as uow:
             case = _case(uow, case_id)
-            try:
-                action(uow, case)
-            except DecisionNotAllowed as exc:
-                raise _refused(exc, "case_id") from exc
-            except LookupError as exc:
-                raise ApiError(409, "no_free_slot", str(exc), field="office") from exc
+            action(uow, case)
             uow.commit()
             return {"case_id": case.id, "state": case.state, "resume_state": case.resume_state}
 
@@ -377,7 +304,6 @@ def admin_blueprint(runtime: Runtime) -> Blueprint:
              security=BEARER)
     def retry(body: dict[str, Any], case_id: str):
         return act(case_id, lambda uow, case: operations.retry(
-            uow, case, g.principal.subject, RetryStage(body["stage"]), utcnow(),
-            registry.cached(settings.registry_path), settings))
+            uow, case, g.principal.subject, RetryStage(body["stage"]), utcnow(), runtime.context))
 
     return blp

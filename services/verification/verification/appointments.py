@@ -8,17 +8,19 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ektp_shared import transitions
 from ektp_shared.contracts.verification import APPLICATION_EXPIRED, APPOINTMENT_SCHEDULED
 from ektp_shared.db import new_id
+from ektp_shared.refusal import conflict
 from ektp_shared.uow import UnitOfWork
 
-from .decisions import CaseState
+from .context import VerificationContext
 from .models import Appointment, AppointmentSlot, Case
 from .models import Office as OfficeRow
-from .offices import Office, default_office, first_free_slot, office_for, parse_hours
+from .rules.offices import Office, default_office, first_free_slot, office_for, parse_hours
+from .rules.states import APPOINTMENT, CASE, AppointmentState, CaseState
 from .settings import VerificationSettings
 
-SCHEDULED, RESCHEDULED, NO_SHOW, ATTENDED = "SCHEDULED", "RESCHEDULED", "NO_SHOW", "ATTENDED"
 BOOKING_ATTEMPTS = 5
 
 
@@ -61,15 +63,16 @@ def _taken(uow: UnitOfWork, office: Office, after: dt.date) -> dict[dt.date, set
     return taken
 
 
-def book(uow: UnitOfWork, case: Case, office: Office, now: dt.datetime, settings: VerificationSettings,
+def book(uow: UnitOfWork, case: Case, office: Office, now: dt.datetime, context: VerificationContext,
          not_before: dt.date | None = None, replaces: str | None = None) -> Appointment:
     """The earliest free slot; a slot another booking took at the same moment is skipped (its key exists)."""
     for _ in range(BOOKING_ATTEMPTS):
-        day, position = first_free_slot(office, now, _taken(uow, office, office.local_day(now)), not_before,
-                                        settings.appointment_search_days)
+        day, position = first_free_slot(office, now, _taken(uow, office, office.local_day(now)), context.working_days,
+                                        not_before, context.settings.appointment_search_days)
         appointment = Appointment(id=new_id(), case_id=case.id, application_id=case.application_id,
-                                  office_code=office.code, starts_at=office.slot_start(day, position), state=SCHEDULED,
-                                  replaces=replaces, created_at=now)
+                                  office_code=office.code, starts_at=office.slot_start(day, position),
+                                  state=AppointmentState.SCHEDULED.value, state_since=now, replaces=replaces,
+                                  created_at=now)
         try:
             with uow.session.begin_nested():
                 uow.session.add(AppointmentSlot(office_code=office.code, day=day, position=position,
@@ -81,33 +84,34 @@ def book(uow: UnitOfWork, case: Case, office: Office, now: dt.datetime, settings
                                          "starts_at": appointment.starts_at, "office": office.as_event(),
                                          "replaces": replaces}, correlation_id=case.application_id)
         return appointment
-    raise LookupError(f"could not book a slot at {office.code}: every free slot was taken meanwhile")
+    raise conflict("no_free_slot", f"could not book a slot at {office.code}: every free slot was taken meanwhile",
+                   field="office")
 
 
-def free(uow: UnitOfWork, appointment: Appointment, state: str) -> None:
-    appointment.state = state
+def free(uow: UnitOfWork, appointment: Appointment, state: AppointmentState, now: dt.datetime) -> None:
+    transitions.move_or_refuse(uow.session, APPOINTMENT, appointment, state, now, field="appointment_id")
     slot = uow.session.scalars(select(AppointmentSlot).where(AppointmentSlot.appointment_id == appointment.id)).first()
     if slot is not None:
         uow.session.delete(slot)
 
 
-def rebook(uow: UnitOfWork, case: Case, now: dt.datetime, settings: VerificationSettings,
+def rebook(uow: UnitOfWork, case: Case, now: dt.datetime, context: VerificationContext,
            not_before: dt.date | None = None) -> Appointment:
     """Free the current appointment (if still booked) and book the earliest slot from `not_before` on."""
     previous = current(uow, case)
-    if previous is not None and previous.state == SCHEDULED:
-        free(uow, previous, RESCHEDULED)
+    if previous is not None and previous.state == AppointmentState.SCHEDULED.value:
+        free(uow, previous, AppointmentState.RESCHEDULED, now)
     case.expires_at = None
-    office = office_of(uow, case.applicant["address"]["village_code"], settings)
+    office = office_of(uow, case.applicant["address"]["village_code"], context.settings)
     case.office_code = office.code
-    return book(uow, case, office, now, settings, not_before, previous.id if previous else None)
+    return book(uow, case, office, now, context, not_before, previous.id if previous else None)
 
 
-def captured(uow: UnitOfWork, case: Case) -> None:
+def captured(uow: UnitOfWork, case: Case, now: dt.datetime) -> None:
     """Biometrics captured the applicant: the appointment was kept."""
     appointment = current(uow, case)
-    if appointment is not None and appointment.state == SCHEDULED:
-        appointment.state = ATTENDED
+    if appointment is not None and appointment.state == AppointmentState.SCHEDULED.value:
+        transitions.move(uow.session, APPOINTMENT, appointment, AppointmentState.ATTENDED, now)
     case.expires_at = None
 
 
@@ -117,13 +121,13 @@ def mark_no_shows(uow: UnitOfWork, now: dt.datetime, settings: VerificationSetti
     grace = dt.timedelta(minutes=settings.no_show_grace_minutes)
     missed = []
     rows = uow.session.execute(select(Appointment, Case).join(Case, Case.id == Appointment.case_id)
-                               .where(Appointment.state == SCHEDULED, Appointment.starts_at < now,
+                               .where(Appointment.state == AppointmentState.SCHEDULED.value, Appointment.starts_at < now,
                                       Case.state == CaseState.APPROVED.value)).all()
     for appointment, case in rows:
         office = office_by_code(uow, appointment.office_code, case.applicant["address"]["village_code"], settings)
         if office.closing(office.local_day(appointment.starts_at)) + grace > now:
             continue
-        free(uow, appointment, NO_SHOW)
+        free(uow, appointment, AppointmentState.NO_SHOW, now)
         case.expires_at = now + dt.timedelta(days=settings.no_show_expiry_days)
         missed.append(case)
     return missed
@@ -134,9 +138,10 @@ def expire_due(uow: UnitOfWork, now: dt.datetime) -> list[Case]:
     expired = []
     for case in uow.session.scalars(select(Case).where(Case.expires_at < now, Case.state == CaseState.APPROVED.value)).all():
         booked = current(uow, case)
-        if booked is not None and booked.state == SCHEDULED:
+        if booked is not None and booked.state == AppointmentState.SCHEDULED.value:
             continue
-        case.state, case.state_since, case.expires_at = CaseState.EXPIRED.value, now, None
+        if not transitions.move(uow.session, CASE, case, CaseState.EXPIRED, now, expires_at=None):
+            continue  # moved meanwhile (captured, paused)
         uow.emit(APPLICATION_EXPIRED, {"application_id": case.application_id, "expired_at": now, "reason": "no_show"},
                  correlation_id=case.application_id)
         expired.append(case)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
+from ektp_shared import transitions
+from ektp_shared.calendar import local_day
 from ektp_shared.contracts import CloudEvent
 from ektp_shared.contracts.common import CardHolderSchema
 from ektp_shared.contracts.verification import APPLICATION_REJECTED, APPLICATION_VERIFIED, CORRECTION_REQUESTED
@@ -17,13 +18,14 @@ from ektp_shared.db import new_id
 from ektp_shared.serialization import jsonable
 from ektp_shared.uow import UnitOfWork
 
-from . import appointments, checks, decisions
-from .decisions import CaseState, Decision
+from . import appointments
+from .context import VerificationContext
 from .models import Appointment, AuditEntry, Case, CaseFlag
-from .registry import FamilyRegistry
-from .settings import VerificationSettings
+from .rules import checks, decisions
+from .rules.decisions import Decision
+from .rules.registry import FamilyRegistry
+from .rules.states import CASE, CaseState
 
-WIB = ZoneInfo("Asia/Jakarta")
 # marshmallow schemas are reusable; building one copies its fields, so it is built once.
 CARD_HOLDER = CardHolderSchema()
 SYSTEM = "system"
@@ -43,14 +45,18 @@ def audit(uow: UnitOfWork, actor: str, action: str, case: Case, now: dt.datetime
                                after=after if after is not None else {"state": case.state}))
 
 
-def move(case: Case, state: CaseState, now: dt.datetime) -> None:
-    """Change the state; a paused case keeps its pause and will resume into the new state."""
-    if case.state == CaseState.PAUSED.value:
+def move(uow: UnitOfWork, case: Case, state: CaseState, now: dt.datetime, **values: Any) -> None:
+    """Change the state (and release the claim); a paused case keeps its pause and will resume into the new
+    state. The case is locked by the caller's transaction, so the move cannot lose a race."""
+    if case.state == CaseState.PAUSED.value and state is not CaseState.PAUSED:
+        if case.resume_state != state.value:
+            CASE.check(CaseState(case.resume_state), state)
         case.resume_state = state.value
+        for name, value in values.items():
+            setattr(case, name, value)
         return
-    if case.state != state.value:
-        case.state, case.state_since = state.value, now
-    case.claimed_by = case.lease_expires_at = None
+    transitions.move_or_refuse(uow.session, CASE, case, state, now, field="case_id", claimed_by=None,
+                               lease_expires_at=None, **values)
 
 
 def by_application(uow: UnitOfWork, application_id: str) -> Case | None:
@@ -74,8 +80,7 @@ def _take_data(case: Case, data: dict[str, Any]) -> None:
     case.changes = list(data.get("changes") or [])
 
 
-def open_case(uow: UnitOfWork, event: CloudEvent, now: dt.datetime, registry: FamilyRegistry,
-              settings: VerificationSettings) -> Case:
+def open_case(uow: UnitOfWork, event: CloudEvent, now: dt.datetime, context: VerificationContext) -> Case:
     data = event.data
     existing = by_application(uow, str(data["application_id"]))
     if existing is not None:  # the same submission under another event id (a producer's retry)
@@ -84,10 +89,10 @@ def open_case(uow: UnitOfWork, event: CloudEvent, now: dt.datetime, registry: Fa
                 kind=data["kind"], state=CaseState.OPEN.value, state_since=now, opened_at=now, queued_at=now,
                 priority=0, correction_rounds=0)
     _take_data(case, data)
-    case.office_code = appointments.office_of(uow, case.applicant["address"]["village_code"], settings).code
+    case.office_code = appointments.office_of(uow, case.applicant["address"]["village_code"], context.settings).code
     uow.session.add(case)
     uow.session.flush()
-    run_checks(uow, case, registry, data["submitted_at"].astimezone(WIB).date())
+    run_checks(uow, case, context.registry.current(), local_day(data["submitted_at"]))
     audit(uow, SYSTEM, "case.opened", case, now, after={"state": case.state, "flags": sorted(checks.flags(case.findings))})
     return case
 
@@ -101,9 +106,9 @@ def take_resubmission(uow: UnitOfWork, event: CloudEvent, now: dt.datetime, regi
         return None  # not waiting for this round (a stale or repeated resubmission): nothing to take
     before = {"state": case.state, "documents": [d["sha256"] for d in case.documents]}
     _take_data(case, data)
-    run_checks(uow, case, registry, data["submitted_at"].astimezone(WIB).date())
+    run_checks(uow, case, registry, local_day(data["submitted_at"]))
     case.priority = RESUBMITTED_PRIORITY
-    move(case, CaseState.OPEN, now)
+    move(uow, case, CaseState.OPEN, now)
     audit(uow, SYSTEM, "case.resubmitted", case, now, before,
           {"state": case.state, "round": data["round"], "documents": [d["sha256"] for d in case.documents],
            "flags": sorted(checks.flags(case.findings))})
@@ -111,20 +116,21 @@ def take_resubmission(uow: UnitOfWork, event: CloudEvent, now: dt.datetime, regi
 
 
 def decide_case(uow: UnitOfWork, case: Case, officer: str, roles: Collection[str], body: dict[str, Any],
-                now: dt.datetime, settings: VerificationSettings) -> decisions.Outcome:
+                now: dt.datetime, context: VerificationContext) -> decisions.Outcome:
     decision = Decision(body["decision"])
     before = {"state": case.state, "correction_rounds": case.correction_rounds}
+    settings = context.settings
     outcome = decisions.decide(CaseState(case.state), decision, roles, case.correction_rounds, settings.correction_cap)
     case.reason_code, case.message = body.get("reason_code"), body.get("message")
     if decision is Decision.APPROVE:
-        approve(uow, case, officer, now, settings)
+        approve(uow, case, officer, now, context)
     elif decision is Decision.REJECT:
         case.proposed_rejection = {"by": officer, "reason_code": body["reason_code"], "message": body["message"],
                                    "at": now.isoformat(), "from_state": case.state}
-        move(case, outcome.state, now)
+        move(uow, case, outcome.state, now)
     elif outcome.escalated:
         # Past the cap a verifier does not send the citizen another round: a supervisor decides.
-        move(case, outcome.state, now)
+        move(uow, case, outcome.state, now)
     else:
         case.correction_rounds += 1
         uow.emit(CORRECTION_REQUESTED, {
@@ -132,7 +138,7 @@ def decide_case(uow: UnitOfWork, case: Case, officer: str, roles: Collection[str
             "corrections": body.get("corrections", []), "round": case.correction_rounds,
             "rounds_left": max(0, settings.correction_cap - case.correction_rounds)}, correlation_id=case.application_id)
         _decided(case, officer, now)
-        move(case, outcome.state, now)
+        move(uow, case, outcome.state, now)
     action = "decision.escalated" if outcome.escalated else f"decision.{decision.value}"
     audit(uow, officer, action, case, now, before,
           {"state": case.state, "reason_code": case.reason_code, "message": case.message,
@@ -144,12 +150,12 @@ def _decided(case: Case, officer: str, now: dt.datetime) -> None:
     case.decided_at, case.decided_by = now, officer
 
 
-def approve(uow: UnitOfWork, case: Case, officer: str, now: dt.datetime, settings: VerificationSettings) -> Appointment:
-    office = appointments.office_of(uow, case.applicant["address"]["village_code"], settings)
+def approve(uow: UnitOfWork, case: Case, officer: str, now: dt.datetime, context: VerificationContext) -> Appointment:
+    office = appointments.office_of(uow, case.applicant["address"]["village_code"], context.settings)
     emit_verified(uow, case, office, now)
     _decided(case, officer, now)
-    move(case, CaseState.APPROVED, now)
-    return appointments.book(uow, case, office, now, settings)
+    move(uow, case, CaseState.APPROVED, now)
+    return appointments.book(uow, case, office, now, context)
 
 
 def emit_verified(uow: UnitOfWork, case: Case, office: Any, now: dt.datetime) -> None:
@@ -167,11 +173,11 @@ def confirm_rejection(uow: UnitOfWork, case: Case, officer: str, roles: Collecti
         state = decisions.confirm_rejection(CaseState(case.state), roles, officer, proposal.get("by", ""))
         reject(uow, case, proposal["reason_code"], proposal["message"], now)
         case.decided_by = f"{proposal['by']}+{officer}"
-        move(case, state, now)
+        move(uow, case, state, now)
     else:
         state = decisions.overturn_rejection(CaseState(case.state), roles, proposal.get("from_state", CaseState.OPEN.value))
         case.proposed_rejection = None
-        move(case, state, now)
+        move(uow, case, state, now)
     audit(uow, officer, "rejection.confirmed" if confirm else "rejection.overturned", case, now, before,
           {"state": case.state, "note": note})
 

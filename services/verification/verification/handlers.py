@@ -7,28 +7,25 @@ from ektp_shared.db import utcnow
 from ektp_shared.handlers import Handlers
 from ektp_shared.uow import UnitOfWork
 
-from . import adjudication, appointments, cases, registry
-from .decisions import CaseState
+from . import adjudication, appointments, cases
+from .context import VerificationContext
+from .rules.states import CaseState
 
 handlers = Handlers()
 
 
-def _registry(uow: UnitOfWork) -> registry.FamilyRegistry:
-    return registry.cached(uow.runtime.settings.registry_path)
-
-
 @handlers.on(APPLICATION_SUBMITTED)
-def open_case(event: CloudEvent, uow: UnitOfWork) -> None:
-    cases.open_case(uow, event, utcnow(), _registry(uow), uow.runtime.settings)
+def open_case(event: CloudEvent, uow: UnitOfWork, context: VerificationContext) -> None:
+    cases.open_case(uow, event, utcnow(), context)
 
 
 @handlers.on(APPLICATION_RESUBMITTED)
-def reopen_case(event: CloudEvent, uow: UnitOfWork) -> None:
-    cases.take_resubmission(uow, event, utcnow(), _registry(uow))
+def reopen_case(event: CloudEvent, uow: UnitOfWork, context: VerificationContext) -> None:
+    cases.take_resubmission(uow, event, utcnow(), context.registry.current())
 
 
 @handlers.on(RESCHEDULE_REQUESTED)
-def reschedule(event: CloudEvent, uow: UnitOfWork) -> None:
+def reschedule(event: CloudEvent, uow: UnitOfWork, context: VerificationContext) -> None:
     case = cases.by_application(uow, str(event.data["application_id"]))
     if case is None or CaseState.APPROVED.value not in (case.state, case.resume_state):
         return  # captured, expired or rejected meanwhile: there is no appointment to move
@@ -36,25 +33,25 @@ def reschedule(event: CloudEvent, uow: UnitOfWork) -> None:
     if current is None or current.id != str(event.data["appointment_id"]):
         return  # asked about an appointment that was already replaced
     now = utcnow()
-    booked = appointments.rebook(uow, case, now, uow.runtime.settings, event.data["not_before"])
+    booked = appointments.rebook(uow, case, now, context, event.data["not_before"])
     cases.audit(uow, "citizen", "appointment.rescheduled", case, now, {"appointment_id": current.id},
                 {"state": case.state, "appointment_id": booked.id, "starts_at": booked.starts_at.isoformat()})
 
 
 @handlers.on(IDENTIFY_REQUESTED)
-def capture_taken(event: CloudEvent, uow: UnitOfWork) -> None:
+def capture_taken(event: CloudEvent, uow: UnitOfWork, context: VerificationContext) -> None:
     case = cases.by_application(uow, str(event.data["application_id"]))
     if case is not None:
-        appointments.captured(uow, case)
+        appointments.captured(uow, case, utcnow())
 
 
 @handlers.on(DUPLICATE_SUSPECTED)
-def duplicate_suspected(event: CloudEvent, uow: UnitOfWork) -> None:
+def duplicate_suspected(event: CloudEvent, uow: UnitOfWork, context: VerificationContext) -> None:
     adjudication.suspected(uow, event, utcnow())
 
 
 @handlers.on(FACE_MISMATCH)
-def face_mismatch(event: CloudEvent, uow: UnitOfWork) -> None:
+def face_mismatch(event: CloudEvent, uow: UnitOfWork, context: VerificationContext) -> None:
     """The live face did not match the uploaded photo: biometrics holds the enrolment for an officer's review;
     the case shows it, so whoever handles the application sees why it does not move."""
     case = cases.by_application(uow, str(event.data["application_id"]))
@@ -63,11 +60,11 @@ def face_mismatch(event: CloudEvent, uow: UnitOfWork) -> None:
 
 
 @handlers.on(BIOMETRICS_ENROLLED)
-def enrolled(event: CloudEvent, uow: UnitOfWork) -> None:
+def enrolled(event: CloudEvent, uow: UnitOfWork, context: VerificationContext) -> None:
     case = cases.by_application(uow, str(event.data["application_id"]))
     if case is None or CaseState.APPROVED.value not in (case.state, case.resume_state):
         return
     now = utcnow()
-    appointments.captured(uow, case)
-    cases.move(case, CaseState.ENROLLED, now)
+    appointments.captured(uow, case, now)
+    cases.move(uow, case, CaseState.ENROLLED, now)
     cases.audit(uow, "biometrics", "case.enrolled", case, now, {"state": CaseState.APPROVED.value})

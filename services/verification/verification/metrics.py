@@ -2,8 +2,8 @@
 the oldest has waited in it (a stuck queue shows as a growing age)."""
 from ektp_shared.metrics import StateGauges
 
-from .decisions import FINAL, CaseState
 from .models import Case
+from .rules.states import FINAL, CaseState
 
 CASES = StateGauges(
     count=("ektp_cases", "Verification cases in each state."),

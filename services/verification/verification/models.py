@@ -92,6 +92,7 @@ class Appointment(Base):
     office_code: Mapped[str] = mapped_column(String(40))
     starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     state: Mapped[str] = mapped_column(String(20), index=True, default="SCHEDULED")
+    state_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     replaces: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
@@ -118,6 +119,7 @@ class Interview(Base):
     # The number the officer calls or the meeting link: personal data, encrypted.
     contact: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     state: Mapped[str] = mapped_column(String(20), default="SCHEDULED")
+    state_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     outcome_notes: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
     scheduled_by: Mapped[str] = mapped_column(String(120))
     recorded_by: Mapped[str | None] = mapped_column(String(120))

@@ -4,46 +4,49 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ektp_shared import transitions
+from ektp_shared.calendar import local_day
 from ektp_shared.uow import UnitOfWork
 
-from . import appointments, decisions
+from . import appointments
 from .cases import audit, emit_verified, move, run_checks
-from .decisions import CaseState, RetryStage
+from .context import VerificationContext
 from .models import Case
-from .registry import FamilyRegistry
-from .settings import VerificationSettings
+from .rules import decisions
+from .rules.decisions import RetryStage
+from .rules.states import CASE, CaseState
 
 
 def pause(uow: UnitOfWork, case: Case, operator: str, reason: str, now: dt.datetime) -> None:
     before = {"state": case.state}
     state = decisions.pause(CaseState(case.state))
-    case.resume_state = case.state
-    case.state, case.state_since = state.value, now
-    case.claimed_by = case.lease_expires_at = None
+    transitions.move_or_refuse(uow.session, CASE, case, state, now, field="case_id", resume_state=case.state,
+                               claimed_by=None, lease_expires_at=None)
     audit(uow, operator, "operations.paused", case, now, before, {"state": case.state, "reason": reason})
 
 
 def resume(uow: UnitOfWork, case: Case, operator: str, now: dt.datetime) -> None:
     before = {"state": case.state, "resume_state": case.resume_state}
     state = decisions.resume(CaseState(case.state), case.resume_state)
-    case.state, case.state_since, case.resume_state = state.value, now, None
+    transitions.move_or_refuse(uow.session, CASE, case, state, now, field="case_id", resume_state=None)
     audit(uow, operator, "operations.resumed", case, now, before, {"state": case.state})
 
 
-def retry(uow: UnitOfWork, case: Case, operator: str, stage: RetryStage, now: dt.datetime, registry: FamilyRegistry,
-          settings: VerificationSettings) -> None:
+def retry(uow: UnitOfWork, case: Case, operator: str, stage: RetryStage, now: dt.datetime,
+          context: VerificationContext) -> None:
     decisions.retry(CaseState(case.state), stage)
     before = {"state": case.state, "flags": sorted(f["code"] for f in case.findings or [])}
     detail: dict[str, object] = {}
     if stage is RetryStage.CHECKS:
-        run_checks(uow, case, registry, now.date())
+        run_checks(uow, case, context.registry.current(), local_day(now))
         detail["flags"] = sorted(f["code"] for f in case.findings)
     elif stage is RetryStage.REVIEW:
         case.queued_at = case.opened_at  # back where it first stood in the queue
-        move(case, CaseState.OPEN, now)
+        move(uow, case, CaseState.OPEN, now)
     elif stage is RetryStage.APPOINTMENT:
-        booked = appointments.rebook(uow, case, now, settings)
+        booked = appointments.rebook(uow, case, now, context)
         detail["appointment"] = {"id": booked.id, "starts_at": booked.starts_at.isoformat()}
     else:
-        emit_verified(uow, case, appointments.office_of(uow, case.applicant["address"]["village_code"], settings), now)
+        emit_verified(uow, case, appointments.office_of(uow, case.applicant["address"]["village_code"], context.settings),
+                      now)
     audit(uow, operator, f"operations.retry.{stage.value}", case, now, before, {"state": case.state, **detail})

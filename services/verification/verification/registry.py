@@ -1,114 +1,42 @@
-"""The family-card registry: No. KK → its members (NIK, name, birth place and date, gender, relationship),
-as Dukcapil's SIAK supplies it, and the comparison of an application against it.
-
-The registry is a file (CSV, or JSON: a list of the same rows) whose path is configuration; the service
-ships a generated synthetic one for development and tests (`python -m verification.registry_generator`).
-"""
+"""The family-card registry's file (CSV, or JSON: a list of the same rows) whose path is configuration; the
+service ships a generated synthetic one for development and tests (`python -m verification.registry_generator`).
+The rows and the comparison are rules/registry.py."""
 from __future__ import annotations
 
 import csv
-import dataclasses
 import json
 import threading
-from collections.abc import Iterable, Mapping
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
-COLUMNS = ("kk_number", "nik", "full_name", "birth_place", "birth_date", "gender", "relationship", "village_code")
-# The fields an application must share with its registry record, with their names for the officer.
-COMPARED = {"full_name": ("nama lengkap", "full name"), "birth_place": ("tempat lahir", "birth place"),
-            "birth_date": ("tanggal lahir", "birth date"), "gender": ("jenis kelamin", "gender")}
-
-
-@dataclasses.dataclass(frozen=True)
-class Member:
-    kk_number: str
-    nik: str
-    full_name: str
-    birth_place: str
-    birth_date: str
-    gender: str
-    relationship: str
-    village_code: str
-
-
-class FamilyRegistry:
-    def __init__(self, members: Iterable[Member]):
-        self._families: dict[str, dict[str, Member]] = {}
-        for member in members:
-            self._families.setdefault(member.kk_number, {})[member.nik] = member
-
-    def __len__(self) -> int:
-        return len(self._families)
-
-    def family(self, kk_number: str) -> Mapping[str, Member] | None:
-        return self._families.get(kk_number)
-
-    def members(self) -> Iterable[Member]:
-        for family in self._families.values():
-            yield from family.values()
-
-    @classmethod
-    def load(cls, path: str | Path) -> "FamilyRegistry":
-        path = Path(path)
-        text = path.read_text(encoding="utf-8")
-        rows = json.loads(text) if path.suffix == ".json" else list(csv.DictReader(text.splitlines()))
-        return cls(Member(**{column: str(row[column]).strip() for column in COLUMNS}) for row in rows)
-
-
-def _normalized(field: str, value: Any) -> str:
-    text = "" if value is None else str(value)
-    # Names and places are compared as people write them: case and spacing do not matter.
-    return " ".join(text.upper().split()) if field in ("full_name", "birth_place") else text
-
-
-def compare(registry: FamilyRegistry, applicant: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Findings of the application against the registry: the family card or the person is missing, or
-    field-by-field mismatches (what was entered and what the registry holds). Empty when all agree."""
-    family = registry.family(applicant["kk_number"])
-    if family is None:
-        return [_finding("registry.kk_not_found",
-                         "Nomor KK tidak ditemukan di data keluarga (SIAK).",
-                         "The No. KK is not in the family-card registry (SIAK).")]
-    member = family.get(applicant["nik"])
-    if member is None:
-        return [_finding("registry.nik_not_in_kk",
-                         "NIK tidak terdaftar sebagai anggota keluarga pada KK ini.",
-                         "The NIK is not a member of this family card.")]
-    mismatches = [
-        {"field": field, "entered": applicant.get(field), "registry": getattr(member, field)}
-        for field in COMPARED if _normalized(field, applicant.get(field)) != _normalized(field, getattr(member, field))
-    ]
-    if not mismatches:
-        return []
-    names = [COMPARED[m["field"]] for m in mismatches]
-    return [_finding("registry.mismatch",
-                     "Data berbeda dengan data keluarga (SIAK): " + ", ".join(n[0] for n in names) + ".",
-                     "Data differs from the family-card registry (SIAK): " + ", ".join(n[1] for n in names) + ".",
-                     mismatches=mismatches, relationship=member.relationship)]
-
-
-def _finding(code: str, indonesian: str, english: str, **detail: Any) -> dict[str, Any]:
-    return {"code": code, "message": {"id": indonesian, "en": english}, **({"detail": detail} if detail else {})}
-
+from .rules.registry import FamilyRegistry
 
 SHIPPED = "family_cards.csv"
-_cache: dict[str, tuple[float, FamilyRegistry]] = {}
-_lock = threading.Lock()
 
 
 def shipped_path() -> Path:
     return Path(str(files(__package__).joinpath("data", SHIPPED)))
 
 
-def cached(path: str) -> FamilyRegistry:
-    """The registry at `path` (the shipped synthetic one when empty), reloaded when the file changes."""
-    resolved = Path(path) if path else shipped_path()
-    modified = resolved.stat().st_mtime
-    with _lock:
-        hit = _cache.get(str(resolved))
-        if hit is None or hit[0] != modified:
-            hit = (modified, FamilyRegistry.load(resolved))
-            _cache[str(resolved)] = hit
-        return hit[1]
+def load(path: str | Path) -> FamilyRegistry:
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    rows = json.loads(text) if path.suffix == ".json" else list(csv.DictReader(text.splitlines()))
+    return FamilyRegistry.from_rows(rows)
+
+
+class RegistryFile:
+    """The registry at ``path`` (the shipped synthetic one when empty), read again when the file changes:
+    an operator replaces the SIAK extract without restarting the service."""
+
+    def __init__(self, path: str):
+        self.path = Path(path) if path else shipped_path()
+        self._loaded: tuple[float, FamilyRegistry] | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> FamilyRegistry:
+        modified = self.path.stat().st_mtime
+        with self._lock:
+            if self._loaded is None or self._loaded[0] != modified:
+                self._loaded = (modified, load(self.path))
+            return self._loaded[1]

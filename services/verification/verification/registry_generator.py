@@ -18,7 +18,7 @@ from ektp_shared.identity.generator import format_kk, format_nik
 from ektp_shared.reference.enumerations import FEMALE, MALE
 from ektp_shared.reference.regions import Level, children, regions
 
-from .registry import COLUMNS, Member
+from .rules.registry import COLUMNS, Member
 
 MEN = ("Budi", "Agus", "Andi", "Rudi", "Hendra", "Joko", "Wahyu", "Dedi", "Eko", "Fajar", "Rizky", "Bambang", "Yusuf",
        "Arif", "Teguh", "Ahmad", "Imam", "Slamet", "Dimas", "Bayu")

@@ -6,8 +6,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from ektp_shared.contracts.common import CardHolderSchema, ResidencePermitSchema
 from ektp_shared.reference.application_kinds import application_kinds, document_types
 
-from .decisions import CaseState, Decision, RetryStage
-from .reasons import CORRECTION_REASONS, REJECTION_REASONS
+from .rules.decisions import Decision, RetryStage
+from .rules.reasons import CORRECTION_REASONS, REJECTION_REASONS
+from .rules.states import CaseState
 
 KINDS = [k.code for k in application_kinds()]
 # What a correction may name: a card field (or the address group / one of its parts), the WNA permit,

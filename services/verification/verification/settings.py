@@ -3,7 +3,7 @@ import dataclasses
 
 from ektp_shared.settings import Settings, SettingsError, setting
 
-from .offices import parse_hours
+from .rules.offices import parse_hours
 
 
 @dataclasses.dataclass(frozen=True)

@@ -11,8 +11,9 @@ from sqlalchemy import Select, or_, select, update
 
 from ektp_shared.uow import UnitOfWork
 
-from .decisions import CaseState, DecisionNotAllowed, may_work
 from .models import Case, CaseFlag
+from .rules.decisions import DecisionNotAllowed, may_work
+from .rules.states import CaseState
 
 
 @dataclasses.dataclass(frozen=True)

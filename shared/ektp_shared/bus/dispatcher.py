@@ -55,10 +55,17 @@ class Prepared:
 
 
 class Dispatcher:
-    def __init__(self, service: str, handlers: Handlers, unit_of_work: Callable[[], UnitOfWork]):
+    def __init__(self, service: str, handlers: Handlers, unit_of_work: Callable[[], UnitOfWork],
+                 context: Callable[[], Any]):
         self.service = service
         self.handlers = handlers
         self.unit_of_work = unit_of_work
+        self.context = context  # built on first use: a service's context may load models
+
+    @classmethod
+    def of(cls, runtime: Any) -> "Dispatcher":
+        """The dispatcher of a service's runtime (what its worker consumes with)."""
+        return cls(runtime.name, runtime.spec.handlers, runtime.uow, lambda: runtime.context)
 
     @staticmethod
     def parse(body: bytes, headers: dict[str, Any] | None) -> CloudEvent:
@@ -121,7 +128,7 @@ class Dispatcher:
                     if not uow.claim(event):
                         outcomes[id(item)] = Decision(Outcome.DUPLICATE, item.contract.key, correlation_id=event.correlationid)
                         continue
-                    item.handler(event, uow)
+                    item.handler(event, uow, self.context())
                 outcomes[id(item)] = Decision(Outcome.HANDLED, item.contract.key, correlation_id=event.correlationid)
             uow.commit()
         return outcomes

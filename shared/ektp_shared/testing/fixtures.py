@@ -3,6 +3,10 @@
 ``runtime_factory(spec, real=False)`` builds a migrated service runtime:
 - embedded: SQLite in the test's folder, kombu's in-memory bus, objects in a folder;
 - real: a fresh PostgreSQL database, RabbitMQ under a namespace of its own, the session's SeaweedFS.
+``harness_factory(spec, harness_class)`` wraps one in a ``ServiceHarness``.
+
+The S3 server comes from the ektp-peers package, which the development environment installs beside this
+one (a service's image has neither).
 """
 from __future__ import annotations
 
@@ -15,13 +19,15 @@ import pytest
 
 from ..service import Runtime, ServiceSpec
 from . import infra
-from .seaweedfs import ACCESS_KEY, SECRET_KEY, SeaweedFS
+from .harness import ServiceHarness
 
 FAST_RETRIES = "1,2"
 
 
 @pytest.fixture(scope="session")
-def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
+def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from ektp_peers.seaweedfs import SeaweedFS
+
     server = SeaweedFS(tmp_path_factory.mktemp("seaweedfs"))
     try:
         server.start()
@@ -33,13 +39,14 @@ def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
     server.stop()
 
 
-def real_environment(namespace: str, seaweed: SeaweedFS | None = None) -> dict[str, str]:
+def real_environment(namespace: str, seaweed: Any = None) -> dict[str, str]:
     """The real profile's wiring for tests: the machine's RabbitMQ under ``namespace``, SeaweedFS if given,
     fast retries. The database URL is the caller's (one per service)."""
     environ = {"EKTP_BROKER_URL": infra.RABBITMQ_URL, "EKTP_BUS_NAMESPACE": namespace,
                "EKTP_BUS_RETRY_DELAYS": FAST_RETRIES, "EKTP_OUTBOX_POLL_SECONDS": "0.05"}
     if seaweed is not None:
-        environ.update(EKTP_S3_ENDPOINT=seaweed.endpoint, EKTP_S3_ACCESS_KEY=ACCESS_KEY, EKTP_S3_SECRET_KEY=SECRET_KEY)
+        environ.update(EKTP_S3_ENDPOINT=seaweed.endpoint, EKTP_S3_ACCESS_KEY=seaweed.access_key,
+                       EKTP_S3_SECRET_KEY=seaweed.secret_key)
     return environ
 
 
@@ -71,3 +78,14 @@ def runtime_factory(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[
         if database:
             infra.drop_database(database)
             infra.delete_namespace(namespace, [runtime.name], delays)
+
+
+@pytest.fixture
+def harness_factory(runtime_factory: Callable[..., Runtime]) -> Callable[..., ServiceHarness]:
+    """``make(spec, harness_class=ServiceHarness, real=False, **setting_overrides)``: a service in a test."""
+
+    def make(spec: ServiceSpec, harness_class: type[ServiceHarness] = ServiceHarness, real: bool = False,
+             **overrides: Any) -> ServiceHarness:
+        return harness_class(runtime_factory(spec, real=real, **overrides))
+
+    return make

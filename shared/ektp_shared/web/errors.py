@@ -15,11 +15,14 @@ from typing import Any
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
+from ..refusal import Refused
+
 log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
-    """Raised by routes and domain adapters for a client error with a named field."""
+    """Raised by the web layer itself (tokens, content types, path ids) for a client error with a named field.
+    Use cases raise ``Refused`` instead, which is rendered the same way."""
 
     def __init__(self, status: int, code: str, message: str, field: str | None = None, location: str = "json",
                  headers: dict[str, str] | None = None, details: dict[str, Any] | None = None):
@@ -83,10 +86,20 @@ def _http_error(exc: HTTPException) -> tuple[Any, int, dict[str, str]]:
     return jsonify({"code": code, "message": message, "errors": errors}), status, headers
 
 
+def from_refusal(refused: Refused) -> ApiError:
+    return ApiError(refused.why.value, refused.code, refused.message, field=refused.field, location=refused.location,
+                    details=refused.details)
+
+
 def install(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
         return jsonify(exc.body()), exc.status, exc.headers
+
+    @app.errorhandler(Refused)
+    def _refused(exc: Refused):
+        error = from_refusal(exc)
+        return jsonify(error.body()), error.status
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

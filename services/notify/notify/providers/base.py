@@ -5,7 +5,7 @@ import dataclasses
 import re
 from typing import Protocol, Union
 
-from notify.phone import msisdn
+from notify.rules.phone import msisdn
 
 EMAIL = "email"
 SMS = "sms"
@@ -30,7 +30,7 @@ class Email:
 @dataclasses.dataclass(frozen=True)
 class Sms:
     delivery_id: str
-    to: str  # E.164, see notify.phone.normalise
+    to: str  # E.164, see notify.rules.phone.normalise
     text: str
 
     channel = SMS

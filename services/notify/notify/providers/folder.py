@@ -10,9 +10,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from notify import sms as sms_text
 from notify.providers.base import EMAIL, SMS, Accepted, Email, Message, ProviderError, Sms
 from notify.providers.smtp import compose
+from notify.rules import sms as sms_text
 
 
 class FolderProvider:

@@ -10,9 +10,9 @@ from typing import Any
 
 import requests
 
-from notify.phone import msisdn
 from notify.providers.base import SMS, Accepted, ProviderError, Sms, redact
-from notify.sms import split
+from notify.rules.phone import msisdn
+from notify.rules.sms import split
 
 
 @dataclasses.dataclass(frozen=True)

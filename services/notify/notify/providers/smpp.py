@@ -21,10 +21,10 @@ import smpplib.consts
 import smpplib.exceptions
 import smpplib.smpp
 
-from notify.phone import msisdn
 from notify.providers.base import SMS, Accepted, ProviderError, Sms
 from notify.providers.receipt import DeliveryReceipt, InvalidReceipt, parse_receipt
-from notify.sms import ESM_CLASS_UDHI, split, user_data
+from notify.rules.phone import msisdn
+from notify.rules.sms import ESM_CLASS_UDHI, split, user_data
 
 _ESM_CLASS_RECEIPT = 0x04  # esm_class message type "SMSC delivery receipt" (SMPP 3.4, 5.2.12)
 _REGISTERED_DELIVERY_FINAL = 0x01  # a receipt on final success or failure

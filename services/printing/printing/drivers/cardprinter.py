@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from ..card.chip import record_digest
+from ..card_front.chip import record_digest
 from .base import (
     ChipCheck,
     Condition,

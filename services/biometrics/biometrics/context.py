@@ -1,0 +1,42 @@
+"""What biometrics' handlers, tasks and routes work with, built once per process: the engine (models load
+on first use), the extractor (its process pool starts with the first capture), the matcher's gallery (filled
+from the database by the worker's gallery-sync task and before every decision) and the link signer that
+fetches the application's photo from intake."""
+import dataclasses
+import functools
+
+from ektp_shared.links import LinkSigner
+from ektp_shared.service import Context, Runtime
+
+from .abis import Abis
+from .engine import Engine, EngineSettings, FacePolicy, SearchPolicy
+from .extraction import Extractor
+from .settings import BiometricsSettings
+
+
+@dataclasses.dataclass(frozen=True)
+class BiometricsContext(Context):
+    settings: BiometricsSettings
+    links: LinkSigner
+    engine: Engine
+    abis: Abis
+    extractor: Extractor
+    photo_policy: FacePolicy  # the application's 4x6 photo: the capture rules with a smaller minimum face
+
+
+@functools.lru_cache(maxsize=4)
+def _engine(settings: EngineSettings) -> Engine:
+    """One engine per process and configuration: its models (~550 MB) load once, however many runtimes
+    the process builds (the embedded profile and the tests build several)."""
+    return Engine(settings)
+
+
+def build(runtime: Runtime) -> BiometricsContext:
+    settings: BiometricsSettings = runtime.settings
+    engine = _engine(EngineSettings(search=SearchPolicy(target_fpir=settings.target_fpir),
+                                    face_target_fmr=settings.face_target_fmr,
+                                    finger_target_fmr=settings.finger_target_fmr))
+    return BiometricsContext(
+        settings=settings, links=runtime.links, engine=engine, abis=Abis(engine),
+        extractor=Extractor(engine, settings.extract_processes),
+        photo_policy=dataclasses.replace(engine.settings.face, min_eye_distance_px=settings.photo_min_eye_distance_px))

@@ -1,0 +1,60 @@
+"""What the citizen (and an officer, through the access log) reads of an application: its status view, the
+review before submission, and the receipt's summary. Read models only; nothing here changes state."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ektp_shared.reference.application_kinds import application_kind, document_type
+from ektp_shared.reference.regions import lineage
+
+from .models import Application
+from .receipt_document import ReceiptSummary
+from .rules.review import Review, missing_document_codes, with_region_names
+from .rules.states import EDITABLE_STAGES, Stage
+from .rules.status import time_in_stage
+
+
+def _documents(application: Application) -> list[dict[str, Any]]:
+    return [{"kind": d.kind, "sha256": d.sha256, "content_type": d.content_type, "size": d.size,
+             "uploaded_at": d.uploaded_at} for d in application.documents]
+
+
+def view(application: Application, now: dt.datetime) -> dict[str, Any]:
+    editable = Stage(application.status) in EDITABLE_STAGES
+    return {
+        "id": application.id, "kind": application.kind, "changes": application.changes or [],
+        "status": application.status, "status_since": application.status_since,
+        "status_reason": application.status_reason, "seconds_in_status": time_in_stage(application.status_since, now),
+        "receipt_number": application.receipt_number, "created_at": application.created_at,
+        "submitted_at": application.submitted_at, "correction_round": application.correction_round,
+        "corrections": application.corrections or [],
+        "appointment": application.appointment and {k: application.appointment[k] for k in ("id", "starts_at", "office")},
+        "missing_documents": missing_document_codes(application.kind, application.changes or [], application.applicant,
+                                                    [d.kind for d in application.documents]),
+        "documents": _documents(application),
+        "timeline": [{"stage": t.stage, "occurred_at": t.occurred_at, "detail": t.detail} for t in application.timeline],
+        "applicant": application.applicant if editable else None,
+    }
+
+
+def review(application: Application, checked: Review) -> dict[str, Any]:
+    """Everything entered, with region names, what still blocks submission and the warnings."""
+    kind = application_kind(application.kind)
+    return {
+        "id": application.id, "kind": {"code": kind.code, "id": kind.indonesian, "en": kind.english},
+        "changes": application.changes or [], "applicant": with_region_names(application.applicant),
+        "residence": application.residence, "contact": application.contact, "documents": _documents(application),
+        "missing_documents": [f.as_dict() for f in checked.missing_documents],
+        "errors": [f.as_dict() for f in checked.errors], "warnings": [f.as_dict() for f in checked.warnings],
+        "ready": checked.ready,
+    }
+
+
+def receipt_summary(application: Application) -> ReceiptSummary:
+    places = [r.name for r in reversed(lineage(application.applicant["address"]["village_code"]))]
+    return ReceiptSummary(
+        receipt_number=application.receipt_number, kind=application_kind(application.kind).indonesian,
+        submitted_at=application.submitted_at, full_name=application.applicant["full_name"],
+        nik=application.applicant["nik"], region=", ".join(places),
+        documents=tuple(document_type(d.kind).indonesian for d in application.documents))

@@ -1,0 +1,182 @@
+"""HTTP routes of printing for print operators: a card's state and jobs, its rendered front, the temporary
+letter, inspection, reprint decisions, the surat kuasa, handover and refusal at pickup."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Response, g, request
+from flask_smorest import Blueprint
+
+from ektp_shared import logs
+from ektp_shared.auth import requires
+from ektp_shared.db import utcnow
+from ektp_shared.service import Runtime
+from ektp_shared.web.errors import ApiError
+from ektp_shared.web.paths import path_uuid
+
+from .. import cards, pickups, policies, temporary_letters, views
+from ..context import PrintingContext
+from ..models import Card
+from ..portraits import PortraitUnavailable
+from ..rules import attorney, pickup
+from .schemas import AttorneyOut, CardOut, HandoverIn, QualityIn, RefusalIn, ReprintIn
+
+BEARER = [{"bearerAuth": []}]
+
+
+def card_or_404(uow: Any, application_id: str) -> Card:
+    card = cards.get(uow, path_uuid(application_id, "application_id", "no card is known for this application"))
+    logs.correlation_id.set(card.application_id)
+    return card
+
+
+def blueprint(runtime: Runtime) -> Blueprint:
+    blp = Blueprint("cards", __name__, url_prefix="/v1/cards", description="Cards: printing, inspection and handover.")
+
+    def context() -> PrintingContext:
+        return runtime.context
+
+    def face_of(card: Card) -> bytes:
+        try:
+            return context().portraits.of(card.application_id)
+        except PortraitUnavailable as exc:
+            raise ApiError(409, "portrait_missing", "the holder's face is not available from biometrics",
+                           field="application_id", location="path") from exc
+
+    @blp.route("/<application_id>", methods=["GET"])
+    @requires("print_operator", "supervisor")
+    @blp.response(200, CardOut)
+    @blp.doc(summary="The card's state, serial (and void ones), print jobs, pickup date and letter.", security=BEARER)
+    def read(application_id: str):
+        with runtime.uow() as uow:
+            return views.card(uow, card_or_404(uow, application_id))
+
+    @blp.route("/<application_id>/front.<any(png, pdf):extension>", methods=["GET"])
+    @requires("print_operator")
+    @blp.doc(summary="The card front as rendered for printing (PNG at 300 dpi, or a PDF of ID-1 size).", security=BEARER)
+    def front(application_id: str, extension: str):
+        with runtime.uow() as uow:
+            card = card_or_404(uow, application_id)
+        document = cards.document_for(card, face_of(card), encode_chip=False)
+        body, mimetype = (document.png, "image/png") if extension == "png" else (document.pdf, "application/pdf")
+        return Response(body, mimetype=mimetype, headers={"Cache-Control": "no-store"})
+
+    @blp.route("/<application_id>/temporary-letter.pdf", methods=["GET"])
+    @requires("print_operator")
+    @blp.doc(summary="The temporary identity letter (Surat Keterangan) issued while the office had no blank card.",
+             security=BEARER)
+    def temporary_letter(application_id: str):
+        with runtime.uow() as uow:
+            card = card_or_404(uow, application_id)
+            letter = temporary_letters.current(uow, card.application_id)
+        if letter is None:
+            raise ApiError(404, "not_found", "no temporary letter was issued for this card", field="application_id",
+                           location="path")
+        try:
+            face = context().portraits.of(card.application_id)
+        except PortraitUnavailable:
+            face = None  # the letter leaves room for a glued-on photo
+        return Response(temporary_letters.pdf(card, letter, face), mimetype="application/pdf",
+                        headers={"Cache-Control": "no-store"})
+
+    @blp.route("/<application_id>/quality-check", methods=["POST"])
+    @requires("print_operator")
+    @blp.arguments(QualityIn)
+    @blp.response(200, CardOut)
+    @blp.doc(summary="Inspect the printed card: passed (pickup is announced) or a defect (serial void, one reprint).",
+             security=BEARER)
+    def quality_check(body: dict[str, Any], application_id: str):
+        if body["result"] == "defect" and body["field"] is None:
+            raise ApiError(422, "validation_failed", "name the defective field", field="field")
+        with runtime.uow() as uow:
+            card = card_or_404(uow, application_id)
+            cards.quality_check(uow, card, body["result"] == "passed", body["field"], body["note"], g.principal.subject,
+                                utcnow(), context())
+            uow.commit()
+            return views.card(uow, card)
+
+    @blp.route("/<application_id>/reprint", methods=["POST"])
+    @requires("print_operator")
+    @blp.arguments(ReprintIn)
+    @blp.response(202, CardOut)
+    @blp.doc(summary="Decide a reprint, with the reason; the card it replaces has its serial voided.", security=BEARER)
+    def reprint(body: dict[str, Any], application_id: str):
+        with runtime.uow() as uow:
+            card = card_or_404(uow, application_id)
+            cards.reprint(uow, card, body["reason"], g.principal.subject, utcnow())
+            uow.commit()
+            return views.card(uow, card)
+
+    @blp.route("/<application_id>/surat-kuasa", methods=["PUT"])
+    @requires("print_operator")
+    @blp.response(201, AttorneyOut)
+    @blp.doc(summary="Upload the power of attorney (surat kuasa) a representative brings (multipart `file`: PDF, "
+                     "JPEG or PNG).", security=BEARER)
+    def surat_kuasa(application_id: str):
+        unknown = sorted(set(request.files) - {"file"})
+        if unknown:
+            raise ApiError(422, "unknown_field", f"unknown upload field {unknown[0]}; expected file", field=unknown[0],
+                           location="files")
+        upload = request.files.get("file")
+        if upload is None:
+            raise ApiError(422, "validation_failed", "the surat kuasa is required", field="file", location="files")
+        data = upload.read()
+        content_type = attorney.check(data)
+        with runtime.uow() as uow:
+            card = card_or_404(uow, application_id)
+            key = f"surat-kuasa/{card.application_id}/{uuid.uuid4()}"
+            stored = runtime.objects.put(key, data, content_type)
+            try:
+                letter = pickups.attach_power_of_attorney(uow, card, key, stored.sha256, content_type, stored.size,
+                                                          g.principal.subject, utcnow())
+            except pickups.HandoverRefused:
+                runtime.objects.delete(key)
+                raise
+            uow.commit()
+            return {"sha256": letter.sha256, "content_type": letter.content_type, "size": letter.size,
+                    "uploaded_at": letter.uploaded_at}
+
+    @blp.route("/<application_id>/handover", methods=["POST"])
+    @requires("print_operator")
+    @blp.arguments(HandoverIn)
+    @blp.response(200, CardOut)
+    @blp.doc(summary="Hand the card over after checking the receipt number and NIK, and who collects it under the "
+                     "office's representative policy.", security=BEARER)
+    def handover(body: dict[str, Any], application_id: str):
+        representative = body["representative"]
+        if body["collected_by"] == pickup.REPRESENTATIVE and representative is None:
+            raise ApiError(422, "validation_failed", "a representative's NIK is required", field="representative.nik")
+        if body["collected_by"] == pickup.APPLICANT and representative is not None:
+            raise ApiError(422, "validation_failed", "a representative is given but collected_by is applicant",
+                           field="representative")
+        lookup = context().lookup_hash
+        request_ = pickups.Handover(
+            receipt_number=body["receipt_number"], nik_hash=lookup(body["nik"]), collected_by=body["collected_by"],
+            representative_nik_hash=lookup(representative["nik"]) if representative else None,
+            representative_kk_hash=lookup(representative["kk_number"])
+            if representative and representative["kk_number"] else None)
+        with runtime.uow() as uow:
+            card = card_or_404(uow, application_id)
+            policy = policies.policy_of(uow, card.office_code, runtime.settings)
+            pickups.hand_over(uow, card, request_, policy, g.principal.subject, utcnow())
+            uow.commit()
+            view = views.card(uow, card)
+        context().portraits.forget(card.application_id)  # no longer needed once the card is out
+        return view
+
+    @blp.route("/<application_id>/refusal", methods=["POST"])
+    @requires("print_operator")
+    @blp.arguments(RefusalIn)
+    @blp.response(200, CardOut)
+    @blp.doc(summary="The citizen refuses the card at the counter for wrong fields: its serial is void and it is "
+                     "reprinted once the data is corrected.", security=BEARER)
+    def refusal(body: dict[str, Any], application_id: str):
+        with runtime.uow() as uow:
+            card = card_or_404(uow, application_id)
+            pickups.refuse(uow, card, body["receipt_number"], context().lookup_hash(body["nik"]), body["fields_"],
+                           g.principal.subject, utcnow())
+            uow.commit()
+            return views.card(uow, card)
+
+    return blp

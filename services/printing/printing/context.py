@@ -1,0 +1,30 @@
+"""What printing's handlers, tasks and routes work with, built once per process: the drivers that reach a
+printer by its URI, the working days that decide pickup dates, and where the holder's portrait comes from."""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from ektp_shared.calendar import WorkingDays, parse_closures
+from ektp_shared.service import Context, Runtime
+
+from .drivers import PrinterDriver, driver_for
+from .portraits import Portraits
+from .settings import PrintingSettings
+
+DriverFor = Callable[..., PrinterDriver]  # (uri, **options) -> the driver of that printer
+
+
+@dataclasses.dataclass(frozen=True)
+class PrintingContext(Context):
+    settings: PrintingSettings
+    drivers: DriverFor
+    working_days: WorkingDays
+    portraits: Portraits
+    lookup_hash: Callable[[str], str]  # the keyed hash a NIK or No. KK is found by, never the number itself
+
+
+def build(runtime: Runtime) -> PrintingContext:
+    settings = runtime.settings
+    return PrintingContext(settings, driver_for, WorkingDays(parse_closures(settings.office_closures)),
+                           Portraits(runtime.objects, settings.biometrics_url, runtime.links), runtime.cipher.lookup_hash)

@@ -1,0 +1,58 @@
+"""The holder's face for the card, from the biometrics service by a short-lived signed link.
+
+Printing keeps a copy in its own object store (encrypted) from the first print until the card is
+collected, so a reprint does not depend on biometrics being up; the copy is deleted at the handover.
+"""
+from __future__ import annotations
+
+import requests
+
+from ektp_shared.links import LinkSigner
+from ektp_shared.objects import ObjectNotFound, ObjectStore
+
+PORTRAIT_PATH = "/v1/enrolments/{application_id}/portrait"
+
+
+class PortraitUnavailable(RuntimeError):
+    pass
+
+
+def fetch_portrait(biometrics_url: str, links: LinkSigner, application_id: str, timeout: float = 10) -> bytes:
+    path = PORTRAIT_PATH.format(application_id=application_id)
+    try:
+        response = requests.get(biometrics_url.rstrip("/") + links.sign(path, ttl_seconds=60), timeout=timeout)
+    except requests.RequestException as exc:
+        raise PortraitUnavailable(f"biometrics did not answer: {type(exc).__name__}") from exc
+    if response.status_code != 200:
+        raise PortraitUnavailable(f"biometrics answered {response.status_code} for the portrait")
+    return response.content
+
+
+def key(application_id: str) -> str:
+    return f"portraits/{application_id}"
+
+
+class Portraits:
+    """The holder's face: printing's own copy, else biometrics' (then kept)."""
+
+    def __init__(self, objects: ObjectStore, biometrics_url: str, links: LinkSigner):
+        self.objects = objects
+        self.biometrics_url = biometrics_url
+        self.links = links
+
+    def of(self, application_id: str) -> bytes:
+        """Raises PortraitUnavailable while biometrics cannot give it."""
+        try:
+            return self.objects.get(key(application_id))
+        except ObjectNotFound:
+            pass
+        portrait = fetch_portrait(self.biometrics_url, self.links, application_id)
+        self.keep(application_id, portrait)
+        return portrait
+
+    def keep(self, application_id: str, portrait: bytes) -> None:
+        self.objects.put(key(application_id), portrait, "application/octet-stream")
+
+    def forget(self, application_id: str) -> None:
+        """Once the card is out, the copy is no longer needed."""
+        self.objects.delete(key(application_id))

@@ -1,0 +1,47 @@
+"""Who may collect a card (rules/pickup.py), with plain values."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from ektp_shared.calendar import WorkingDays
+from ektp_shared.testing.holidays import idul_fitri_on_a_weekday
+from printing.rules import pickup
+
+
+@pytest.mark.parametrize(("policy", "collector", "relation"), [
+    ("none", pickup.Collector(pickup.APPLICANT), "applicant"),
+    ("same_kk", pickup.Collector(pickup.REPRESENTATIVE, same_kk=True), "family"),
+    ("power_of_attorney", pickup.Collector(pickup.REPRESENTATIVE, same_kk=True), "family"),
+    ("power_of_attorney", pickup.Collector(pickup.REPRESENTATIVE, power_of_attorney=True), "attorney"),
+])
+def test_who_an_office_lets_collect(policy, collector, relation):
+    assert pickup.authorise(policy, collector) == relation
+
+
+@pytest.mark.parametrize(("policy", "collector", "field"), [
+    ("none", pickup.Collector(pickup.REPRESENTATIVE, same_kk=True, power_of_attorney=True), "collected_by"),
+    ("same_kk", pickup.Collector(pickup.REPRESENTATIVE, power_of_attorney=True), "representative.kk_number"),
+    ("power_of_attorney", pickup.Collector(pickup.REPRESENTATIVE), "surat_kuasa"),
+])
+def test_who_an_office_turns_away(policy, collector, field):
+    with pytest.raises(pickup.PickupRefused) as refused:
+        pickup.authorise(policy, collector)
+    assert refused.value.field == field
+
+
+def test_a_card_printed_the_day_before_idul_fitri_is_not_collected_on_a_holiday():
+    syawal = idul_fitri_on_a_weekday()
+    printed = dt.datetime.combine(syawal - dt.timedelta(days=1), dt.time(10), ZoneInfo("Asia/Jakarta"))
+    day = pickup.pickup_from(printed, 1, "Asia/Jakarta", WorkingDays())
+    assert day > syawal and WorkingDays().is_working(day), day
+    assert day != syawal + dt.timedelta(days=1) or WorkingDays().is_working(syawal + dt.timedelta(days=1))
+
+
+def test_the_pickup_date_counts_working_days_at_the_office():
+    friday_evening_wit = dt.datetime(2026, 11, 27, 20, tzinfo=ZoneInfo("Asia/Jayapura"))
+    assert pickup.pickup_from(friday_evening_wit, 1, "Asia/Jayapura", WorkingDays()) == dt.date(2026, 11, 30)
+    assert pickup.pickup_from(friday_evening_wit, 1, "Asia/Jayapura", WorkingDays([dt.date(2026, 11, 30)])) == \
+        dt.date(2026, 12, 1), "an announced closure is not a working day"

@@ -1,0 +1,254 @@
+"""A case from submission to decision, through the officers' HTTP API and real events: automatic checks,
+the queue and claims, approval with its appointment, four-eyes rejection, the correction loop and its cap,
+interviews, and what the audit log and metrics show."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+
+import pytest
+
+from ektp_shared.contracts.intake import APPLICATION_RESUBMITTED
+
+NOW = dt.datetime.now(dt.timezone.utc)
+VERIFIER, OTHER_VERIFIER = ("ana", "verifier"), ("budi", "verifier")
+SUPERVISOR, OTHER_SUPERVISOR = ("citra", "supervisor"), ("dodi", "supervisor")
+
+
+@pytest.fixture
+def officers(service):
+    return {name: service.token(name, role) for name, role in (VERIFIER, OTHER_VERIFIER, SUPERVISOR, OTHER_SUPERVISOR)}
+
+
+def test_the_automatic_checks_run_before_an_officer_sees_the_case(service, officers, people, make_submission):
+    member = people[0]
+    data = service.submit(make_submission(member, documents=("kk", "photo"), full_name="Nama Lain",
+                                      birth_date=dt.date(1990, 1, 1)))
+    case = service.case_of(data["application_id"], officers["ana"])
+    codes = {f["code"]: f for f in case["findings"]}
+    assert codes["documents.missing"]["message"]["en"] == "A required document is missing: birth certificate."
+    assert "nik.birth_date_mismatch" in codes, "the NIK's date disagrees with the entered one: a warning"
+    mismatch = codes["registry.mismatch"]["detail"]["mismatches"]
+    assert {m["field"]: (m["entered"], m["registry"]) for m in mismatch} == {
+        "full_name": ("Nama Lain", member.full_name), "birth_date": ("1990-01-01", member.birth_date)}
+    assert case["flags"] == sorted(codes)
+    assert all(d["url"].startswith("http://127.0.0.1:8001/v1/documents/") and "signature=" in d["url"]
+               for d in case["documents"])
+
+
+def test_a_person_the_registry_knows_with_matching_data_raises_no_flag(service, officers):
+    data = service.submit()
+    assert service.case_of(data["application_id"], officers["ana"])["flags"] == []
+
+
+def test_a_number_missing_from_the_registry_is_flagged(service, officers, make_submission):
+    stranger = make_submission(kk_number="3201010101200001")
+    service.submit(stranger)
+    assert service.case_of(stranger["application_id"], officers["ana"])["flags"] == ["registry.kk_not_found"]
+
+
+def test_the_queue_is_oldest_first_within_priority_and_filters_by_kind_office_and_flag(service, officers, people, make_submission):
+    first = service.submit(make_submission(people[0]))
+    second = service.submit(make_submission(people[1], kind="replacement_lost", documents=("surat_kehilangan",)))
+    third = service.submit(make_submission(people[2], documents=("kk",)))
+    queue = service.client.get("/v1/cases", headers=officers["ana"]).get_json()
+    assert [c["application_id"] for c in queue] == [d["application_id"] for d in (first, second, third)]
+
+    # A resubmitted case gains priority: the citizen already waited once.
+    case = service.case_of(first["application_id"], officers["ana"])
+    service.claim(case["id"], officers["ana"])
+    service.client.post(f"/v1/cases/{case['id']}/decision", headers=officers["ana"], json={
+        "decision": "request_correction", "reason_code": "document_unreadable", "message": "Foto KK buram.",
+        "corrections": [{"field": "documents.kk", "message": "Unggah ulang KK yang jelas."}]})
+    service.deliver(APPLICATION_RESUBMITTED, {**first, "round": 1, "submitted_at": dt.datetime.now(dt.timezone.utc)})
+    queue = service.client.get("/v1/cases", headers=officers["ana"]).get_json()
+    assert [c["application_id"] for c in queue] == [d["application_id"] for d in (first, second, third)]
+    assert queue[0]["priority"] == 1
+
+    def ids(**query):
+        return [c["application_id"] for c in service.client.get("/v1/cases", query_string=query,
+                                                                 headers=officers["ana"]).get_json()]
+
+    assert ids(kind="replacement_lost") == [second["application_id"]]
+    assert ids(flag="documents.missing") == [third["application_id"]]
+    office = queue[0]["office_code"]
+    assert set(ids(office=office)) <= {d["application_id"] for d in (first, second, third)}
+    assert ids(office="DISDUKCAPIL-0000") == []
+
+
+def test_an_officer_claims_a_case_and_another_cannot_take_it_until_the_lease_runs_out(make_verification):
+    service = make_verification(claim_lease_seconds=1)
+    ana, budi = service.token("ana", "verifier"), service.token("budi", "verifier")
+    data = service.submit()
+    case = service.case_of(data["application_id"], ana)
+    undecided = service.client.post(f"/v1/cases/{case['id']}/decision", headers=ana, json={"decision": "approve"})
+    assert undecided.status_code == 409 and "claim the case first" in undecided.get_json()["message"]
+
+    claimed = service.client.post("/v1/cases/claim-next", headers=ana, json={})
+    assert claimed.status_code == 200 and claimed.get_json()["claimed_by"] == "ana"
+    taken = service.client.post(f"/v1/cases/{case['id']}/claim", headers=budi)
+    assert taken.status_code == 409 and taken.get_json()["errors"][0]["field"] == "case_id"
+    assert service.client.post("/v1/cases/claim-next", headers=budi, json={}).status_code == 404
+
+    time.sleep(1.2)  # ana walked away; her lease ran out
+    assert service.client.post(f"/v1/cases/{case['id']}/claim", headers=budi).get_json()["claimed_by"] == "budi"
+    late = service.client.post(f"/v1/cases/{case['id']}/decision", headers=ana, json={"decision": "approve"})
+    assert late.status_code == 409
+
+
+def test_approval_books_the_earliest_slot_and_tells_printing_and_biometrics(service, officers):
+    data = service.submit()
+    case = service.case_of(data["application_id"], officers["ana"])
+    service.claim(case["id"], officers["ana"])
+    decided = service.client.post(f"/v1/cases/{case['id']}/decision", headers=officers["ana"], json={"decision": "approve"})
+    assert decided.status_code == 200
+    body = decided.get_json()
+    assert body["state"] == "APPROVED" and body["decided_by"] == "ana" and body["claimed_by"] is None
+    starts = dt.datetime.fromisoformat(body["appointment"]["starts_at"])
+    assert starts > NOW and starts.weekday() < 5
+    verified, = service.emitted("application.verified.v1")
+    assert verified["card_holder"]["nik"] == data["applicant"]["nik"]
+    scheduled, = service.emitted("appointment.scheduled.v1")
+    assert scheduled["appointment_id"] == body["appointment"]["id"] and scheduled["replaces"] is None
+
+
+def _propose_rejection(service, officers, data):
+    case = service.case_of(data["application_id"], officers["ana"])
+    service.claim(case["id"], officers["ana"])
+    response = service.client.post(f"/v1/cases/{case['id']}/decision", headers=officers["ana"], json={
+        "decision": "reject", "reason_code": "document_forged", "message": "Akta kelahiran tidak sah."})
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def test_a_rejection_needs_a_second_officer(service, officers):
+    data = service.submit()
+    proposed = _propose_rejection(service, officers, data)
+    assert proposed["state"] == "REJECTION_PROPOSED" and proposed["proposed_rejection"]["by"] == "ana"
+    assert service.emitted("application.rejected.v1") == [], "nothing reaches the citizen on one officer's word"
+
+    # The proposer cannot confirm, even holding the supervisor role too.
+    both = service.token("ana", "verifier", "supervisor")
+    service.claim(proposed["id"], both)
+    own = service.client.post(f"/v1/cases/{proposed['id']}/rejection", headers=both, json={"confirm": True})
+    assert own.status_code == 409 and "four eyes" in own.get_json()["message"]
+    service.client.delete(f"/v1/cases/{proposed['id']}/claim", headers=both)
+    verifier_only = service.client.post(f"/v1/cases/{proposed['id']}/rejection", headers=officers["budi"],
+                                        json={"confirm": True})
+    assert verifier_only.status_code == 403
+
+    service.claim(proposed["id"], officers["citra"])
+    confirmed = service.client.post(f"/v1/cases/{proposed['id']}/rejection", headers=officers["citra"],
+                                    json={"confirm": True, "note": "Dicek dengan arsip."})
+    assert confirmed.status_code == 200 and confirmed.get_json()["state"] == "REJECTED"
+    rejected, = service.emitted("application.rejected.v1")
+    assert rejected == {"application_id": data["application_id"], "reason_code": "document_forged",
+                        "message": "Akta kelahiran tidak sah."}
+    log = service.client.get(f"/v1/cases/{proposed['id']}/audit", headers=officers["citra"]).get_json()["entries"]
+    assert [(e["actor"], e["action"]) for e in log if e["action"].startswith(("decision", "rejection"))] == [
+        ("ana", "decision.reject"), ("citra", "rejection.confirmed")]
+
+
+def test_an_overturned_rejection_returns_the_case_to_the_queue(service, officers):
+    proposed = _propose_rejection(service, officers, service.submit())
+    service.claim(proposed["id"], officers["citra"])
+    overturned = service.client.post(f"/v1/cases/{proposed['id']}/rejection", headers=officers["citra"],
+                                     json={"confirm": False, "note": "Akta sah, dicek."})
+    assert overturned.get_json()["state"] == "OPEN"
+    assert service.emitted("application.rejected.v1") == []
+
+
+def _request_correction(service, token, case_id):
+    service.claim(case_id, token)
+    return service.client.post(f"/v1/cases/{case_id}/decision", headers=token, json={
+        "decision": "request_correction", "reason_code": "data_mismatch", "message": "Nama tidak sesuai KK.",
+        "corrections": [{"field": "applicant.full_name", "message": "Tulis nama seperti di KK."}]})
+
+
+def test_the_correction_loop_is_capped_and_then_a_supervisor_decides(make_verification):
+    service = make_verification(correction_cap=2)
+    ana, citra = service.token("ana", "verifier"), service.token("citra", "supervisor")
+    data = service.submit()
+    case_id = service.case_of(data["application_id"], ana)["id"]
+    for round_ in (1, 2):
+        asked = _request_correction(service, ana, case_id)
+        assert asked.get_json()["state"] == "CORRECTION_REQUESTED"
+        event = service.emitted("application.correction_requested.v1")[-1]
+        assert (event["round"], event["rounds_left"]) == (round_, 2 - round_)
+        assert event["corrections"] == [{"field": "applicant.full_name", "message": "Tulis nama seperti di KK."}]
+        service.deliver(APPLICATION_RESUBMITTED, {**data, "round": round_,
+                                                  "submitted_at": dt.datetime.now(dt.timezone.utc)})
+        assert service.case_of(data["application_id"], ana)["state"] == "OPEN"
+
+    escalated = _request_correction(service, ana, case_id)
+    assert escalated.get_json()["state"] == "SUPERVISOR_REVIEW"
+    assert len(service.emitted("application.correction_requested.v1")) == 2, "no third round sent by a verifier"
+    assert service.client.post(f"/v1/cases/{case_id}/claim", headers=ana).status_code == 409, "not a verifier's queue"
+
+    service.claim(case_id, citra)
+    approved = service.client.post(f"/v1/cases/{case_id}/decision", headers=citra, json={"decision": "approve"})
+    assert approved.get_json()["state"] == "APPROVED"
+
+
+def test_a_stale_resubmission_changes_nothing(service, officers):
+    data = service.submit()
+    service.deliver(APPLICATION_RESUBMITTED, {**data, "round": 1, "submitted_at": dt.datetime.now(dt.timezone.utc)})
+    case = service.case_of(data["application_id"], officers["ana"])
+    assert (case["state"], case["priority"]) == ("OPEN", 0)
+
+
+def test_an_interview_is_scheduled_its_outcome_recorded_and_then_the_case_decided(service, officers):
+    data = service.submit()
+    case_id = service.case_of(data["application_id"], officers["ana"])["id"]
+    service.claim(case_id, officers["ana"])
+    starts = (NOW + dt.timedelta(days=2)).replace(microsecond=0)
+    missing_link = service.client.post(f"/v1/cases/{case_id}/interviews", headers=officers["ana"],
+                                       json={"starts_at": starts.isoformat(), "channel": "video"})
+    assert missing_link.status_code == 422 and missing_link.get_json()["errors"][0]["field"] == "join_url"
+    scheduled = service.client.post(f"/v1/cases/{case_id}/interviews", headers=officers["ana"], json={
+        "starts_at": starts.isoformat(), "channel": "video", "join_url": "https://meet.example.org/ektp-123"})
+    assert scheduled.status_code == 201 and scheduled.get_json()["state"] == "INTERVIEW_SCHEDULED"
+    event, = service.emitted("interview.scheduled.v1")
+    assert (event["channel"], event["join_url"], dt.datetime.fromisoformat(event["starts_at"])) == (
+        "video", "https://meet.example.org/ektp-123", starts)
+
+    interview_id = scheduled.get_json()["interviews"][0]["id"]
+    held = service.client.post(f"/v1/cases/{case_id}/interviews/{interview_id}/outcome", headers=officers["budi"],
+                               json={"outcome": "held", "notes": "Pemohon menjelaskan perbedaan nama."})
+    body = held.get_json()
+    assert (body["state"], body["claimed_by"], body["interviews"][0]["state"]) == ("OPEN", "budi", "HELD")
+    again = service.client.post(f"/v1/cases/{case_id}/interviews/{interview_id}/outcome", headers=officers["budi"],
+                                json={"outcome": "held"})
+    assert again.status_code == 409
+    decided = service.client.post(f"/v1/cases/{case_id}/decision", headers=officers["budi"], json={"decision": "approve"})
+    assert decided.get_json()["state"] == "APPROVED"
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"decision": "reject", "reason_code": "because", "message": "x"}, "reason_code"),
+    ({"decision": "request_correction", "reason_code": "data_mismatch", "message": "x"}, "corrections"),
+    ({"decision": "request_correction", "reason_code": "data_mismatch", "message": "x",
+      "corrections": [{"field": "applicant.favourite_colour", "message": "x"}]}, "corrections.0.field"),
+])
+def test_a_decision_names_the_field_and_rule_it_breaks(service, officers, body, field):
+    response = service.client.post(f"/v1/cases/{uuid.uuid4()}/decision", headers=officers["ana"], json=body)
+    assert response.status_code == 422 and field in [e["field"] for e in response.get_json()["errors"]]
+
+
+def test_reading_a_case_is_audited_with_the_officer(service, officers):
+    data = service.submit()
+    case = service.case_of(data["application_id"], officers["budi"])
+    log = service.client.get(f"/v1/cases/{case['id']}/audit", headers=officers["citra"]).get_json()["entries"]
+    assert ("budi", "case.read") in [(e["actor"], e["action"]) for e in log]
+    assert service.client.get(f"/v1/cases/{case['id']}/audit", headers=officers["ana"]).status_code == 403
+
+
+def test_metrics_count_cases_per_state_and_the_oldest_wait(service, officers, people, make_submission):
+    service.submit()
+    service.submit(make_submission(people[1]))
+    text = service.client.get("/metrics").get_data(as_text=True)
+    assert 'ektp_cases{state="OPEN"} 2.0' in text
+    assert 'ektp_cases{state="APPROVED"} 0.0' in text
+    oldest = next(line for line in text.splitlines() if line.startswith('ektp_case_oldest_seconds{state="OPEN"}'))
+    assert float(oldest.split()[-1]) >= 0
