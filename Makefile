@@ -6,9 +6,10 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock shared/pyproject.toml services/*/pyproject.toml launcher/pyproject.toml | sha1sum | cut -c1-12)
 ROLE ?= verifier
+OUTBOX ?= var/outbox
 PYTEST_ARGS ?=
 
-.PHONY: help venv lock run up demo samples test test-fast asyncapi config-docs token bench eval-biometrics images migrate lint k8s-validate clean
+.PHONY: help venv lock run up demo samples test test-fast asyncapi config-docs token code bench eval-biometrics images migrate lint k8s-validate clean
 
 help:
 	@echo "make run        start all five services in one process (embedded profile, ports 8001-8005)"
@@ -18,6 +19,7 @@ help:
 	@echo "make demo       walk one application through the journey against a running 'make run'"
 	@echo "make up         run the local real profile in the foreground (RabbitMQ, PostgreSQL, SeaweedFS, gunicorn)"
 	@echo "make token ROLE=verifier   print a development officer token"
+	@echo "make code TO=+62812...     print the newest one-time code make run sent to that number or address"
 	@echo "make asyncapi   write the event catalogue to docs/asyncapi.yaml"
 	@echo "make bench      run the benchmarks and print what they measured"
 	@echo "make lock       re-resolve requirements.lock from the pyprojects"
@@ -50,6 +52,9 @@ migrate: venv
 
 token: venv
 	@$(PY) -m ektp_shared.auth --role $(ROLE)
+
+code: venv
+	@$(PY) -m ektp_launcher.mailbox --outbox $(OUTBOX) "$(TO)"
 
 asyncapi: venv
 	$(PY) -m ektp_shared.contracts.asyncapi docs/asyncapi.yaml

@@ -6,7 +6,8 @@ insert — same gunicorn settings and workers, same PostgreSQL, same run (part o
 Targets (issue 4): our throughput >= 40 % of the bare endpoint's; p99 < 100 ms at a steady 100 requests/s.
 
 - Setup, not measured: fresh databases; complete drafts (data and three document records) written through
-  intake's own use cases, one per request to come, each with its own NIK. Submission reads only the documents'
+  intake's own use cases, one per request to come, each with its own NIK and its citizen's sign-in (every
+  submit carries a citizen's bearer token, as the portal's do). Submission reads only the documents'
   records, so no object is uploaded. Intake's worker runs beside its API (it relays the outbox to RabbitMQ),
   as in the real profile.
 - Throughput: a closed loop of `concurrency` connections for `seconds`, each POSTing the next draft's submit.
@@ -33,6 +34,7 @@ from pathlib import Path
 import aiohttp
 
 from ektp_launcher.local import stop_processes
+from ektp_shared.identity.contact import SMS, normalised
 from ektp_shared.identity.generator import random_kk, random_nik
 from ektp_shared.service import Runtime
 from ektp_shared.testing import infra
@@ -43,11 +45,14 @@ sys.path.insert(0, str(HERE))
 from machine import describe  # noqa: E402  (benchmarks/ is not a package)
 
 
-def drafts(runtime: Runtime, count: int, seed: int) -> list[str]:
-    """`count` complete drafts of distinct people, ready to submit."""
+def drafts(runtime: Runtime, count: int, seed: int) -> list[tuple[str, str]]:
+    """`count` complete drafts of distinct people, ready to submit, each with its citizen's token."""
     from intake import applications
-    from intake.models import Document
+    from intake.models import CitizenSession, Document
+    from intake.rules import citizen_access
     from intake.schemas import ApplicationIn
+
+    context, phone = runtime.context, normalised(SMS, "081234567890")
 
     rng = random.Random(seed)
     today, now = dt.date.today(), dt.datetime.now(dt.timezone.utc)
@@ -67,18 +72,27 @@ def drafts(runtime: Runtime, count: int, seed: int) -> list[str]:
                 "address": {"street": "Jl. Uji 1", "rt": "001", "rw": "002", "village_code": "32.01.01.1002"}},
                 "contact": {"phone": "081234567890"}})
             application = applications.create(uow, runtime.cipher.lookup_hash(nik), body, now)
+            token, day = citizen_access.new_token(), now + dt.timedelta(days=1)
+            uow.session.add(CitizenSession(token_hash=context.lookup_hash(token), nik_hash=application.nik_hash,
+                                           address_keys=[context.address_key(SMS, phone)], created_at=now,
+                                           last_seen_at=now, ends_at=day, expires_at=day))
             for kind in ("kk", "akta_kelahiran", "photo"):
                 uow.session.add(Document(id=str(uuid.uuid4()), application_id=application.id, kind=kind,
                                          object_key=f"documents/{application.id}/{kind}", sha256="0" * 64,
                                          content_type="image/jpeg", size=1, uploaded_at=now))
-            ids.append(application.id)
+            ids.append((application.id, token))
             if len(ids) % 500 == 0:
                 uow.commit()
         uow.commit()
     return ids
 
 
-async def closed_loop(base: str, ids: list[str], concurrency: int, seconds: float) -> tuple[float, int, int]:
+def submit(session: aiohttp.ClientSession, base: str, draft: tuple[str, str]):
+    application_id, token = draft
+    return session.post(f"{base}/v1/applications/{application_id}/submit", headers={"Authorization": f"Bearer {token}"})
+
+
+async def closed_loop(base: str, ids: list[tuple[str, str]], concurrency: int, seconds: float) -> tuple[float, int, int]:
     queue = iter(ids)
     done = errors = 0
     deadline = time.perf_counter() + seconds
@@ -86,10 +100,10 @@ async def closed_loop(base: str, ids: list[str], concurrency: int, seconds: floa
     async def client(session: aiohttp.ClientSession) -> None:
         nonlocal done, errors
         while time.perf_counter() < deadline:
-            application_id = next(queue, None)
-            if application_id is None:
+            draft = next(queue, None)
+            if draft is None:
                 return
-            async with session.post(f"{base}/v1/applications/{application_id}/submit") as response:
+            async with submit(session, base, draft) as response:
                 await response.read()
                 done += 1
                 errors += response.status != 200
@@ -100,15 +114,15 @@ async def closed_loop(base: str, ids: list[str], concurrency: int, seconds: floa
     return done / (time.perf_counter() - started), done, errors
 
 
-async def open_loop(base: str, ids: list[str], rate: float, seconds: float) -> tuple[list[float], int]:
+async def open_loop(base: str, ids: list[tuple[str, str]], rate: float, seconds: float) -> tuple[list[float], int]:
     count = min(len(ids), int(rate * seconds))
     latencies: list[float] = []
     errors = 0
 
-    async def one(session: aiohttp.ClientSession, application_id: str, at: float) -> None:
+    async def one(session: aiohttp.ClientSession, draft: tuple[str, str], at: float) -> None:
         nonlocal errors
         await asyncio.sleep(max(0.0, at - time.perf_counter()))
-        async with session.post(f"{base}/v1/applications/{application_id}/submit") as response:
+        async with submit(session, base, draft) as response:
             await response.read()
             errors += response.status != 200
         latencies.append(time.perf_counter() - at)
@@ -133,7 +147,7 @@ def gunicorn(app: str, port: int, env: dict[str, str], workers: int, log: Path, 
                             stdout=open(log, "ab"), stderr=subprocess.STDOUT)
 
 
-def measure(name: str, base: str, ids: list[str], args: argparse.Namespace) -> dict:
+def measure(name: str, base: str, ids: list[tuple[str, str]], args: argparse.Namespace) -> dict:
     half = len(ids) // 2
     asyncio.run(closed_loop(base, ids[:20], 2, 5))  # warm-up: connections, imports, caches
     throughput, done, errors = asyncio.run(closed_loop(base, ids[20:half], args.concurrency, args.seconds))
@@ -181,7 +195,7 @@ def run(args: argparse.Namespace) -> dict:
         for port in (ours_port, bare_port):
             wait_for_port(port, timeout=60)
         print(f"gunicorn: {args.workers} sync workers each; PostgreSQL and RabbitMQ on this machine", flush=True)
-        bare_result = measure("bare Flask + 1 INSERT", f"http://127.0.0.1:{bare_port}", [str(uuid.uuid4()) for _ in ids],
+        bare_result = measure("bare Flask + 1 INSERT", f"http://127.0.0.1:{bare_port}", [(str(uuid.uuid4()), token) for _, token in ids],
                               args)
         ours = measure("intake submit (real profile)", f"http://127.0.0.1:{ours_port}", ids, args)
     finally:

@@ -15,7 +15,8 @@ from ektp_peers.smtp import SmtpSink
 from kombu import Connection, Exchange, Queue
 
 from ektp_launcher.journey import Endpoints, Journey
-from ektp_launcher.local import LocalCluster
+from ektp_launcher.local import ONE_ADDRESS_FOR_ALL, LocalCluster
+from ektp_launcher.mailbox import Peers
 from ektp_shared.service import discover
 from ektp_shared.testing import infra
 from ektp_shared.testing.fixtures import FAST_RETRIES, real_environment
@@ -62,6 +63,7 @@ class RealSuite:
 def suite(seaweedfs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealSuite]:
     infra.require_postgres()
     infra.require_rabbitmq()
+    infra.require_redis()
     namespace = f"e2e{uuid.uuid4().hex[:8]}"
     run_dir: Path = tmp_path_factory.mktemp("cluster")
     smtp = SmtpSink().start()
@@ -74,7 +76,7 @@ def suite(seaweedfs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealS
                "EKTP_NOTIFY_SMS_PROVIDERS": "gateway", "EKTP_NOTIFY_SMS_GATEWAY_URL": sms.url,
                "EKTP_NOTIFY_SMS_GATEWAY_USERKEY": sms.userkey, "EKTP_NOTIFY_SMS_GATEWAY_PASSKEY": sms.passkey,
                "EKTP_PRINTING_PRINTER_URI": f"cardprinter://127.0.0.1:{free_port()}",
-               "EKTP_BUS_RETRY_DELAYS": FAST_RETRIES}
+               "EKTP_BUS_RETRY_DELAYS": FAST_RETRIES, **ONE_ADDRESS_FOR_ALL}
     tap = EventTap(namespace)
     cluster = LocalCluster(run_dir, environ, databases)
     try:
@@ -84,7 +86,7 @@ def suite(seaweedfs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealS
         from minio import Minio
 
         s3 = Minio(seaweedfs.endpoint, access_key=ACCESS_KEY, secret_key=SECRET_KEY, secure=False)
-        yield RealSuite(cluster, Journey(endpoints, timeout=90), smtp, sms, tap, namespace, s3)
+        yield RealSuite(cluster, Journey(endpoints, Peers(sms, smtp), timeout=90), smtp, sms, tap, namespace, s3)
     finally:
         cluster.stop()
         tap.close()

@@ -8,6 +8,7 @@ import pytest
 
 from ektp_shared.auth import issue_development_token
 from ektp_shared.service import discover
+from ektp_shared.testing.harness import ServiceHarness
 from ektp_shared.web.app import create_app
 
 APPLICATION = {"applicant": {"nik": "3201015705000001", "kk_number": "3201010101200001", "full_name": "Uji Coba",
@@ -18,7 +19,8 @@ APPLICATION = {"applicant": {"nik": "3201015705000001", "kk_number": "3201010101
 
 
 class Clients(dict):
-    """A test client per service, built (and migrated) on first use."""
+    """A test client per service, built (and migrated) on first use; intake's is signed in as the citizen of
+    APPLICATION (every application route needs a citizen's token)."""
 
     def __init__(self, runtime_factory):
         super().__init__()
@@ -27,7 +29,17 @@ class Clients(dict):
     def __missing__(self, name: str):
         runtime = self._factory(discover(name)[name], max_upload_bytes=64 * 1024)
         self[name] = (create_app(runtime).test_client(), runtime)
+        if name == "intake":
+            sign_in(*self[name])
         return self[name]
+
+
+def sign_in(client, runtime) -> None:
+    nik, phone = APPLICATION["applicant"]["nik"], APPLICATION["contact"]["phone"]
+    request_id = client.post("/v1/citizen/codes", json={"nik": nik, "channel": "sms", "address": phone}).get_json()["request_id"]
+    [code] = [e["code"] for e in ServiceHarness(runtime).emitted("citizen.code_requested.v1") if e["request_id"] == request_id]
+    token = client.post("/v1/citizen/sessions", json={"request_id": request_id, "nik": nik, "code": code}).get_json()["token"]
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
 
 
 @pytest.fixture

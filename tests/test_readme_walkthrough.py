@@ -30,7 +30,8 @@ def test_the_readme_walkthrough_takes_an_application_to_collected(tmp_path):
                **{f"EKTP_{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()}}
     suite = Suite({**os.environ, **environ}).start()
     try:
-        shell = {**os.environ, **{name.upper(): f"http://127.0.0.1:{port}" for name, port in ports.items()}}
+        shell = {**os.environ, "OUTBOX": str(tmp_path / "var" / "outbox"),
+                 **{name.upper(): f"http://127.0.0.1:{port}" for name, port in ports.items()}}
         done = subprocess.run(["bash", "-euo", "pipefail", "-c", walkthrough()], cwd=ROOT, env=shell,
                               capture_output=True, text=True, timeout=300)
     finally:

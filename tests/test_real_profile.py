@@ -77,6 +77,15 @@ def publish_with_pika(suite, routing_key: str, body: bytes, content_type: str = 
     connection.close()
 
 
+def is_code(text: str) -> bool:
+    """A one-time sign-in code's message (the journey signs the citizen in), not a milestone's."""
+    return text.startswith("Kode verifikasi")
+
+
+def milestone_emails(suite, address: str) -> list:
+    return [m for m in suite.smtp.messages if address in m.rcpt_tos and not is_code(str(m.message["Subject"]))]
+
+
 def admin(suite) -> dict[str, str]:
     return suite.journey.token("admin")
 
@@ -86,7 +95,7 @@ def journey(suite):
     person = sample_person(random.Random(7), "Colin_Powell", (101, 102), email="siti.aminah@example.org",
                            phone="0812-3456-7890")
     result = suite.journey.run(person)
-    wait_until(lambda: len([m for m in suite.smtp.messages if "siti.aminah@example.org" in m.rcpt_tos]) >= len(NOTIFIED),
+    wait_until(lambda: len(milestone_emails(suite, "siti.aminah@example.org")) >= len(NOTIFIED),
                what="the collected email")
     return person, result
 
@@ -118,10 +127,10 @@ def test_one_application_travels_from_the_form_to_the_citizens_hand(suite, journ
         raw = suite.s3.get_object(bucket, item.object_name).read()
         assert raw.startswith(MAGIC) and b"JFIF" not in raw and b"PNG" not in raw[:16], "objects are encrypted at rest"
 
-    emails = [m for m in suite.smtp.messages if "siti.aminah@example.org" in m.rcpt_tos]
+    emails = milestone_emails(suite, "siti.aminah@example.org")
     assert len(emails) == len(NOTIFIED)
     assert all(receipt in m.message.get_content() for m in emails), "every email names the receipt number"
-    sms = [s for s in suite.sms.messages if s.number in ("+6281234567890", "6281234567890")]
+    sms = [s for s in suite.sms.messages if s.number in ("+6281234567890", "6281234567890") and not is_code(s.message)]
     assert len(sms) == len(NOTIFIED)
     assert receipt in sms[0].message
 
@@ -174,10 +183,10 @@ def test_a_worker_killed_mid_journey_loses_and_doubles_nothing(suite):
     suite.cluster.start_worker("notify")
     journey.collect(application_id, receipt, person.nik)
     journey.wait_for_status(application_id, "COLLECTED")
-    wait_until(lambda: len([m for m in suite.smtp.messages if "dewi@example.org" in m.rcpt_tos]) >= len(NOTIFIED),
+    wait_until(lambda: len(milestone_emails(suite, "dewi@example.org")) >= len(NOTIFIED),
                what="the emails after the restart")
     time.sleep(1.5)
-    emails = [m for m in suite.smtp.messages if "dewi@example.org" in m.rcpt_tos]
+    emails = milestone_emails(suite, "dewi@example.org")
     assert len(emails) == len(NOTIFIED), "every milestone exactly once, even those that waited for the restart"
     events = suite.tap.of(application_id)
     assert sorted(key(e) for e in events) == sorted(JOURNEY_EVENTS)
@@ -310,3 +319,15 @@ def test_the_logs_of_the_journey_hold_no_personal_data(suite, journey):
     assert len(logs) > 1000, "the services did log"
     for secret in secrets:
         assert secret not in logs
+
+
+def test_the_rate_limit_counts_are_shared_in_redis_and_hold_no_nik(suite, journey):
+    """Both gunicorn processes of intake count in the machine's Redis, under this run's namespace; a NIK is
+    counted by its keyed hash only."""
+    import redis
+
+    person, _ = journey
+    keys = [key.decode() for key in redis.Redis.from_url(infra.REDIS_URL).scan_iter(match=f"*{suite.namespace}:intake*")]
+    assert any("citizen.request_code" in key for key in keys), keys
+    assert any("/nik:" in key and "applications.create" in key for key in keys), "the per-NIK limits are counted too"
+    assert not any(person.nik in key for key in keys)

@@ -20,8 +20,11 @@ import requests
 from PIL import Image, ImageDraw
 
 from ektp_shared.auth import issue_development_token
+from ektp_shared.identity.contact import EMAIL, SMS
 from ektp_shared.identity.generator import random_kk, random_nik
 from ektp_shared.settings import Settings, load
+
+from .mailbox import Mailbox, new_code
 
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "biometrics"
 PHOTO_RED = (200, 16, 24)
@@ -79,8 +82,12 @@ def camera_capture(face: bytes, size: int = 600) -> bytes:
 
 
 def sample_person(rng: random.Random, face_name: str = "Colin_Powell", fingers: tuple[int, int] = (101, 102),
-                  impression: int = 1, email: str = "warga@example.org", phone: str = "081234567890") -> Person:
+                  impression: int = 1, email: str | None = None, phone: str | None = None) -> Person:
+    """A sample applicant with a phone and an email of their own (each person is reached at their own)."""
     today = dt.date.today()
+    serial = rng.randrange(10 ** 8)
+    phone = phone or f"0812{serial:08d}"
+    email = email or f"warga{serial:08d}@example.org"
     birth = dt.date(today.year - 25, rng.randint(1, 12), rng.randint(1, 28))
     gender = rng.choice(["LAKI-LAKI", "PEREMPUAN"])
     applicant = {
@@ -113,13 +120,41 @@ class JourneyError(RuntimeError):
 
 
 class Journey:
-    def __init__(self, endpoints: Endpoints = Endpoints(), settings: Settings | None = None,
+    """One applicant's journey, as clients would make it: the citizen signs in with one-time codes read from
+    the messages that reached them (``mailbox``), then applies; officers act with development tokens."""
+
+    def __init__(self, endpoints: Endpoints, mailbox: Mailbox, settings: Settings | None = None,
                  say: Callable[[str], None] = lambda line: None, timeout: float = 60):
         self.at = endpoints
+        self.mailbox = mailbox
         self.say = say
         self.timeout = timeout
         self._settings = settings or load(Settings, "demo")
         self.http = requests.Session()
+        self.citizen: dict[str, str] = {}  # the signed-in citizen's Authorization header
+
+    def _code(self, nik: str, channel: str, address: str, signed_in: bool) -> tuple[str, str]:
+        seen = len(self.mailbox.texts(channel, address))
+        asked = self._ok(self.http.post(f"{self.at.intake}/v1/citizen/codes",
+                                        json={"nik": nik, "channel": channel, "address": address},
+                                        headers=self.citizen if signed_in else {}), f"code by {channel}")
+        return asked["request_id"], new_code(self.mailbox, channel, address, seen, self.timeout)
+
+    def sign_in(self, person: Person) -> None:
+        """Prove the phone with a code (a sign-in), then the email with another (added to it)."""
+        contact, nik = person.application["contact"], person.nik
+        request_id, code = self._code(nik, SMS, contact["phone"], signed_in=False)
+        session = self._ok(self.http.post(f"{self.at.intake}/v1/citizen/sessions",
+                                          json={"request_id": request_id, "nik": nik, "code": code}), "sign in")
+        self.citizen = {"Authorization": f"Bearer {session['token']}"}
+        self.say("intake       signed in with the code sent by SMS")
+        if contact.get("email"):
+            request_id, code = self._code(nik, EMAIL, contact["email"], signed_in=True)
+            response = self.http.post(f"{self.at.intake}/v1/citizen/session/addresses",
+                                      json={"request_id": request_id, "code": code}, headers=self.citizen)
+            if response.status_code != 204:
+                raise JourneyError(f"email code: HTTP {response.status_code} {response.text[:500]}")
+            self.say("intake       email proven with the code sent by email")
 
     def token(self, role: str) -> dict[str, str]:
         return {"Authorization": "Bearer " + issue_development_token(self._settings, f"demo-{role}", [role])}
@@ -130,7 +165,8 @@ class Journey:
         return response.json()
 
     def status(self, application_id: str) -> dict[str, Any]:
-        return self._ok(self.http.get(f"{self.at.intake}/v1/applications/{application_id}"), "status")
+        return self._ok(self.http.get(f"{self.at.intake}/v1/applications/{application_id}", headers=self.citizen),
+                        "status")
 
     def wait_for_status(self, application_id: str, *wanted: str) -> dict[str, Any]:
         deadline = time.monotonic() + self.timeout
@@ -143,16 +179,20 @@ class Journey:
             time.sleep(0.2)
 
     def apply(self, person: Person) -> tuple[str, str]:
-        created = self._ok(self.http.post(f"{self.at.intake}/v1/applications", json=person.application), "create")
+        self.sign_in(person)
+        created = self._ok(self.http.post(f"{self.at.intake}/v1/applications", json=person.application,
+                                          headers=self.citizen), "create")
         application_id = created["id"]
         self.say(f"intake       draft created: {application_id}")
         uploads = {"kk": scanned_document("KARTU KELUARGA"), "akta_kelahiran": scanned_document("KUTIPAN AKTA KELAHIRAN"),
                    "photo": passport_photo(person.face)}
         for kind, content in uploads.items():
             self._ok(self.http.put(f"{self.at.intake}/v1/applications/{application_id}/documents/{kind}",
-                                   files={"file": (f"{kind}.jpg", content, "image/jpeg")}), f"upload {kind}")
+                                   files={"file": (f"{kind}.jpg", content, "image/jpeg")}, headers=self.citizen),
+                     f"upload {kind}")
             self.say(f"intake       uploaded {kind} ({len(content)} bytes)")
-        submitted = self._ok(self.http.post(f"{self.at.intake}/v1/applications/{application_id}/submit"), "submit")
+        submitted = self._ok(self.http.post(f"{self.at.intake}/v1/applications/{application_id}/submit",
+                                            headers=self.citizen), "submit")
         self.say(f"intake       submitted; receipt number {submitted['receipt_number']}")
         return application_id, submitted["receipt_number"]
 

@@ -1,5 +1,5 @@
 """The real profile on one machine (``make up``): for each service an API under gunicorn and a worker, as
-separate processes, against the machine's RabbitMQ and PostgreSQL (one database per service) and a
+separate processes, against the machine's RabbitMQ, PostgreSQL (one database per service) and Redis (rate limits), and a
 SeaweedFS S3 server. The end-to-end tests start the same cluster (``LocalCluster``) and kill its
 processes to prove nothing is lost.
 """
@@ -23,8 +23,13 @@ from ektp_shared.testing.ports import free_port, wait_for_port
 
 from . import peers
 
+# Load tests and benchmarks on one machine send every applicant from one address: the per-address limits would
+# count them as one citizen (the per-NIK limits still apply).
+ONE_ADDRESS_FOR_ALL = {f"EKTP_INTAKE_LIMIT_{name}": "1000000 per minute"
+                       for name in ("CODE_REQUESTS", "CODE_CHECKS", "DRAFTS", "TRACKING")}
 POSTGRES_URL = os.environ.get("EKTP_LOCAL_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 RABBITMQ_URL = os.environ.get("EKTP_LOCAL_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
+REDIS_URL = os.environ.get("EKTP_LOCAL_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 class LocalCluster:
@@ -145,7 +150,7 @@ def main() -> None:
     args = parser.parse_args()
     run_dir = Path(args.run_dir)
     seaweed = SeaweedFS(run_dir / "seaweedfs").start()
-    environ = {"EKTP_BROKER_URL": RABBITMQ_URL, "EKTP_S3_ENDPOINT": seaweed.endpoint, "EKTP_S3_ACCESS_KEY": ACCESS_KEY,
+    environ = {"EKTP_BROKER_URL": RABBITMQ_URL, "EKTP_RATE_LIMIT_STORAGE_URI": REDIS_URL, "EKTP_S3_ENDPOINT": seaweed.endpoint, "EKTP_S3_ACCESS_KEY": ACCESS_KEY,
                "EKTP_S3_SECRET_KEY": SECRET_KEY, "EKTP_DATA_DIR": str(run_dir)}
     specs = discover()
     cluster = LocalCluster(run_dir, environ, {name: ensure_database(f"ektp_{name}") for name in specs},

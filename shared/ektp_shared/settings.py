@@ -69,6 +69,8 @@ class Settings:
     jwt_issuer: str = setting("", "Required `iss` claim of officer tokens (empty: not checked).")
 
     max_upload_bytes: int = setting(10 * 1024 * 1024, "Largest accepted request body (uploads), in bytes.")
+    trusted_proxies: int = setting(0, "Proxies in front of the API whose X-Forwarded-For is trusted for the client's address (1 behind an ingress or the portal; 0 when clients connect directly).")
+    rate_limit_storage_uri: str = setting("memory://", "Where rate-limit counts live: `memory://` (one process, the embedded profile) or `redis://host:6379/0` (shared by every process).")
     office_closures: str = setting("", "Days the offices are closed besides weekends and public holidays (the yearly cuti bersama), ISO dates comma separated; no appointment or pickup is given on them.")
 
     @property

@@ -188,6 +188,11 @@ def test_settings_load_and_point_into_the_cluster(manifests, service):
         access = manifests.environment(container)["EKTP_S3_ACCESS_KEY"]
         assert access.name in {user["name"] for user in tenant["users"]}, where
 
+        limits = urlsplit(settings.rate_limit_storage_uri)
+        store = manifests.get("Service", limits.hostname)
+        assert limits.scheme == "redis" and limits.port in {port["port"] for port in store["spec"]["ports"]}, where
+        assert manifests.get("Deployment", limits.hostname)["spec"]["selector"]["matchLabels"] == store["spec"]["selector"]
+
         assert settings.http_host == "0.0.0.0", where
         if component == "api":
             assert ports(container)["http"] == settings.http_port

@@ -7,6 +7,7 @@ handlers stay thin. The rules live in rules/ (review, corrections, status, recei
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -62,19 +63,30 @@ def active_for_nik(uow: UnitOfWork, nik_hash: str, excluding: str | None = None)
     return uow.session.scalars(query).first()
 
 
-def _second_active(other: Application) -> Refused:
-    return conflict("active_application_exists",
-                    f"this NIK already has an application in progress (receipt {other.receipt_number})",
-                    field="applicant.nik", details={"receipt_number": other.receipt_number})
+Sees = Callable[[Application], bool]  # whether the asking citizen may learn of an application (it is theirs)
 
 
-def _refuse_second_active(uow: UnitOfWork, nik_hash: str, excluding: str | None = None) -> None:
+def nobody(application: Application) -> bool:
+    return False
+
+
+def _second_active(other: Application, sees: Sees) -> Refused:
+    """One active application per NIK. Only its own citizen learns which application is in the way."""
+    if sees(other):
+        return conflict("active_application_exists",
+                        f"this NIK already has an application in progress (receipt {other.receipt_number})",
+                        field="applicant.nik", details={"receipt_number": other.receipt_number})
+    return conflict("active_application_exists", "this NIK already has an application in progress",
+                    field="applicant.nik")
+
+
+def _refuse_second_active(uow: UnitOfWork, nik_hash: str, sees: Sees, excluding: str | None = None) -> None:
     other = active_for_nik(uow, nik_hash, excluding)
     if other is not None:
-        raise _second_active(other)
+        raise _second_active(other, sees)
 
 
-def flush_or_refuse(uow: UnitOfWork, nik_hash: str, excluding: str | None = None) -> None:
+def flush_or_refuse(uow: UnitOfWork, nik_hash: str, sees: Sees = nobody, excluding: str | None = None) -> None:
     """Write the change now, so a unique key another request took at the same moment is found here: one
     active application per NIK (the other is named by its receipt), else a repeated Idempotency-Key still
     in progress. Either way the transaction is rolled back and the request refused (409)."""
@@ -84,7 +96,7 @@ def flush_or_refuse(uow: UnitOfWork, nik_hash: str, excluding: str | None = None
         uow.session.rollback()
         other = active_for_nik(uow, nik_hash, excluding)
         if other is not None:
-            raise _second_active(other) from exc
+            raise _second_active(other, sees) from exc
         raise conflict("conflict", "a request with this Idempotency-Key is in progress", field=idempotency.HEADER,
                        location="headers") from exc
 
@@ -106,24 +118,25 @@ def _apply(application: Application, nik_hash: str, data: dict[str, Any]) -> Non
     application.nik_hash = nik_hash
 
 
-def create(uow: UnitOfWork, nik_hash: str, body: dict[str, Any], now: dt.datetime, key: str | None = None) -> Application:
+def create(uow: UnitOfWork, nik_hash: str, body: dict[str, Any], now: dt.datetime, key: str | None = None,
+           sees: Sees = nobody) -> Application:
     """A draft; with an Idempotency-Key, a retry of the same request gets the draft the first one made."""
     fingerprint = idempotency.fingerprint(body)
     earlier = idempotency.remembered(uow, "create", key, fingerprint)
     if earlier is not None:
         return get(uow, earlier)
-    _refuse_second_active(uow, nik_hash)
+    _refuse_second_active(uow, nik_hash, sees)
     application = Application(id=new_id(), status=Stage.DRAFT.value, status_since=now, created_at=now,
                               correction_round=0)
     _apply(application, nik_hash, _entered(body))
     application.documents, application.timeline = [], [TimelineEntry(stage=Stage.DRAFT.value, occurred_at=now)]
     uow.session.add(application)
     idempotency.remember(uow, "create", key, fingerprint, application.id, now)
-    flush_or_refuse(uow, nik_hash)
+    flush_or_refuse(uow, nik_hash, sees)
     return application
 
 
-def update(uow: UnitOfWork, application: Application, nik_hash: str, body: dict[str, Any]) -> None:
+def update(uow: UnitOfWork, application: Application, nik_hash: str, body: dict[str, Any], sees: Sees = nobody) -> None:
     """Replace the entered data: anything in a draft; during a correction, what the officer named."""
     _require_editable(application)
     data = _entered(body)
@@ -135,10 +148,10 @@ def update(uow: UnitOfWork, application: Application, nik_hash: str, body: dict[
                           f"the officer did not ask to correct {', '.join(refused)}; only {', '.join(requested)} may change",
                           field=refused[0], details={"requested": requested})
     if nik_hash != application.nik_hash and application.active_nik is not None:
-        _refuse_second_active(uow, nik_hash, excluding=application.id)
+        _refuse_second_active(uow, nik_hash, sees, excluding=application.id)
         application.active_nik = nik_hash
     _apply(application, nik_hash, data)
-    flush_or_refuse(uow, nik_hash, excluding=application.id)
+    flush_or_refuse(uow, nik_hash, sees, excluding=application.id)
 
 
 def _require_editable(application: Application) -> None:
@@ -193,7 +206,8 @@ def review_of(application: Application, now: dt.datetime) -> Review:
                   [d.kind for d in application.documents], local_day(now))
 
 
-def submit(uow: UnitOfWork, application: Application, now: dt.datetime, key: str | None = None) -> None:
+def submit(uow: UnitOfWork, application: Application, now: dt.datetime, key: str | None = None,
+           sees: Sees = nobody) -> None:
     """First submission (a draft) or resubmission (after a correction); a retry with the same
     Idempotency-Key gets the first answer again."""
     scope = f"submit:{application.id}"
@@ -224,10 +238,10 @@ def submit(uow: UnitOfWork, application: Application, now: dt.datetime, key: str
         application.corrections = application.correction_baseline = None
         stage = Stage.RESUBMITTED
     else:
-        application.receipt_number = _first_submission(uow, application, now)
+        application.receipt_number = _first_submission(uow, application, now, sees)
         application.active_nik = application.nik_hash
         application.submitted_at = now
-        flush_or_refuse(uow, application.nik_hash, excluding=application.id)  # a submission of the same NIK racing this one
+        flush_or_refuse(uow, application.nik_hash, sees, excluding=application.id)  # a submission racing this one
         stage = Stage.SUBMITTED
     _move(uow, application, stage, now, None)
     detail = {"receipt_number": application.receipt_number}
@@ -247,7 +261,7 @@ def submit(uow: UnitOfWork, application: Application, now: dt.datetime, key: str
     else:
         uow.emit(APPLICATION_SUBMITTED, data, correlation_id=application.id)
     idempotency.remember(uow, scope, key, "", application.id, now)
-    flush_or_refuse(uow, application.nik_hash, excluding=application.id)
+    flush_or_refuse(uow, application.nik_hash, sees, excluding=application.id)
 
 
 def _field_of(code: str) -> str:
@@ -255,7 +269,7 @@ def _field_of(code: str) -> str:
         code.partition(".")[0], "applicant")
 
 
-def _first_submission(uow: UnitOfWork, application: Application, now: dt.datetime) -> str:
+def _first_submission(uow: UnitOfWork, application: Application, now: dt.datetime, sees: Sees) -> str:
     """A receipt number no application has, after making sure the NIK has no other active application;
     one query answers both (a submission is the hot path)."""
     region = application.applicant["address"]["village_code"]
@@ -267,7 +281,7 @@ def _first_submission(uow: UnitOfWork, application: Application, now: dt.datetim
                    or_(Application.active_nik == application.nik_hash, Application.receipt_number == number))).all()
         other = next((c for c in clashes if c.active_nik == application.nik_hash), None)
         if other is not None:
-            raise _second_active(other)
+            raise _second_active(active_for_nik(uow, application.nik_hash, application.id), sees)
         if not clashes:
             return number
     raise RuntimeError("no free receipt number after several attempts")

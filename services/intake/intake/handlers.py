@@ -1,16 +1,16 @@
 """Events intake consumes: the milestones of the other services, to keep the citizen's status and timeline."""
 from ektp_shared.contracts import CloudEvent, by_type
 from ektp_shared.handlers import Handlers
-from ektp_shared.service import Context
 from ektp_shared.uow import UnitOfWork
 
 from . import applications
+from .context import IntakeContext
 from .rules.status import NOTED_EVENTS, STAGE_OF_EVENT
 
 handlers = Handlers()
 
 
-def follow_milestone(event: CloudEvent, uow: UnitOfWork, context: Context) -> None:
+def follow_milestone(event: CloudEvent, uow: UnitOfWork, context: IntakeContext) -> None:
     applications.record_event(uow, event)
 
 

@@ -1,4 +1,6 @@
-"""Business gauges of intake, read from its database at scrape time."""
+"""Intake's metrics: applications per stage read from its database at scrape time, and what retention purged."""
+from prometheus_client import Counter
+
 from ektp_shared.metrics import StateGauges
 
 from .models import Application
@@ -10,3 +12,6 @@ STAGES = StateGauges(
             "Age of the longest-waiting application in each open stage (stuck applications)."),
     label="stage", state_column=Application.status, since_column=Application.status_since,
     states=tuple(stage.value for stage in Stage), open_states=frozenset(s.value for s in Stage if s not in FINAL_STAGES))
+DOCUMENTS_PURGED = Counter("ektp_documents_purged_total",
+                           "Documents (and their objects) deleted after the retention period of an ended application.",
+                           ["reason"])

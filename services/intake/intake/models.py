@@ -44,6 +44,8 @@ class Application(Base):
     correction_baseline: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
     appointment: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
 
+    documents_purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
     documents: Mapped[list["Document"]] = relationship(back_populates="application", order_by="Document.kind")
     timeline: Mapped[list["TimelineEntry"]] = relationship(order_by="TimelineEntry.id")
 
@@ -97,3 +99,36 @@ class AccessEntry(Base):
     actor: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(60))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CitizenCode(Base):
+    """A one-time code sent to an address: only its keyed hash is kept, with the tries left."""
+
+    __tablename__ = "citizen_codes"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    nik_hash: Mapped[str] = mapped_column(String(64), index=True)
+    address_key: Mapped[str] = mapped_column(String(64), index=True)  # keyed hash of channel and address
+    channel: Mapped[str] = mapped_column(String(10))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    session_hash: Mapped[str | None] = mapped_column(String(64))  # adding a contact to this sign-in
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    tries_left: Mapped[int] = mapped_column(Integer)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class CitizenSession(Base):
+    """A citizen's sign-in: the NIK and the addresses proven by a code. The token itself is never stored,
+    only its keyed hash."""
+
+    __tablename__ = "citizen_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nik_hash: Mapped[str] = mapped_column(String(64), index=True)
+    address_keys: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

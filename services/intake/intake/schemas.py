@@ -225,3 +225,54 @@ class ReviewOut(Schema):
     errors = fields.List(fields.Nested(FindingOut), metadata={"description": "What blocks submission."})
     warnings = fields.List(fields.Nested(FindingOut), metadata={"description": "Shown to the officer; does not block."})
     ready = fields.Boolean(metadata={"description": "True when the application can be submitted now."})
+
+
+class TrackOut(Schema):
+    status = fields.String()
+    status_since = fields.AwareDateTime()
+    stages = fields.List(fields.Dict(), metadata={"description": "[{stage, at}]: when each stage was reached."})
+    office = fields.String(allow_none=True, metadata={"description": "The office of the capture appointment, once booked."})
+
+
+class CodeIn(Schema):
+    nik = fields.String(required=True, validate=validate.Regexp(NIK_PATTERN, error="NIK must be exactly 16 digits"))
+    channel = fields.String(required=True, validate=validate.OneOf(["sms", "email"]))
+    address = fields.String(required=True, validate=validate.Length(min=5, max=254), metadata={
+        "description": "The mobile number (sms) or email address the code goes to."})
+    language = fields.String(load_default="id", validate=validate.OneOf(["id", "en"]))
+
+
+class CodeOut(Schema):
+    request_id = fields.String(metadata={"description": "Give it back with the code."})
+    expires_at = fields.AwareDateTime()
+    sent_to = fields.String(metadata={"description": "The address, partly masked."})
+
+
+class SessionIn(Schema):
+    request_id = fields.UUID(required=True)
+    nik = fields.String(required=True, validate=validate.Regexp(NIK_PATTERN, error="NIK must be exactly 16 digits"))
+    code = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{6}$", error="the code is 6 digits"))
+
+
+class AddressCodeIn(Schema):
+    request_id = fields.UUID(required=True)
+    code = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{6}$", error="the code is 6 digits"))
+
+
+class SessionStateOut(Schema):
+    expires_at = fields.AwareDateTime(metadata={"description": "When the sign-in lapses unless used again."})
+    ends_at = fields.AwareDateTime(metadata={"description": "When the sign-in ends however active."})
+
+
+class SessionOut(SessionStateOut):
+    token = fields.String(metadata={"description": "Bearer token of the citizen's requests; it renews while used."})
+
+
+class MineOut(Schema):
+    id = fields.String()
+    kind = fields.String()
+    status = fields.String()
+    status_since = fields.AwareDateTime()
+    receipt_number = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+    submitted_at = fields.AwareDateTime(allow_none=True)

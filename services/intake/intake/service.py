@@ -3,7 +3,7 @@ from pathlib import Path
 
 from ektp_shared.service import ServiceSpec
 
-from . import api, handlers, metrics, models, tasks
+from . import api, context, handlers, metrics, models, tasks
 from .settings import IntakeSettings
 
 SERVICE = ServiceSpec(
@@ -15,7 +15,8 @@ SERVICE = ServiceSpec(
     messaging=models.messaging,
     handlers=handlers.handlers,
     migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
-    blueprints=lambda runtime: [api.blueprint(runtime), api.documents_blueprint(runtime), api.nik_blueprint(runtime)],
+    blueprints=api.blueprints,
     tasks=tasks.tasks,
     collectors=lambda runtime: [metrics.STAGES.collector(runtime.engine)],
+    context=context.build,
 )

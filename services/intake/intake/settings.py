@@ -11,6 +11,21 @@ class IntakeSettings(Settings):
     photo_background_policy: str = setting("red", "4x6 photo background rule: `red` (what the online service asks), or `birth-year-parity` (red for odd birth years, blue for even, as Dukcapil stated in 2025).")
     max_image_pixels: int = setting(12_000_000, "Largest picture accepted (width × height), checked from its header before any decoding.")
     idempotency_retention_seconds: int = setting(86400, "How long an Idempotency-Key is remembered (a client's retries come within it).")
+    code_seconds: int = setting(300, "How long a one-time sign-in code is valid.")
+    code_tries: int = setting(5, "Wrong entries a one-time code allows before it is spent.")
+    code_resend_seconds: int = setting(60, "Shortest wait before another code is sent to the same address.")
+    session_idle_seconds: int = setting(900, "A citizen's sign-in lapses after this long without a request; every request renews it.")
+    session_max_seconds: int = setting(12 * 3600, "A citizen's sign-in lapses this long after the code, however active.")
+    draft_days: int = setting(30, "Days after which a draft that was never submitted expires.")
+    document_retention_days: int = setting(90, "Days after an application was rejected or expired before its documents (and their objects) are deleted.")
+    limit_code_requests: str = setting("30 per hour", "Code requests per client address (Flask-Limiter syntax: `N per minute|hour|day`, `;` between several).")
+    limit_code_requests_per_nik: str = setting("5 per hour", "Code requests per NIK.")
+    limit_code_checks: str = setting("60 per hour", "Code entries per client address (generous: many phones share one carrier address).")
+    limit_code_checks_per_nik: str = setting("10 per 15 minutes", "Code entries per NIK.")
+    limit_drafts: str = setting("30 per hour", "New drafts per client address.")
+    limit_drafts_per_nik: str = setting("5 per day", "New drafts per NIK.")
+    limit_tracking: str = setting("20 per minute; 300 per day", "Tracking requests (receipt number and NIK) per client address.")
+    limit_tracking_per_nik: str = setting("10 per hour", "Tracking requests per NIK.")
 
     def __post_init__(self) -> None:
         policies = [p.value for p in BackgroundPolicy]

@@ -58,3 +58,19 @@ def receipt_summary(application: Application) -> ReceiptSummary:
         submitted_at=application.submitted_at, full_name=application.applicant["full_name"],
         nik=application.applicant["nik"], region=", ".join(places),
         documents=tuple(document_type(d.kind).indonesian for d in application.documents))
+
+
+def tracking(application: Application) -> dict[str, Any]:
+    """What tracking without signing in shows: the status, when each stage was reached, and the office. No id
+    and no personal data: the receipt number and NIK that asked are all it needs."""
+    office = (application.appointment or {}).get("office") or {}
+    return {"status": application.status, "status_since": application.status_since,
+            "stages": [{"stage": t.stage, "at": t.occurred_at} for t in application.timeline],
+            "office": office.get("name")}
+
+
+def summary(application: Application) -> dict[str, Any]:
+    """One of the signed-in citizen's applications, in their list."""
+    return {"id": application.id, "kind": application.kind, "status": application.status,
+            "status_since": application.status_since, "receipt_number": application.receipt_number,
+            "created_at": application.created_at, "submitted_at": application.submitted_at}

@@ -19,6 +19,7 @@ from ektp_shared import transitions
 from ektp_shared.contracts import CloudEvent, by_type
 from ektp_shared.contracts.intake import APPLICATION_SUBMITTED
 from ektp_shared.db import new_id
+from ektp_shared.identity.phone import InvalidPhoneNumber, normalise
 from ektp_shared.serialization import jsonable
 from ektp_shared.uow import UnitOfWork
 
@@ -26,7 +27,6 @@ from . import metrics, templates
 from .models import Contact, Delivery, ProviderMessage
 from .providers import EMAIL, SMS, Email, Sms
 from .providers import Delivery as FailoverDelivery
-from .rules.phone import InvalidPhoneNumber, normalise
 from .rules.ratelimit import next_allowed
 from .rules.states import DELIVERY, DeliveryState
 
@@ -99,12 +99,32 @@ def plan(uow: UnitOfWork, event: CloudEvent, now: dt.datetime, recipient_key: Re
     return planned
 
 
-def compose(delivery: Delivery, contact: Contact) -> Email | Sms:
+def plan_code(uow: UnitOfWork, event: CloudEvent, now: dt.datetime, recipient_key: RecipientKey) -> Delivery | None:
+    """A one-time code goes to the one address it was asked for (no contact, no application yet), once."""
+    data = event.data
+    channel = EMAIL if data["channel"] == "email" else SMS
+    if uow.session.scalar(select(Delivery.id).where(Delivery.event_id == event.id, Delivery.channel == channel)):
+        return None
+    delivery = Delivery(id=new_id(), event_id=event.id, event_key=by_type(event.type).key, channel=channel,
+                        application_id=str(data["request_id"]), address=data["address"],
+                        recipient_hash=recipient_key(channel, data["address"]),
+                        variables={"code": data["code"], "expires_at": jsonable(data["expires_at"]),
+                                   "language": data["language"]},
+                        status=PENDING.value, status_since=now, attempts=0, next_attempt_at=now, created_at=now)
+    uow.session.add(delivery)
+    return delivery
+
+
+def compose(delivery: Delivery, contact: Contact | None) -> Email | Sms:
+    """A milestone goes to the application's contact; a one-time code to the address it was asked for."""
+    if delivery.address is not None:
+        address, language = delivery.address, delivery.variables.get("language", templates.DEFAULT_LANGUAGE)
+    else:
+        address, language = (contact.email if delivery.channel == EMAIL else contact.phone) or "", contact.language
     if delivery.channel == EMAIL:
-        rendered = templates.render_email(delivery.event_key, delivery.variables, contact.language)
-        return Email(delivery.id, contact.email or "", rendered.subject, rendered.body, contact.language)
-    text = templates.render_sms(delivery.event_key, delivery.variables, contact.language)
-    return Sms(delivery.id, contact.phone or "", text)
+        rendered = templates.render_email(delivery.event_key, delivery.variables, language)
+        return Email(delivery.id, address, rendered.subject, rendered.body, language)
+    return Sms(delivery.id, address, templates.render_sms(delivery.event_key, delivery.variables, language))
 
 
 def claim(uow: UnitOfWork, now: dt.datetime, batch: int, hold: dt.timedelta, limit: RateLimit) -> list[str]:
@@ -142,7 +162,8 @@ def message_for(uow: UnitOfWork, delivery_id: str, now: dt.datetime) -> Email | 
     if delivery is None or delivery.status != SENDING.value:
         return None
     try:
-        return compose(delivery, uow.session.get(Contact, delivery.application_id))
+        contact = None if delivery.address is not None else uow.session.get(Contact, delivery.application_id)
+        return compose(delivery, contact)
     except templates.TemplateError as exc:
         transitions.move(uow.session, DELIVERY, delivery, FAILED, now, claimed_until=None,
                          last_error=f"template: {exc}"[:1000])

@@ -2,6 +2,7 @@
 templates (templates.EVENT_TYPES) and is in the catalogue. Events that carry the applicant's contact
 (the submission, a resubmission after a correction) also keep or update it."""
 from ektp_shared.contracts import CATALOG, CloudEvent
+from ektp_shared.contracts.intake import CITIZEN_CODE_REQUESTED
 from ektp_shared.db import utcnow
 from ektp_shared.handlers import Handlers
 from ektp_shared.uow import UnitOfWork
@@ -21,6 +22,11 @@ def contact_and_milestone(event: CloudEvent, uow: UnitOfWork, context: NotifyCon
 
 def milestone(event: CloudEvent, uow: UnitOfWork, context: NotifyContext) -> None:
     deliveries.plan(uow, event, utcnow(), context.recipient_key)
+
+
+@handlers.on(CITIZEN_CODE_REQUESTED)
+def one_time_code(event: CloudEvent, uow: UnitOfWork, context: NotifyContext) -> None:
+    deliveries.plan_code(uow, event, utcnow(), context.recipient_key)
 
 
 # Contracts another team has yet to publish are bound as soon as they are in the catalogue.

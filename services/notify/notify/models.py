@@ -44,6 +44,8 @@ class Delivery(Base):
     channel: Mapped[str] = mapped_column(String(10))
     application_id: Mapped[str] = mapped_column(String(36), index=True)
     recipient_hash: Mapped[str | None] = mapped_column(String(64))  # keyed hash of channel and address: the rate limit's key
+    # Where a message that is not about an application goes (a one-time code); otherwise the application's contact.
+    address: Mapped[str | None] = mapped_column(EncryptedText)
     variables: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     status: Mapped[str] = mapped_column(String(20), index=True)
     status_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -47,6 +47,19 @@ class RescheduleRequested(Schema):
         "description": "The earliest day the citizen can come (none: the earliest free slot)."})
 
 
+class CodeRequested(Schema):
+    """A one-time code for a citizen to prove they control a phone number or email address."""
+
+    request_id = fields.UUID(required=True, metadata={"description": "The code request (the event's correlation id)."})
+    channel = fields.String(required=True, validate=validate.OneOf(["sms", "email"]))
+    address = fields.String(required=True, validate=validate.Length(min=5, max=254), metadata={
+        "description": "E.164 phone number or email address: the code goes there, nowhere else."})
+    code = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{6}$"), metadata={
+        "description": "The code, valid until expires_at and for a few tries: only notify may keep it, encrypted."})
+    expires_at = fields.AwareDateTime(required=True)
+    language = fields.String(load_default="id", validate=validate.OneOf(["id", "en"]))
+
+
 APPLICATION_SUBMITTED = contract(
     "application.submitted", 1, ApplicationSubmitted, "intake",
     "A citizen submitted a complete application; verification opens a case, notify sends the receipt.")
@@ -56,3 +69,7 @@ APPLICATION_RESUBMITTED = contract(
 RESCHEDULE_REQUESTED = contract(
     "appointment.reschedule_requested", 1, RescheduleRequested, "intake",
     "The citizen asks for another biometric-capture slot; verification frees the old one and books a new one.")
+CITIZEN_CODE_REQUESTED = contract(
+    "citizen.code_requested", 1, CodeRequested, "intake",
+    "A citizen signs in (or adds a contact) and must prove the address: notify sends the one-time code by the same "
+    "SMS and email providers as every other message.")

@@ -40,9 +40,10 @@ def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 def real_environment(namespace: str, seaweed: Any = None) -> dict[str, str]:
-    """The real profile's wiring for tests: the machine's RabbitMQ under ``namespace``, SeaweedFS if given,
-    fast retries. The database URL is the caller's (one per service)."""
+    """The real profile's wiring for tests: the machine's RabbitMQ under ``namespace`` and its Redis for rate
+    limits, SeaweedFS if given, fast retries. The database URL is the caller's (one per service)."""
     environ = {"EKTP_BROKER_URL": infra.RABBITMQ_URL, "EKTP_BUS_NAMESPACE": namespace,
+               "EKTP_RATE_LIMIT_STORAGE_URI": infra.REDIS_URL,
                "EKTP_BUS_RETRY_DELAYS": FAST_RETRIES, "EKTP_OUTBOX_POLL_SECONDS": "0.05"}
     if seaweed is not None:
         environ.update(EKTP_S3_ENDPOINT=seaweed.endpoint, EKTP_S3_ACCESS_KEY=seaweed.access_key,

@@ -1,4 +1,4 @@
-"""The real infrastructure tests talk to: PostgreSQL and RabbitMQ of the machine, a SeaweedFS the tests
+"""The real infrastructure tests talk to: PostgreSQL, RabbitMQ and Redis of the machine, a SeaweedFS the tests
 start. With ``CI=true`` an unreachable server fails the run; elsewhere the tests that need it are skipped
 with the reason."""
 from __future__ import annotations
@@ -12,6 +12,7 @@ import pytest
 
 POSTGRES_URL = os.environ.get("EKTP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 RABBITMQ_URL = os.environ.get("EKTP_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
+REDIS_URL = os.environ.get("EKTP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def in_ci() -> bool:
@@ -46,6 +47,11 @@ def require_postgres() -> str:
 def require_rabbitmq() -> str:
     require("RabbitMQ", "127.0.0.1", 5672)
     return RABBITMQ_URL
+
+
+def require_redis() -> str:
+    require("Redis", "127.0.0.1", 6379)
+    return REDIS_URL
 
 
 def create_database(prefix: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, request
 from flask_smorest import Api, Blueprint
 from prometheus_client.core import GaugeMetricFamily
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import logs, metrics
 from ..auth import TokenVerifier, requires
@@ -125,6 +126,9 @@ def create_app(runtime: Runtime) -> Flask:
     api.register_blueprint(_platform_blueprint(runtime))
     for blueprint in runtime.spec.blueprints(runtime):
         api.register_blueprint(blueprint)
+    runtime.limiter.init_app(app)
+    if runtime.settings.trusted_proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=runtime.settings.trusted_proxies)  # type: ignore[method-assign]
 
     @app.before_request
     def _start() -> None:

@@ -87,8 +87,9 @@ def _http_error(exc: HTTPException) -> tuple[Any, int, dict[str, str]]:
 
 
 def from_refusal(refused: Refused) -> ApiError:
+    retry_after = refused.details.get("retry_after")
     return ApiError(refused.why.value, refused.code, refused.message, field=refused.field, location=refused.location,
-                    details=refused.details)
+                    details=refused.details, headers={"Retry-After": str(retry_after)} if retry_after else None)
 
 
 def install(app: Flask) -> None:
@@ -99,7 +100,7 @@ def install(app: Flask) -> None:
     @app.errorhandler(Refused)
     def _refused(exc: Refused):
         error = from_refusal(exc)
-        return jsonify(error.body()), error.status
+        return jsonify(error.body()), error.status, error.headers
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -1,9 +1,9 @@
 """The stages of an application as the citizen sees them, and the moves between them (no I/O).
 
 The citizen moves a draft to SUBMITTED, a correction to RESUBMITTED, an appointment to RESCHEDULE_REQUESTED;
-every other stage is reached through another service's event (status.py says which). Events can arrive out
-of order, so any stage of a submitted, unfinished application may be followed by any stage an event sets;
-REJECTED, COLLECTED and EXPIRED are final.
+every other stage is reached through another service's event (status.py says which), and a draft never
+submitted expires. Events can arrive out of order, so any stage of a submitted, unfinished application may be
+followed by any stage an event sets; REJECTED, COLLECTED and EXPIRED are final.
 """
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ EVENT_STAGES = frozenset(Stage) - {Stage.DRAFT, Stage.SUBMITTED, Stage.RESUBMITT
 _SUBMITTED = ACTIVE_STAGES - {Stage.DRAFT}
 
 APPLICATION = Lifecycle(Stage, {
-    Stage.DRAFT: {Stage.SUBMITTED},
+    Stage.DRAFT: {Stage.SUBMITTED, Stage.EXPIRED},  # a draft never submitted expires
     **{stage: (EVENT_STAGES - {stage}) for stage in _SUBMITTED},
     Stage.CORRECTION_REQUESTED: (EVENT_STAGES - {Stage.CORRECTION_REQUESTED}) | {Stage.RESUBMITTED},
     Stage.APPOINTMENT_SCHEDULED: (EVENT_STAGES - {Stage.APPOINTMENT_SCHEDULED}) | {Stage.RESCHEDULE_REQUESTED},

@@ -99,6 +99,7 @@ def test_each_kind_needs_its_documents_and_nothing_else(intake, citizen, photos,
 
 
 def test_a_data_change_names_what_changes(intake, citizen):
+    intake.sign_in(citizen()["applicant"]["nik"])
     response = intake.client.post("/v1/applications", json={**citizen(), "kind": "data_change"})
     assert response.status_code == 422 and fields(response) == ["changes"]
     assert "kind.changes_missing" in response.get_json()["message"]
@@ -129,6 +130,7 @@ def test_a_first_card_needs_17_years_on_the_day_unless_married(intake, citizen):
 def test_card_data_breaking_a_rule_is_refused_naming_field_and_rule(intake, citizen, change, field, rule):
     body = citizen()
     change(body["applicant"])
+    intake.sign_in(citizen()["applicant"]["nik"])
     response = intake.client.post("/v1/applications", json=body)
     assert response.status_code == 422 and field in fields(response)
     assert any(rule in e["message"] for e in response.get_json()["errors"] if e["field"] == field)
@@ -136,6 +138,7 @@ def test_card_data_breaking_a_rule_is_refused_naming_field_and_rule(intake, citi
 
 def test_a_foreign_resident_gives_passport_kitap_and_its_expiry(intake, citizen):
     body = citizen(citizenship="WNA", permit_expiry=(dt.date.today() + dt.timedelta(days=900)).isoformat())
+    intake.sign_in(body["applicant"]["nik"])
     missing = intake.client.post("/v1/applications", json=body)
     assert missing.status_code == 422 and fields(missing) == ["residence"]
     body["residence"] = {"passport_number": "X1234567", "permit_number": "2C11AB1234567"}
@@ -163,9 +166,10 @@ def test_two_drafts_of_one_nik_cannot_both_be_submitted(intake, citizen):
 
 def test_a_retried_request_with_the_same_idempotency_key_gets_the_first_answer(intake, citizen):
     body = citizen(11)
+    intake.sign_in(body["applicant"]["nik"])
     created = [intake.client.post("/v1/applications", json=body, headers={"Idempotency-Key": "form-1"}) for _ in range(2)]
     assert [r.status_code for r in created] == [201, 201] and created[0].get_json()["id"] == created[1].get_json()["id"]
-    other = intake.client.post("/v1/applications", json=citizen(12), headers={"Idempotency-Key": "form-1"})
+    other = intake.client.post("/v1/applications", json={**body, "language": "en"}, headers={"Idempotency-Key": "form-1"})
     assert other.status_code == 422 and fields(other) == ["Idempotency-Key"]
 
     application_id = intake.complete(citizen(13))
@@ -202,6 +206,12 @@ def test_the_correction_loop_changes_what_was_asked_and_resubmits(intake, citize
 
     corrected = {**body, "applicant": {**body["applicant"], "full_name": "Siti Aminah Lestari"},
                  "contact": {"phone": "081298765432", "email": None}}
+    unproven = intake.client.put(f"/v1/applications/{application_id}", json=corrected)
+    assert unproven.status_code == 403 and fields(unproven) == ["contact.phone"], "a new number is proven first"
+    token = intake.client.environ_base["HTTP_AUTHORIZATION"].removeprefix("Bearer ")
+    request_id = intake.request_code(body["applicant"]["nik"], "sms", "081298765432", token).get_json()["request_id"]
+    assert intake.client.post("/v1/citizen/session/addresses", json={
+        "request_id": request_id, "code": intake.code_sent(request_id)}).status_code == 204
     assert intake.client.put(f"/v1/applications/{application_id}", json=corrected).status_code == 200
     assert intake.upload(application_id, "photo", photos.portrait(photos.faces[2])).status_code == 201
     resubmitted = intake.submit(application_id)
@@ -266,9 +276,12 @@ def test_tracking_needs_the_receipt_and_the_nik_and_every_read_is_logged(intake,
     application_id = intake.complete(body)
     receipt = intake.submit(application_id).get_json()["receipt_number"]
     typed = receipt.lower().replace("-", " ")
-    found = intake.client.post("/v1/applications/track", json={"receipt_number": typed, "nik": body["applicant"]["nik"]})
-    assert found.status_code == 200 and found.get_json()["id"] == application_id
-    wrong = intake.client.post("/v1/applications/track", json={"receipt_number": receipt, "nik": "3201011705000001"})
+    anyone = intake.client.application.test_client()  # tracking needs no sign-in
+    found = anyone.post("/v1/applications/track", json={"receipt_number": typed, "nik": body["applicant"]["nik"]})
+    assert found.status_code == 200 and found.get_json()["status"] == "SUBMITTED"
+    assert set(found.get_json()) == {"status", "status_since", "stages", "office"}, "no id, no personal data"
+    assert [s["stage"] for s in found.get_json()["stages"]] == ["DRAFT", "SUBMITTED"]
+    wrong = anyone.post("/v1/applications/track", json={"receipt_number": receipt, "nik": "3201011705000001"})
     assert wrong.status_code == 404
 
     from ektp_shared.auth import issue_development_token
@@ -276,7 +289,7 @@ def test_tracking_needs_the_receipt_and_the_nik_and_every_read_is_logged(intake,
     intake.client.get(f"/v1/applications/{application_id}")
     log = intake.client.get(f"/v1/applications/{application_id}/access-log", headers=supervisor).get_json()["entries"]
     assert [e["action"] for e in log] == ["track", "read"]
-    assert intake.client.get(f"/v1/applications/{application_id}/access-log").status_code == 401
+    assert anyone.get(f"/v1/applications/{application_id}/access-log").status_code == 401
 
 
 def test_an_officer_reads_a_document_through_a_short_lived_signed_link(intake, citizen, photos):

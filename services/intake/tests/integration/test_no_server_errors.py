@@ -15,8 +15,9 @@ FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthChe
 def test_creating_or_replacing_a_draft(intake, citizen, data):
     body = citizen(31)
     body["residence"] = None
+    intake.sign_in(body["applicant"]["nik"])
     answered_properly(intake.client.post("/v1/applications", json=mutated(body, data)))
-    draft = intake.client.post("/v1/applications", json=citizen(32)).get_json()["id"]
+    draft = intake.create(citizen(32))["id"]
     answered_properly(intake.client.put(f"/v1/applications/{draft}", json=mutated(citizen(32), data)))
 
 

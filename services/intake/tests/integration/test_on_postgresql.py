@@ -29,11 +29,15 @@ def test_simultaneous_submissions_keep_one_active_application_per_nik(make_intak
     intake = make_intake(real=True)
     drafts = [intake.complete(citizen(21)) for _ in range(2)]
     clients = [intake.client.application.test_client() for _ in drafts]
+    for client in clients:  # the same citizen, signed in, on two devices
+        client.environ_base["HTTP_AUTHORIZATION"] = intake.client.environ_base["HTTP_AUTHORIZATION"]
     answers = _at_once([lambda c=c, d=d: c.post(f"/v1/applications/{d}/submit") for c, d in zip(clients, drafts)])
     assert sorted(a.status_code for a in answers) == [200, 409]
     assert len(intake.emitted("application.submitted.v1")) == 1
 
     single = intake.complete(citizen(22))
+    for client in clients:
+        client.environ_base["HTTP_AUTHORIZATION"] = intake.client.environ_base["HTTP_AUTHORIZATION"]
     taps = _at_once([lambda c=c: c.post(f"/v1/applications/{single}/submit", headers={"Idempotency-Key": "tap"})
                      for c in clients])
     assert [a.status_code for a in taps] == [200, 200], "the second tap waits for the first and gets its answer"

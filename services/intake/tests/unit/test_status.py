@@ -31,8 +31,8 @@ def test_every_event_the_timeline_follows_is_in_the_catalogue_and_its_stage_can_
         assert APPLICATION.allows(Stage.SUBMITTED, stage), stage
 
 
-def test_only_the_citizen_moves_a_draft_and_only_to_submitted():
-    assert APPLICATION.transitions[Stage.DRAFT] == {Stage.SUBMITTED}
+def test_a_draft_is_submitted_by_its_citizen_or_expires_and_no_event_moves_it():
+    assert APPLICATION.transitions[Stage.DRAFT] == {Stage.SUBMITTED, Stage.EXPIRED}
     with pytest.raises(IllegalTransition):
         APPLICATION.check(Stage.DRAFT, Stage.VERIFIED)
     assert APPLICATION.allows(Stage.CORRECTION_REQUESTED, Stage.RESUBMITTED)

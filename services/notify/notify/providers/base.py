@@ -5,7 +5,7 @@ import dataclasses
 import re
 from typing import Protocol, Union
 
-from notify.rules.phone import msisdn
+from ektp_shared.identity.phone import msisdn
 
 EMAIL = "email"
 SMS = "sms"
@@ -30,7 +30,7 @@ class Email:
 @dataclasses.dataclass(frozen=True)
 class Sms:
     delivery_id: str
-    to: str  # E.164, see notify.rules.phone.normalise
+    to: str  # E.164, see ektp_shared.identity.phone.normalise
     text: str
 
     channel = SMS

@@ -10,8 +10,8 @@ from typing import Any
 
 import requests
 
+from ektp_shared.identity.phone import msisdn
 from notify.providers.base import SMS, Accepted, ProviderError, Sms, redact
-from notify.rules.phone import msisdn
 from notify.rules.sms import split
 
 

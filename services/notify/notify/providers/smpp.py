@@ -21,9 +21,9 @@ import smpplib.consts
 import smpplib.exceptions
 import smpplib.smpp
 
+from ektp_shared.identity.phone import msisdn
 from notify.providers.base import SMS, Accepted, ProviderError, Sms
 from notify.providers.receipt import DeliveryReceipt, InvalidReceipt, parse_receipt
-from notify.rules.phone import msisdn
 from notify.rules.sms import ESM_CLASS_UDHI, split, user_data
 
 _ESM_CLASS_RECEIPT = 0x04  # esm_class message type "SMSC delivery receipt" (SMPP 3.4, 5.2.12)

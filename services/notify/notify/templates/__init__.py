@@ -39,6 +39,8 @@ EVENT_TYPES = (
     "card.refused_at_pickup.v1",
     "card.collected.v1",
 )
+# Not a milestone of an application: a citizen's one-time sign-in code, sent to the address it was asked for.
+CODE_EVENT = "citizen.code_requested.v1"
 CHANNELS = ("email", "sms")
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
@@ -100,7 +102,7 @@ def _strict(produce):
 def _template(event_type: str, channel: str, lang: str) -> jinja2.Template:
     if lang not in LANGUAGES:
         raise UnknownTemplate(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
-    if event_type not in EVENT_TYPES or channel not in CHANNELS:
+    if event_type not in (*EVENT_TYPES, CODE_EVENT) or channel not in CHANNELS:
         raise UnknownTemplate(f"no {channel} template for {event_type!r}")
     return _environment(lang).get_template(f"{lang}/{event_type}.{channel}.txt")
 

@@ -3,6 +3,7 @@ messages out through a real SMTP server (STARTTLS), the SMPP simulator with deli
 recording HTTP gateway; the delivery log as officers read it."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 
@@ -128,10 +129,28 @@ def notify(notify_factory) -> Notify:
 
 
 def test_notify_listens_to_every_milestone_that_has_templates_and_a_contract():
-    expected = {c.type for c in CATALOG.values() if c.key in templates.EVENT_TYPES}
+    expected = {c.type for c in CATALOG.values() if c.key in (*templates.EVENT_TYPES, templates.CODE_EVENT)}
     assert set(handlers.types) == expected
     assert {c.key for c in CATALOG.values() if c.type in expected} == {
-        *MILESTONES, "application.submitted.v1", "application.resubmitted.v1"}, "the test below covers each"
+        *MILESTONES, "application.submitted.v1", "application.resubmitted.v1", templates.CODE_EVENT}, \
+        "the tests below cover each"
+
+
+def test_a_one_time_code_goes_to_the_address_it_was_asked_for_once_and_to_no_one_else(notify, smtp, smsc):
+    request_id = str(uuid.uuid4())
+    for channel, address in (("sms", "+6281311112222"), ("email", "baru@example.org")):
+        event = notify.event(templates.CODE_EVENT, request_id, {
+            "request_id": request_id, "channel": channel, "address": address, "code": "604182",
+            "expires_at": "2026-12-02T08:05:00+00:00", "language": "id"})
+        event = dataclasses.replace(event, data={k: v for k, v in event.data.items() if k != "application_id"})
+        assert notify.deliver_event(event) == "handled"
+        assert notify.deliver_event(event) == "duplicate"
+    notify.send(2)
+    [text] = smsc.wait_for_messages(1)
+    assert text.destination == "6281311112222" and "604182" in text.text and "Jangan berikan" in text.text
+    [mail] = smtp.wait_for(1)
+    assert list(mail.rcpt_tos) == ["baru@example.org"] and "604182" in mail.message["Subject"]
+    assert len(smsc.messages()) == 1 and len(smtp.messages) == 1, "once, and to that address only"
 
 
 def test_every_milestone_reaches_the_citizen_once_per_channel_even_when_delivered_twice(notify_factory, smtp, smsc):

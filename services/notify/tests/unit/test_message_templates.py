@@ -6,6 +6,7 @@ import pytest
 
 from notify.rules import sms
 from notify.templates import (
+    CODE_EVENT,
     EVENT_TYPES,
     LANGUAGES,
     TemplateError,
@@ -221,3 +222,13 @@ def test_fields_named_by_their_path_in_the_api_get_their_labels():
     body = render_email("application.correction_requested.v1", variables).body
     assert "- Nama: ejaan" in body and "- Pas foto 4x6 latar merah: buram" in body
     assert "- Kelurahan/Desa: salah desa" in body
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_one_time_code_says_the_code_until_when_and_not_to_share_it(lang):
+    variables = {"code": "048213", "expires_at": "2026-12-02T08:05:00+00:00", "language": lang}
+    text = render_sms(CODE_EVENT, variables, lang)
+    assert "048213" in text and "15.05 WIB" in text and len(sms.split(text).parts) == 1
+    assert ("Jangan berikan" if lang == "id" else "Do not give") in text
+    email = render_email(CODE_EVENT, variables, lang)
+    assert "048213" in email.subject and "048213" in email.body

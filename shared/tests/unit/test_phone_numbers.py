@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notify.rules.phone import InvalidPhoneNumber, msisdn, normalise
+from ektp_shared.identity.phone import InvalidPhoneNumber, msisdn, normalise
 
 
 @pytest.mark.parametrize(
