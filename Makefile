@@ -9,7 +9,7 @@ ROLE ?= verifier
 OUTBOX ?= var/outbox
 PYTEST_ARGS ?=
 
-.PHONY: help venv lock run up demo samples test test-fast asyncapi config-docs token code bench eval-biometrics images migrate lint k8s-validate clean
+.PHONY: help venv lock run up demo samples test test-fast asyncapi config-docs token code translations screenshots bench eval-biometrics images migrate lint k8s-validate clean
 
 help:
 	@echo "make run        start all five services in one process (embedded profile, ports 8001-8005)"
@@ -62,6 +62,17 @@ asyncapi: venv
 config-docs: venv
 	$(PY) -m ektp_shared.settings > docs/configuration.md
 
+# The portal's English: extract the Indonesian texts, merge them into the .po (new ones empty), compile the .mo.
+translations: venv
+	cd services/portal && $(abspath $(VENV))/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -o /tmp/ektp-portal.pot . \
+	  && $(abspath $(VENV))/bin/pybabel update -i /tmp/ektp-portal.pot -d portal/translations --no-fuzzy-matching --ignore-obsolete -w 120 \
+	  && $(abspath $(VENV))/bin/pybabel compile -d portal/translations
+
+# The portal's pages, photographed by its browser tests on a 360x640 screen, with each page's transfer size.
+screenshots: venv
+	rm -rf docs/screenshots && EKTP_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q services/portal/tests/browser $(PYTEST_ARGS)
+	$(PY) -m portal.screenshots docs/screenshots
+
 test: venv
 	$(PY) -m ektp_launcher.testsetup
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -83,7 +94,7 @@ k8s-validate: venv
 	$(PY) -m pytest tests/k8s -q
 
 images:
-	@for s in intake verification biometrics printing notify; do docker build --build-arg SERVICE=$$s -t ektp/$$s:dev . || exit 1; done
+	@for s in intake verification biometrics printing notify portal; do docker build --build-arg SERVICE=$$s -t ektp/$$s:dev . || exit 1; done
 	docker build --build-arg SERVICE=peers --build-arg PACKAGES="shared services/printing peers" -t ektp/peers:dev .
 
 clean:

@@ -26,6 +26,7 @@ def test_the_readme_walkthrough_takes_an_application_to_collected(tmp_path):
     names = ("intake", "verification", "biometrics", "printing", "notify")
     ports = {name: free_port() for name in names}
     environ = {"EKTP_DATA_DIR": str(tmp_path / "var"), "EKTP_PRINTING_PRINTER_URI": f"cardprinter://127.0.0.1:{free_port()}",
+               "EKTP_PORTAL_HTTP_PORT": str(free_port()),
                **{f"EKTP_{name.upper()}_HTTP_PORT": str(port) for name, port in ports.items()},
                **{f"EKTP_{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()}}
     suite = Suite({**os.environ, **environ}).start()

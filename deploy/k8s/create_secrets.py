@@ -43,6 +43,8 @@ def plan() -> dict[str, dict[str, Callable[[], str]]]:
         # presents to biometrics.
         "ektp-shared": {"jwt-secret": token, "link-secret": token},
         "ektp-minio-root": {"config.env": minio_root},
+        # The citizens' portal signs its session cookie and its forms' CSRF tokens with this key.
+        "ektp-portal": {"secret-key": token},
     }
     for service in SERVICES:
         wanted[f"ektp-{service}"] = {"data-keys": data_key, "lookup-key": token}

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Response, jsonify, request
 from flask_smorest import Api, Blueprint
 from prometheus_client.core import GaugeMetricFamily
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -19,6 +19,7 @@ from ..messaging import outbox_backlog
 from ..service import Runtime, ServiceSpec
 from ..settings import Settings
 from . import errors
+from .observe import observe_requests
 
 BODY_CONTENT_TYPES = ("application/json", "multipart/form-data")
 READINESS_CACHE_SECONDS = 2.0
@@ -130,21 +131,8 @@ def create_app(runtime: Runtime) -> Flask:
     if runtime.settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=runtime.settings.trusted_proxies)  # type: ignore[method-assign]
 
-    @app.before_request
-    def _start() -> None:
-        g.started = time.perf_counter()
-        logs.current_service.set(runtime.name)
-        logs.correlation_id.set(None)  # routes set it once they know the application
-        _check_content_type()
-
-    @app.after_request
-    def _observe(response: Response) -> Response:
-        route = request.url_rule.rule if request.url_rule else "unmatched"
-        if route not in {"/metrics", "/healthz", "/readyz"}:
-            metrics.HTTP_REQUESTS.labels(runtime.name, route, request.method, str(response.status_code)).inc()
-            metrics.HTTP_LATENCY.labels(runtime.name, route, request.method).observe(
-                time.perf_counter() - g.get("started", time.perf_counter()))
-        return response
+    observe_requests(app, runtime.name)
+    app.before_request(_check_content_type)
 
     return app
 

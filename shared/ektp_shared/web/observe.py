@@ -1,0 +1,28 @@
+"""What every web process of the platform (a service's API, a site) does around each request: JSON-log
+context, and the request counter and latency histogram labelled by route template (never an id)."""
+from __future__ import annotations
+
+import time
+
+from flask import Flask, Response, g, request
+
+from .. import logs, metrics
+
+UNOBSERVED_ROUTES = frozenset({"/metrics", "/healthz", "/readyz"})
+
+
+def observe_requests(app: Flask, name: str) -> None:
+    @app.before_request
+    def _start() -> None:
+        g.started = time.perf_counter()
+        logs.current_service.set(name)
+        logs.correlation_id.set(None)  # routes set it once they know the application
+
+    @app.after_request
+    def _observe(response: Response) -> Response:
+        route = request.url_rule.rule if request.url_rule else "unmatched"
+        if route not in UNOBSERVED_ROUTES:
+            metrics.HTTP_REQUESTS.labels(name, route, request.method, str(response.status_code)).inc()
+            metrics.HTTP_LATENCY.labels(name, route, request.method).observe(
+                time.perf_counter() - g.get("started", time.perf_counter()))
+        return response
