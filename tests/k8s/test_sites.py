@@ -9,8 +9,20 @@ from urllib.parse import urlsplit
 from ektp_shared.settings import DEVELOPMENT_SECRET, PREFIX
 from ektp_shared.site import discover_sites
 
-from .test_against_code import (DNS, INGRESS, INTERNET, K8S, PROCESS_VARIABLES, PROMETHEUS, Endpoint, allowed,
-                                deployment, placeholder, pod, ports)
+from .test_against_code import (
+    DNS,
+    INGRESS,
+    INTERNET,
+    K8S,
+    PROCESS_VARIABLES,
+    PROMETHEUS,
+    Endpoint,
+    allowed,
+    deployment,
+    placeholder,
+    pod,
+    ports,
+)
 
 PORTAL = discover_sites()["portal"]
 

@@ -227,10 +227,15 @@ class ReviewOut(Schema):
     ready = fields.Boolean(metadata={"description": "True when the application can be submitted now."})
 
 
+class TrackStageOut(Schema):
+    stage = fields.String()
+    at = fields.AwareDateTime(metadata={"description": "When the stage was reached."})
+
+
 class TrackOut(Schema):
     status = fields.String()
     status_since = fields.AwareDateTime()
-    stages = fields.List(fields.Dict(), metadata={"description": "[{stage, at}]: when each stage was reached."})
+    stages = fields.List(fields.Nested(TrackStageOut))
     office = fields.String(allow_none=True, metadata={"description": "The office of the capture appointment, once booked."})
 
 

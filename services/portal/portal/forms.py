@@ -8,7 +8,7 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, ValidationError
+from wtforms import DateField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, ValidationError
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -49,9 +49,9 @@ def _first_error(findings) -> None:
         raise ValidationError(finding(findings[0].as_dict()))
 
 
-def _enumeration(enumeration: Enumeration) -> list[tuple[str, str]]:
+def _enumeration(enumeration: Enumeration) -> list[SelectChoice]:
     """The values as the card prints them (capitals keep acronyms such as PNS or DPR-RI right)."""
-    return [(c.value, c.value) for c in choices(enumeration)]
+    return [SelectChoice(c.value) for c in choices(enumeration)]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -63,7 +63,7 @@ class SignInForm(FlaskForm):
     nik = StringField(_l("NIK"), validators=[DataRequired(_l("Tulis NIK Anda.")),
                                               Regexp(SIXTEEN_DIGITS, message=_l("NIK harus 16 angka."))],
                       filters=[lambda v: v.replace(" ", "") if v else v])
-    channel = RadioField(_l("Kirim kode lewat"), choices=[(SMS, _l("SMS ke nomor HP")), (EMAIL, _l("Email"))],
+    channel = RadioField(_l("Kirim kode lewat"), choices=[SelectChoice(SMS, _l("SMS ke nomor HP")), SelectChoice(EMAIL, _l("Email"))],
                          default=SMS, validators=[DataRequired(_l("Pilih SMS atau email."))])
     address = StringField(_l("Nomor HP atau alamat email"),
                           validators=[DataRequired(_l("Tulis nomor HP atau alamat email Anda."))],
@@ -92,7 +92,7 @@ class ResendForm(FlaskForm):
 
 
 class KindForm(FlaskForm):
-    kind = RadioField(_l("Jenis permohonan"), choices=[(k.code, k.code) for k in application_kinds()],
+    kind = RadioField(_l("Jenis permohonan"), choices=[SelectChoice(k.code) for k in application_kinds()],
                       validators=[DataRequired(_l("Pilih jenis permohonan."))])
 
 
@@ -109,7 +109,7 @@ class ApplicationForm(FlaskForm):
     birth_place = StringField(_l("Tempat lahir"), validators=[
         DataRequired(_l("Tulis tempat lahir.")), Length(max=60, message=_l("Paling banyak 60 huruf."))])
     birth_date = DateField(_l("Tanggal lahir"), validators=[DataRequired(_l("Tulis tanggal lahir, misalnya 17-08-2000."))])
-    gender = RadioField(_l("Jenis kelamin"), choices=[("LAKI-LAKI", _l("Laki-laki")), ("PEREMPUAN", _l("Perempuan"))],
+    gender = RadioField(_l("Jenis kelamin"), choices=[SelectChoice("LAKI-LAKI", _l("Laki-laki")), SelectChoice("PEREMPUAN", _l("Perempuan"))],
                         validators=[DataRequired(_l("Pilih jenis kelamin."))])
     blood_type = SelectField(_l("Golongan darah (tidak wajib)"), validators=[Optional()])
     religion = SelectField(_l("Agama"), validators=[DataRequired(_l("Pilih agama."))])
@@ -132,9 +132,9 @@ class ApplicationForm(FlaskForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        unknown = [("", _l("Tidak tahu"))]
+        unknown = [SelectChoice("", _l("Tidak tahu"))]
         self.blood_type.choices = unknown + _enumeration(Enumeration.GOLONGAN_DARAH)
-        pick = [("", _l("Pilih"))]
+        pick = [SelectChoice("", _l("Pilih"))]
         self.religion.choices = pick + _enumeration(Enumeration.AGAMA)
         self.marital_status.choices = pick + _enumeration(Enumeration.STATUS_PERKAWINAN)
         self.occupation.choices = pick + _enumeration(Enumeration.PEKERJAAN)
@@ -160,7 +160,7 @@ class ApplicationForm(FlaskForm):
 
     def use_kind(self, kind: str) -> None:
         rules = application_kind(kind).changes
-        self.changes.choices = [(field, field) for field in sorted(rules)]
+        self.changes.choices = [SelectChoice(field) for field in sorted(rules)]
         if not rules:
             del self.changes
 

@@ -281,6 +281,8 @@ def test_tracking_needs_the_receipt_and_the_nik_and_every_read_is_logged(intake,
     assert found.status_code == 200 and found.get_json()["status"] == "SUBMITTED"
     assert set(found.get_json()) == {"status", "status_since", "stages", "office"}, "no id, no personal data"
     assert [s["stage"] for s in found.get_json()["stages"]] == ["DRAFT", "SUBMITTED"]
+    assert dt.datetime.fromisoformat(found.get_json()["stages"][1]["at"]) == dt.datetime.fromisoformat(
+        found.get_json()["status_since"]), "each stage's time in ISO 8601, as every other time in the API"
     wrong = anyone.post("/v1/applications/track", json={"receipt_number": receipt, "nik": "3201011705000001"})
     assert wrong.status_code == 404
 

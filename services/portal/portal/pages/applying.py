@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
+from wtforms import SelectChoice
 
 from ektp_shared.identity.contact import EMAIL, SMS
 from ektp_shared.reference.application_kinds import application_kinds
@@ -125,17 +126,17 @@ def _prove_first(form: ApplicationForm, kind: str, application_id: str | None, c
 def offer_regions(form: ApplicationForm) -> None:
     """Each level lists the regions of the level above; a choice that no longer fits its parent is dropped."""
     parent = None
-    pick = [("", str(_l("Pilih")))]
+    pick = [SelectChoice("", str(_l("Pilih")))]
     for level in REGION_LEVELS:
         field = getattr(form, level)
-        options = [(r.code, r.name) for r in children(parent)] if parent is not None or level == "province" else []
-        field.choices = pick + options if options else [("", str(_l("Pilih tingkat di atasnya dulu")))]
-        if field.data not in {code for code, _ in options}:
+        options = [SelectChoice(r.code, r.name) for r in children(parent)] if parent is not None or level == "province" else []
+        field.choices = pick + options if options else [SelectChoice("", str(_l("Pilih tingkat di atasnya dulu")))]
+        if field.data not in {option.value for option in options}:
             field.data = ""
         parent = field.data or None
         if parent is None:
             for lower in REGION_LEVELS[REGION_LEVELS.index(level) + 1:]:
-                getattr(form, lower).choices = [("", str(_l("Pilih tingkat di atasnya dulu")))]
+                getattr(form, lower).choices = [SelectChoice("", str(_l("Pilih tingkat di atasnya dulu")))]
                 getattr(form, lower).data = ""
             return
 

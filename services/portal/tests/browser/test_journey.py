@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 
 import pytest
 
@@ -80,7 +81,7 @@ def apply(tour, intake, person, language: str, javascript: bool = True) -> str:
     tour.mark()
     page.click(f"button:has-text('{words['next']}')")
     if javascript:
-        page.wait_for_function("document.getElementById('nik-terbaca').textContent.includes('Bogor')")
+        page.wait_for_selector("#nik-terbaca:has-text('Bogor')")
     tour.check("form")
     fill_in(page, person, javascript, words)
     tour.mark()
@@ -161,15 +162,19 @@ def test_a_correction_round_then_tracking_without_signing_in(tour_of, live_porta
 
 def test_a_capture_appointment_is_shown_in_the_offices_time_and_can_be_moved(tour_of, live_portal, intake, person):
     tour = tour_of(live_portal, "id")
-    apply(tour, intake, person, "id")
+    receipt = apply(tour, intake, person, "id")
     page = tour.page
     application_id = page.url.split("/")[-2]
     starts = dt.datetime(2026, 12, 14, 2, 30, tzinfo=dt.timezone.utc)  # 09.30 in Bogor (WIB)
-    intake.harness.deliver(ver.APPLICATION_VERIFIED, {"application_id": application_id})
+    office = {"code": "3201", "name": "Disdukcapil Kabupaten Bogor", "address": "Jl. Tegar Beriman, Cibinong",
+              "timezone": "Asia/Jakarta"}
+    applicant = person.application["applicant"]
+    intake.harness.deliver(ver.APPLICATION_VERIFIED, {
+        "application_id": application_id, "receipt_number": receipt, "kind": "new", "office": office,
+        "verified_at": dt.datetime.now(dt.timezone.utc),
+        "card_holder": {**applicant, "birth_date": dt.date.fromisoformat(applicant["birth_date"])}})
     intake.harness.deliver(ver.APPOINTMENT_SCHEDULED, {
-        "application_id": application_id, "appointment_id": "a-1", "starts_at": starts.isoformat(),
-        "office": {"code": "3201", "name": "Disdukcapil Kabupaten Bogor", "address": "Jl. Tegar Beriman, Cibinong",
-                   "timezone": "Asia/Jakarta"}})
+        "application_id": application_id, "appointment_id": str(uuid.uuid4()), "starts_at": starts, "office": office})
     tour.go(f"/permohonan/{application_id}")
     assert "14 Desember 2026, pukul 09.30 WIB" in page.content()
     tour.check("status-appointment")

@@ -7,6 +7,6 @@ import re
 
 def test_a_citizen_without_javascript_applies_and_gets_a_receipt(citizen):
     assert "Gratis" in citizen.visitor.open("/").get_data(as_text=True)
-    application_id = citizen.submitted()
+    citizen.submitted()
     words = citizen.visitor.words()
     assert re.search(r"KTP-\d{4}-\d{6}-[0-9A-Z]{6}-\S", words), words
