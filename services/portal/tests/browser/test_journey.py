@@ -9,6 +9,7 @@ import re
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from ektp_launcher.journey import passport_photo, scanned_document
 from ektp_shared.contracts import verification as ver
@@ -91,17 +92,18 @@ def apply(tour, intake, person, language: str, javascript: bool = True) -> str:
                           "photo": passport_photo(person.face)}.items():
         page.set_input_files(f"#{kind}-file", files=[{"name": f"{kind}.jpg", "mimeType": "image/jpeg", "buffer": content}])
         if javascript:
-            assert page.locator(f"#pratinjau-{kind}").is_visible(), "the chosen picture is previewed before the upload"
+            expect(page.locator(f"#pratinjau-{kind}"), "the chosen picture is previewed before the upload").to_be_visible()
         tour.mark()
         page.click(f"#dokumen-{kind} button:has-text('{words['upload']}')")
-        assert page.locator(f"#dokumen-{kind} .preview img").count() == 1, "the uploaded picture is shown back"
+        expect(page.locator(f"#dokumen-{kind} .preview img"), "the uploaded picture is shown back").to_have_count(1)
     tour.check("documents-uploaded")
     tour.mark()
     page.click(f"text={words['review']}")
     tour.check("review")
     tour.mark()
     page.click(f"button:has-text('{words['submit']}')")
-    assert page.locator("h1").inner_text() == words["done"]
+    expect(page.locator("h1")).to_have_text(words["done"])
+    page.wait_for_load_state("load")
     assert page.locator("img.qr").evaluate("img => img.naturalWidth") > 100, "the QR code image loaded"
     tour.check("receipt")
     with page.expect_download() as download:
@@ -183,5 +185,5 @@ def test_a_capture_appointment_is_shown_in_the_offices_time_and_can_be_moved(tou
     tour.check("reschedule")
     tour.mark()
     page.click("button:has-text('Minta jadwal baru')")
-    assert "Permintaan jadwal baru terkirim" in page.content()
+    expect(page.locator("body")).to_contain_text("Permintaan jadwal baru terkirim")
     assert intake.harness.emitted("appointment.reschedule_requested.v1", application_id)
