@@ -76,7 +76,8 @@ def suite(seaweedfs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealS
                "EKTP_NOTIFY_SMS_PROVIDERS": "gateway", "EKTP_NOTIFY_SMS_GATEWAY_URL": sms.url,
                "EKTP_NOTIFY_SMS_GATEWAY_USERKEY": sms.userkey, "EKTP_NOTIFY_SMS_GATEWAY_PASSKEY": sms.passkey,
                "EKTP_PRINTING_PRINTER_URI": f"cardprinter://127.0.0.1:{free_port()}",
-               "EKTP_BUS_RETRY_DELAYS": FAST_RETRIES, **ONE_ADDRESS_FOR_ALL}
+               "EKTP_BUS_RETRY_DELAYS": FAST_RETRIES, **ONE_ADDRESS_FOR_ALL,
+               "EKTP_INTAKE_CODE_RESEND_SECONDS": "0"}  # a citizen signs in at the portal and through the API
     tap = EventTap(namespace)
     cluster = LocalCluster(run_dir, environ, databases)
     try:

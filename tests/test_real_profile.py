@@ -1,6 +1,6 @@
 """End-to-end, real profile: one application from the online form to the card in the citizen's hand,
 over RabbitMQ, PostgreSQL and S3, with every hop, object and message checked; redelivery, crashes,
-the parking lot and other teams' publishers."""
+the parking lot and other teams' publishers; and the same journey with the citizen at the portal in Chromium."""
 from __future__ import annotations
 
 import dataclasses
@@ -10,17 +10,23 @@ import re
 import signal
 import time
 import uuid
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pika
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from ektp_launcher.journey import sample_person
+from ektp_launcher.mailbox import new_code
+from ektp_launcher.portal_journey import apply
 from ektp_shared.contracts import CloudEvent
 from ektp_shared.contracts.envelope import TYPE_PREFIX
 from ektp_shared.crypto import MAGIC
+from ektp_shared.identity.contact import SMS
 from ektp_shared.testing import infra
+from ektp_shared.testing.browser import chromium, tours
 
 pytestmark = pytest.mark.slow
 JOURNEY_EVENTS = ["application.submitted.v1", "application.verified.v1", "appointment.scheduled.v1",
@@ -331,3 +337,44 @@ def test_the_rate_limit_counts_are_shared_in_redis_and_hold_no_nik(suite, journe
     assert any("citizen.request_code" in key for key in keys), keys
     assert any("/nik:" in key and "applications.create" in key for key in keys), "the per-NIK limits are counted too"
     assert not any(person.nik in key for key in keys)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    with chromium() as launched:
+        yield launched
+
+
+def test_a_citizen_applies_in_the_browser_and_watches_the_card_reach_their_hands(suite, browser):
+    person = sample_person(random.Random(2026), "Jacques_Chirac", (105, 106), email="portal@example.org",
+                           phone="081277700011")
+    phone = person.application["contact"]["phone"]
+    journey = suite.journey
+    seen = len(journey.mailbox.texts(SMS, phone))
+    with tours(browser, None) as tour_of:
+        tour = tour_of(suite.cluster.url("portal"))
+        receipt = apply(tour, person, lambda: new_code(journey.mailbox, SMS, phone, seen, timeout=60))
+        page = tour.page
+        application_id = page.url.split("/")[-2]
+
+        journey.sign_in(person)  # the officers' side below waits on intake's status with a citizen token
+        journey.approve(application_id)
+        tour.go(f"/permohonan/{application_id}")
+        expect(page.locator("main")).to_contain_text("pukul")  # the capture appointment, in the office's time
+        tour.check("status-appointment")
+        journey.capture(application_id, person)
+        journey.collect(application_id, receipt, person.nik)
+        journey.wait_for_status(application_id, "COLLECTED")
+
+        tour.go(f"/permohonan/{application_id}")
+        expect(page.locator("h1")).to_have_text("Sudah diambil")
+        timeline = page.locator(".timeline li")
+        expect(timeline).to_have_count(len(journey.status(application_id)["timeline"]))
+        tour.check("status-collected")
+
+        stranger = tour_of(suite.cluster.url("portal"))
+        stranger.go("/lacak")
+        stranger.page.fill("#receipt_number", receipt)
+        stranger.page.fill("#nik", person.nik)
+        stranger.page.click("button:has-text('Lacak')")
+        expect(stranger.page.locator("#hasil")).to_have_text("Sudah diambil")

@@ -19,6 +19,7 @@ import requests
 from ektp_peers.seaweedfs import ACCESS_KEY, SECRET_KEY, SeaweedFS
 
 from ektp_shared.service import ServiceSpec, discover
+from ektp_shared.site import SiteSpec, discover_sites
 from ektp_shared.testing.ports import free_port, wait_for_port
 
 from . import peers
@@ -39,7 +40,8 @@ class LocalCluster:
         self.environ = environ
         self.databases = databases
         self.specs: dict[str, ServiceSpec] = discover()
-        self.ports = ports or {name: free_port() for name in self.specs}
+        self.sites: dict[str, SiteSpec] = discover_sites()
+        self.ports = ports or {name: free_port() for name in [*self.specs, *self.sites]}
         self.metrics_ports = {name: free_port() for name in self.specs}
         self.gunicorn_workers = gunicorn_workers
         self.apis: dict[str, subprocess.Popen] = {}
@@ -53,9 +55,11 @@ class LocalCluster:
         return f"http://127.0.0.1:{self.metrics_ports[service]}/metrics"
 
     def _env(self, service: str) -> dict[str, str]:
-        env = {**os.environ, **self.environ, "EKTP_DATABASE_URL": self.databases[service],
-               "EKTP_HTTP_HOST": "127.0.0.1", "EKTP_HTTP_PORT": str(self.ports[service]),
-               "EKTP_WORKER_METRICS_PORT": str(self.metrics_ports[service]), "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, **self.environ, "EKTP_HTTP_HOST": "127.0.0.1", "EKTP_HTTP_PORT": str(self.ports[service]),
+               "PYTHONUNBUFFERED": "1"}
+        if service in self.specs:
+            env.update({"EKTP_DATABASE_URL": self.databases[service],
+                        "EKTP_WORKER_METRICS_PORT": str(self.metrics_ports[service])})
         env.update({f"EKTP_{name.upper()}_URL": self.url(name) for name in self.specs})
         return env
 
@@ -69,10 +73,13 @@ class LocalCluster:
                            check=True, stdout=subprocess.DEVNULL)
 
     def start_api(self, service: str) -> None:
+        """A service's API or a site, under gunicorn as in production."""
         metrics_dir = self.run_dir / f"prometheus-{service}"
         shutil.rmtree(metrics_dir, ignore_errors=True)
         metrics_dir.mkdir(parents=True)
         env = {**self._env(service), "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "GUNICORN_WORKERS": str(self.gunicorn_workers)}
+        if service in self.sites:
+            env[f"EKTP_{service.upper()}_COOKIE_SECURE"] = "false"  # plain HTTP on this machine
         self.apis[service] = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "python:ektp_shared.gunicorn_conf", f"{service}.wsgi:app"],
             env=env, stdout=self._log(f"{service}-api"), stderr=subprocess.STDOUT)
@@ -93,17 +100,22 @@ class LocalCluster:
         for name in self.specs:
             self.start_api(name)
             self.start_worker(name)
+        for name in self.sites:
+            self.start_api(name)
         deadline = time.monotonic() + timeout
         for name in self.specs:
             wait_for_port(self.ports[name], timeout=max(1.0, deadline - time.monotonic()))
             wait_for_port(self.metrics_ports[name], timeout=max(1.0, deadline - time.monotonic()))
             self._wait_ready(name, deadline)
+        for name in self.sites:
+            self._wait_ready(name, deadline)
         return self
 
     def _wait_ready(self, service: str, deadline: float) -> None:
+        probe = "/healthz" if service in self.sites else "/readyz"  # a site depends on no store of its own
         while True:
             try:
-                if requests.get(f"{self.url(service)}/readyz", timeout=2).status_code == 200:
+                if requests.get(f"{self.url(service)}{probe}", timeout=2).status_code == 200:
                     return
             except requests.RequestException:
                 pass
@@ -153,10 +165,14 @@ def main() -> None:
     environ = {"EKTP_BROKER_URL": RABBITMQ_URL, "EKTP_RATE_LIMIT_STORAGE_URI": REDIS_URL, "EKTP_S3_ENDPOINT": seaweed.endpoint, "EKTP_S3_ACCESS_KEY": ACCESS_KEY,
                "EKTP_S3_SECRET_KEY": SECRET_KEY, "EKTP_DATA_DIR": str(run_dir)}
     specs = discover()
+    sites = discover_sites()
     cluster = LocalCluster(run_dir, environ, {name: ensure_database(f"ektp_{name}") for name in specs},
-                           ports={name: spec.default_port for name, spec in specs.items()}, gunicorn_workers=2)
+                           ports={name: spec.default_port for name, spec in [*specs.items(), *sites.items()]},
+                           gunicorn_workers=2)
     try:
         cluster.start()
+        for name in sites:
+            print(f"{name:>12}: {cluster.url(name)}", flush=True)
         for name in specs:
             print(f"{name:>12}: {cluster.url(name)}  (worker metrics {cluster.worker_metrics_url(name)})", flush=True)
         print(f"logs in {run_dir}/; Ctrl-C stops everything", flush=True)
