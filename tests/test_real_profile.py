@@ -10,7 +10,6 @@ import re
 import signal
 import time
 import uuid
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pika
@@ -26,7 +25,7 @@ from ektp_shared.contracts.envelope import TYPE_PREFIX
 from ektp_shared.crypto import MAGIC
 from ektp_shared.identity.contact import SMS
 from ektp_shared.testing import infra
-from ektp_shared.testing.browser import chromium, tours
+from ektp_shared.testing.browser import tours
 
 pytestmark = pytest.mark.slow
 JOURNEY_EVENTS = ["application.submitted.v1", "application.verified.v1", "appointment.scheduled.v1",
@@ -337,12 +336,6 @@ def test_the_rate_limit_counts_are_shared_in_redis_and_hold_no_nik(suite, journe
     assert any("citizen.request_code" in key for key in keys), keys
     assert any("/nik:" in key and "applications.create" in key for key in keys), "the per-NIK limits are counted too"
     assert not any(person.nik in key for key in keys)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with chromium() as launched:
-        yield launched
 
 
 def test_a_citizen_applies_in_the_browser_and_watches_the_card_reach_their_hands(suite, browser):

@@ -25,6 +25,15 @@ FAST_RETRIES = "1,2"
 
 
 @pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium under Playwright, one for the whole run (Playwright's sync API allows one at a time)."""
+    from .browser import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="session")
 def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from ektp_peers.seaweedfs import SeaweedFS
 
