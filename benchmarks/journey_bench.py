@@ -22,7 +22,9 @@ import uuid
 from pathlib import Path
 
 import requests
+from costs import snapshot
 from ektp_peers.seaweedfs import SeaweedFS
+from minio import Minio
 from PIL import Image
 
 from biometrics.engine import Engine
@@ -86,6 +88,9 @@ def timeline_seconds(status: dict, start: str, end: str) -> float:
     return (at[end] - at[start]).total_seconds()
 
 
+PER_APPLICATION = Path(__file__).resolve().parent / "capacity" / "per_application.json"
+
+
 def run(count: int = 20, concurrency: int = 5) -> dict:
     infra.require_postgres()
     infra.require_rabbitmq()
@@ -106,6 +111,9 @@ def run(count: int = 20, concurrency: int = 5) -> dict:
         endpoints = Endpoints(*(cluster.url(n) for n in ("intake", "verification", "biometrics", "printing", "notify")))
         queue = people(count, random.Random(42))
         lock = threading.Lock()
+        s3 = Minio(seaweed.endpoint, access_key=seaweed.access_key, secret_key=seaweed.secret_key, secure=False)
+        time.sleep(2)  # the services' start-up work settles before the count begins
+        before = snapshot(cluster, databases, s3)
 
         def walk() -> None:
             journey = Journey(endpoints, OutboxFolder(work / "data" / "outbox"), timeout=300)
@@ -136,6 +144,9 @@ def run(count: int = 20, concurrency: int = 5) -> dict:
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        time.sleep(2)  # PostgreSQL's table statistics and the last relays catch up
+        after = snapshot(cluster, databases, s3)
+        costs = {name: after[name].minus(before[name]).per(max(1, len(results))) for name in specs}
         parked, flagged = {}, []
         if errors:  # say why, before the cluster is gone
             admin = Journey(endpoints, OutboxFolder(work)).token("admin")
@@ -155,13 +166,21 @@ def run(count: int = 20, concurrency: int = 5) -> dict:
         for url in databases.values():
             infra.drop_database(url)
     latencies = sorted(r["submit_to_ready_s"] for r in results)
+    if results:
+        PER_APPLICATION.parent.mkdir(exist_ok=True)
+        PER_APPLICATION.write_text(json.dumps({
+            "measured": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"), "applications": len(results),
+            "concurrency": concurrency, "per_service": costs}, indent=2) + "\n")
     return {
         "applications": count, "concurrency": concurrency, "completed": len(results), "failed": len(errors),
         "errors": errors[:3], "parked": parked, "flagged_as_duplicates": flagged, "wall_seconds": round(elapsed, 1),
         "applications_per_minute": round(len(results) / elapsed * 60, 1),
         "submit_to_ready_for_pickup_median_s": round(statistics.median(latencies), 2) if latencies else None,
         "submit_to_ready_for_pickup_p95_s": round(latencies[max(0, int(len(latencies) * 0.95) - 1)], 2) if latencies else None,
-        "note": "each journey includes the scripted officer approval, capture and handover through the HTTP APIs",
+        "per_application": costs,
+        "note": "each journey includes the scripted officer approval, capture and handover through the HTTP APIs; "
+                "per_application: CPU-seconds of each service's API and worker, database rows and bytes, object "
+                "bytes and events published, divided by the completed applications (benchmarks/capacity/)",
     }
 
 
