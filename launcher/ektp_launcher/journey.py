@@ -30,6 +30,8 @@ FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "biometr
 PHOTO_RED = (200, 16, 24)
 DISTRICT = "32.01.01"  # Kecamatan Cibinong, Kabupaten Bogor
 VILLAGE = "32.01.01.1002"
+FOR_AN_OFFICER = ("UNDER_ADJUDICATION", "FACE_REVIEW")  # after the capture, statuses that wait for an officer
+DISTINCT = "Journey sample: another NIK, name and family card; the face and fingers are shared test fixtures."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,14 +107,16 @@ def sample_person(rng: random.Random, face_name: str = "Colin_Powell", fingers: 
                   face, prints)
 
 
-SAMPLE_FACES = ("Colin_Powell", "Halle_Berry", "Hugo_Chavez", "Jennifer_Lopez", "Jacques_Chirac", "Gerhard_Schroeder")
+# The fixture people: each a face and two fingers no other of them has (six faces, but five fingers' pairs).
+SAMPLE_PEOPLE = (("Colin_Powell", (101, 102)), ("Halle_Berry", (103, 104)), ("Hugo_Chavez", (105, 106)),
+                 ("Jennifer_Lopez", (107, 108)), ("Jacques_Chirac", (109, 110)))
 
 
 def any_sample_person(rng: random.Random) -> Person:
     """One of the fixture people. Each run is another applicant; reusing a face and fingers under a new NIK
     is exactly what 1:N catches, so repeated runs on the same data eventually meet a duplicate."""
-    index = rng.randrange(len(SAMPLE_FACES))
-    return sample_person(rng, SAMPLE_FACES[index], (101 + 2 * (index % 5), 102 + 2 * (index % 5)))
+    face, fingers = rng.choice(SAMPLE_PEOPLE)
+    return sample_person(rng, face, fingers)
 
 
 class JourneyError(RuntimeError):
@@ -233,10 +237,44 @@ class Journey:
         self.say(f"biometrics   capture accepted ({len(person.fingers)} fingers + face); 1:N search running")
         return captured
 
-    def collect(self, application_id: str, receipt_number: str, nik: str) -> dict[str, Any]:
-        ready = self.wait_for_status(application_id, "READY_FOR_PICKUP", "UNDER_ADJUDICATION")
-        if ready["status"] != "READY_FOR_PICKUP":
-            raise JourneyError(f"the capture was flagged: {ready['status']}")
+    def printed(self, application_id: str, adjudicate: bool = False) -> dict[str, Any] | None:
+        """Wait until the card is ready for pickup. A capture an officer must look at first stops the journey,
+        unless ``adjudicate``: then a suspected duplicate is worked as an adjudicator would (returned)."""
+        status = self.wait_for_status(application_id, "READY_FOR_PICKUP", *FOR_AN_OFFICER)["status"]
+        if status == "UNDER_ADJUDICATION" and adjudicate:
+            decided = self.adjudicate(application_id)
+            self.wait_for_status(application_id, "READY_FOR_PICKUP")
+            return decided
+        if status != "READY_FOR_PICKUP":
+            raise JourneyError(f"the capture was flagged: {status}")
+        return None
+
+    def adjudicate(self, application_id: str) -> dict[str, Any]:
+        """The biometric adjudicator's part: both records side by side, a claim, the decision. The journey's
+        applicants are made-up people under fresh NIKs, names and addresses who share a few fixture faces and
+        fingers, so the adjudicator finds them different people (``distinct``) and biometrics enrols."""
+        officer = self.token("biometric_adjudicator")
+        case = self.case_of(application_id)
+        url = f"{self.at.verification}/v1/cases/{case['id']}"
+        deadline = time.monotonic() + self.timeout
+        while case["state"] != "ADJUDICATION":  # intake may hear of the duplicate before verification does
+            if time.monotonic() > deadline:
+                raise JourneyError(f"the case never reached ADJUDICATION; still {case['state']}")
+            time.sleep(0.2)
+            case = self._ok(self.http.get(url, headers=officer), "case")
+        records = self._ok(self.http.get(f"{url}/adjudication", headers=officer), "adjudication")
+        candidates = [{"application_id": c["application_id"], "receipt_number": c["receipt_number"], "score": c["score"]}
+                      for c in records["candidates"]]
+        for candidate in candidates:
+            self.say(f"biometrics   suspected duplicate of application {candidate['application_id']} "
+                     f"(receipt {candidate['receipt_number']}; {candidate['score']:.1f} decades of evidence)")
+        self._ok(self.http.post(f"{url}/claim", headers=officer), "claim")
+        self._ok(self.http.post(f"{url}/adjudication", headers=officer, json={"decision": "distinct", "note": DISTINCT}),
+                 "adjudication")
+        self.say("verification adjudicator compared both records: another NIK, name and family card; decided distinct")
+        return {"candidates": candidates, "decision": "distinct"}
+
+    def hand_over(self, application_id: str, receipt_number: str, nik: str) -> dict[str, Any]:
         card = self._ok(self.http.get(f"{self.at.printing}/v1/cards/{application_id}", headers=self.token("print_operator")),
                         "card")
         self.say(f"printing     card {card['serial']} printed; pickup from {card['pickup_from']} at {card['office']['name']}")
@@ -246,11 +284,18 @@ class Journey:
         self.say("printing     handed over to the applicant")
         return handed
 
-    def run(self, person: Person) -> dict[str, Any]:
+    def collect(self, application_id: str, receipt_number: str, nik: str) -> dict[str, Any]:
+        self.printed(application_id)
+        return self.hand_over(application_id, receipt_number, nik)
+
+    def run(self, person: Person, adjudicate: bool = False) -> dict[str, Any]:
+        """The whole journey to ``COLLECTED``; ``adjudicate`` works a suspected duplicate (``duplicate`` in the
+        result) instead of stopping at it."""
         application_id, receipt_number = self.apply(person)
         self.approve(application_id)
         self.capture(application_id, person)
-        self.collect(application_id, receipt_number, person.nik)
+        duplicate = self.printed(application_id, adjudicate)
+        self.hand_over(application_id, receipt_number, person.nik)
         final = self.wait_for_status(application_id, "COLLECTED")
         return {"application_id": application_id, "receipt_number": receipt_number, "status": final["status"],
-                "timeline": [entry["stage"] for entry in final["timeline"]]}
+                "timeline": [entry["stage"] for entry in final["timeline"]], "duplicate": duplicate}
