@@ -82,8 +82,9 @@ def main() -> None:
                               "duplicate_of": [c["application_id"] for c in duplicate["candidates"]] if duplicate else [],
                               "decision": duplicate and duplicate["decision"], "status": result["status"]}) + "\n")
     if duplicate:
-        matched = ", ".join(c["application_id"] for c in duplicate["candidates"])
-        verdict = f"yes, of application {matched}; the adjudicator decided {duplicate['decision']}"
+        matched = [c["application_id"] for c in duplicate["candidates"]]
+        verdict = (f"yes, of application{'s' if len(matched) > 1 else ''} {', '.join(matched)}; "
+                   f"the adjudicator decided {duplicate['decision']}")
     else:
         verdict = "none: the 1:N search found no one else with this face and these fingers"
     print(f"\napplication id  {result['application_id']}\nreceipt number  {result['receipt_number']}\n"
