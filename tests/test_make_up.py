@@ -23,7 +23,6 @@ from ektp_shared.testing import infra
 from ektp_shared.testing.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.slow
 
 
 class MakeUp:
@@ -76,6 +75,7 @@ def environ(tmp_path):
         infra.drop_database(f"{infra.POSTGRES_URL}/{prefix}_{name}")
 
 
+@pytest.mark.slow
 def test_make_up_comes_up_again_after_its_process_group_was_killed(environ, tmp_path):
     pids = PidFiles(tmp_path / "local" / "pids")
     intake = f"http://127.0.0.1:{environ['EKTP_INTAKE_HTTP_PORT']}"
@@ -109,6 +109,7 @@ def test_make_up_comes_up_again_after_its_process_group_was_killed(environ, tmp_
         requests.get(f"{intake}/readyz", timeout=5)
 
 
+@pytest.mark.slow
 def test_make_up_refuses_a_port_another_program_holds(environ):
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", int(environ["EKTP_VERIFICATION_HTTP_PORT"])))
@@ -118,3 +119,22 @@ def test_make_up_refuses_a_port_another_program_holds(environ):
     assert refused.returncode != 0
     assert f"port {environ['EKTP_VERIFICATION_HTTP_PORT']} (verification) is in use by pid {os.getpid()}" in refused.stderr
     assert "EKTP_VERIFICATION_HTTP_PORT" in refused.stderr
+
+
+def test_a_pid_file_names_its_process_only_while_that_very_process_runs(tmp_path):
+    """make up stops what its pid files name: never a program that got the pid of a process since gone."""
+    pids = PidFiles(tmp_path / "pids")
+    sleeper = subprocess.Popen(["sleep", "60"])
+    try:
+        pids.record("intake-api", sleeper.pid)
+        assert pids.running()["intake-api"].pid == sleeper.pid
+        started = float((tmp_path / "pids" / "intake-api.pid").read_text().split()[1])
+        (tmp_path / "pids" / "intake-api.pid").write_text(f"{sleeper.pid} {started - 3600}\n")  # an older holder
+        assert pids.running() == {}
+        assert not (tmp_path / "pids" / "intake-api.pid").exists()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    pids.record("intake-worker", os.getpid())
+    (tmp_path / "pids" / "gone.pid").write_text("4194304 0.0\n")  # above Linux's largest pid: never running
+    assert set(pids.running()) == {"intake-worker"}
