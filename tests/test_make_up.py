@@ -19,10 +19,13 @@ import requests
 from ektp_launcher.pidfiles import PidFiles, stop
 from ektp_shared.service import discover
 from ektp_shared.settings import Settings, load
+from ektp_shared.site import discover_sites
 from ektp_shared.testing import infra
 from ektp_shared.testing.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
+EVERY_PROCESS = {"seaweedfs", *(f"{name}-api" for name in [*discover(), *discover_sites()]),
+                 *(f"{name}-worker" for name in discover())}
 
 
 class MakeUp:
@@ -58,7 +61,7 @@ def environ(tmp_path):
     infra.require_redis()
     prefix = f"ektp_up{uuid.uuid4().hex[:8]}"
     namespace = f"up{uuid.uuid4().hex[:8]}"
-    ports = {name: free_port() for name in discover()}
+    ports = {name: free_port() for name in [*discover(), *discover_sites()]}
     yield {**os.environ, "EKTP_LOCAL_RUN_DIR": str(tmp_path / "local"), "EKTP_LOCAL_DATABASE_PREFIX": prefix,
            "EKTP_LOCAL_POSTGRES_URL": infra.POSTGRES_URL, "EKTP_LOCAL_RABBITMQ_URL": infra.RABBITMQ_URL,
            "EKTP_LOCAL_REDIS_URL": infra.REDIS_URL, "EKTP_BUS_NAMESPACE": namespace, "GUNICORN_WORKERS": "1",
@@ -70,8 +73,8 @@ def environ(tmp_path):
     MakeUp.started.clear()
     left = PidFiles(tmp_path / "local" / "pids").running()
     stop(left, at_once=left)
-    infra.delete_namespace(namespace, list(ports), load(Settings, "test", {}).retry_delays)
-    for name in ports:
+    infra.delete_namespace(namespace, list(discover()), load(Settings, "test", {}).retry_delays)
+    for name in discover():
         infra.drop_database(f"{infra.POSTGRES_URL}/{prefix}_{name}")
 
 
@@ -81,7 +84,7 @@ def test_make_up_comes_up_again_after_its_process_group_was_killed(environ, tmp_
     intake = f"http://127.0.0.1:{environ['EKTP_INTAKE_HTTP_PORT']}"
     first = MakeUp(environ, tmp_path / "first.log")
     first.wait_until_up()
-    assert set(pids.running()) == {"launcher", "seaweedfs", *(f"{s}-{p}" for s in discover() for p in ("api", "worker"))}
+    assert set(pids.running()) == {"launcher", *EVERY_PROCESS}
 
     beside = subprocess.run(["make", "-s", "up"], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=120)
     assert beside.returncode != 0
@@ -89,8 +92,8 @@ def test_make_up_comes_up_again_after_its_process_group_was_killed(environ, tmp_
 
     first.signal_group(signal.SIGKILL)
     left = pids.running()
-    assert set(left) == {"seaweedfs", *(f"{s}-{p}" for s in discover() for p in ("api", "worker"))}, \
-        "SeaweedFS, the APIs and the workers, each in a group of its own, outlive the killed launcher"
+    assert set(left) == EVERY_PROCESS, \
+        "SeaweedFS, the APIs, the workers and the portal, each in a group of its own, outlive the killed launcher"
 
     second = MakeUp(environ, tmp_path / "second.log")
     second.wait_until_up()
