@@ -231,7 +231,7 @@ def clear_leftovers(pids: PidFiles, seaweed_dir: Path, ports: dict[str, int]) ->
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-STARTUP_SECONDS = 600  # ten processes importing their libraries on a small, busy laptop
+STARTUP_SECONDS = 600  # a dozen processes importing their libraries on a small, busy laptop
 
 
 class Stop(Exception):
