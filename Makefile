@@ -18,7 +18,7 @@ help:
 	@echo "make lint       ruff, and the import contracts (.importlinter)"
 	@echo "make demo       walk one application through the journey against a running 'make run'"
 	@echo "make up         run the local real profile in the foreground (RabbitMQ, PostgreSQL, SeaweedFS, gunicorn)"
-	@echo "make token ROLE=verifier   print a development officer token"
+	@echo "make token ROLE=verifier OFFICE=DISDUKCAPIL-3201   print a development officer token for an office"
 	@echo "make code TO=+62812...     print the newest one-time code make run sent to that number or address"
 	@echo "make asyncapi   write the event catalogue to docs/asyncapi.yaml"
 	@echo "make bench      run the benchmarks and print what they measured"
@@ -51,7 +51,7 @@ migrate: venv
 	@for s in intake verification biometrics printing notify; do $(PY) -m ektp_shared.migrations $$s upgrade head || exit 1; done
 
 token: venv
-	@$(PY) -m ektp_shared.auth --role $(ROLE)
+	@$(PY) -m ektp_shared.auth --role $(ROLE) $(foreach office,$(OFFICE),--office $(office))
 
 code: venv
 	@$(PY) -m ektp_launcher.mailbox --outbox $(OUTBOX) "$(TO)"

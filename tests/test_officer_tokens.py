@@ -8,8 +8,8 @@ import datetime as dt
 
 import jwt
 import pytest
-
 from ektp_peers.oidc_provider import OidcClient, OidcProvider, OidcUser
+
 from ektp_shared.auth import issue_development_token
 from ektp_shared.service import discover
 from ektp_shared.settings import SettingsError

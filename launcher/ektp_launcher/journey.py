@@ -119,6 +119,11 @@ class JourneyError(RuntimeError):
     pass
 
 
+def office_of(village_code: str) -> str:
+    """The regency's Disdukcapil: the office verification assigns where no UPT is configured (as in make run)."""
+    return f"DISDUKCAPIL-{village_code[:5].replace('.', '')}"
+
+
 class Journey:
     """One applicant's journey, as clients would make it: the citizen signs in with one-time codes read from
     the messages that reached them (``mailbox``), then applies; officers act with development tokens."""
@@ -132,6 +137,7 @@ class Journey:
         self._settings = settings or load(Settings, "demo")
         self.http = requests.Session()
         self.citizen: dict[str, str] = {}  # the signed-in citizen's Authorization header
+        self.offices: set[str] = set()  # the offices of the applicants so far: the demo officers work there
 
     def _code(self, nik: str, channel: str, address: str, signed_in: bool) -> tuple[str, str]:
         seen = len(self.mailbox.texts(channel, address))
@@ -157,7 +163,8 @@ class Journey:
             self.say("intake       email proven with the code sent by email")
 
     def token(self, role: str) -> dict[str, str]:
-        return {"Authorization": "Bearer " + issue_development_token(self._settings, f"demo-{role}", [role])}
+        return {"Authorization": "Bearer " + issue_development_token(self._settings, f"demo-{role}", [role],
+                                                                     offices=sorted(self.offices))}
 
     def _ok(self, response: requests.Response, what: str) -> dict[str, Any]:
         if response.status_code >= 400:
@@ -179,6 +186,7 @@ class Journey:
             time.sleep(0.2)
 
     def apply(self, person: Person) -> tuple[str, str]:
+        self.offices.add(office_of(person.application["applicant"]["address"]["village_code"]))
         self.sign_in(person)
         created = self._ok(self.http.post(f"{self.at.intake}/v1/applications", json=person.application,
                                           headers=self.citizen), "create")

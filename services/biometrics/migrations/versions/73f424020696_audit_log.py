@@ -4,10 +4,10 @@ Revision ID: 73f424020696
 Revises: 37a20b160e93
 Create Date: 2026-12-02 22:09:14.086480
 """
-from alembic import op
 import sqlalchemy as sa
-import ektp_shared.db
+from alembic import op
 
+import ektp_shared.db
 
 revision = '73f424020696'
 down_revision = '37a20b160e93'

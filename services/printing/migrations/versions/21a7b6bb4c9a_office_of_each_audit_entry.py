@@ -4,10 +4,8 @@ Revision ID: 21a7b6bb4c9a
 Revises: e6c665ab8a08
 Create Date: 2026-12-02 22:09:06.537471
 """
-from alembic import op
 import sqlalchemy as sa
-import ektp_shared.db
-
+from alembic import op
 
 revision = '21a7b6bb4c9a'
 down_revision = 'e6c665ab8a08'

@@ -4,10 +4,8 @@ Revision ID: d9381c8a17f5
 Revises: 11c53aeeec3a
 Create Date: 2026-12-02 22:09:01.020194
 """
-from alembic import op
 import sqlalchemy as sa
-import ektp_shared.db
-
+from alembic import op
 
 revision = 'd9381c8a17f5'
 down_revision = '11c53aeeec3a'
