@@ -25,9 +25,10 @@ from . import peers
 
 log = logging.getLogger("ektp.embedded")
 
-# On one machine over plain http: the portal's cookie cannot be https-only, and intake sees the citizen's
+# On one machine over plain http: the sites' cookies cannot be https-only, and intake sees the citizen's
 # address in the X-Forwarded-For the portal sends (the portal is the one proxy in front of it).
-ONE_MACHINE = {"EKTP_PORTAL_COOKIE_SECURE": "false", "EKTP_INTAKE_TRUSTED_PROXIES": "1"}
+ONE_MACHINE = {"EKTP_PORTAL_COOKIE_SECURE": "false", "EKTP_CONSOLE_COOKIE_SECURE": "false",
+               "EKTP_INTAKE_TRUSTED_PROXIES": "1"}
 
 
 class Suite:
