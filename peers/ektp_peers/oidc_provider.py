@@ -64,7 +64,9 @@ def install() -> Path:
 
 def private_jwk(key: Any, kid: str, alg: str) -> dict[str, Any]:
     algorithm = jwt.algorithms.RSAAlgorithm if alg.startswith("RS") else jwt.algorithms.ECAlgorithm
-    return {**json.loads(algorithm.to_jwk(key)), "kid": kid, "alg": alg, "use": "sig"}
+    jwk = json.loads(algorithm.to_jwk(key))
+    jwk.pop("key_ops", None)  # PyJWT marks a private key "sign" only; the provider also verifies with it (id_token_hint)
+    return {**jwk, "kid": kid, "alg": alg, "use": "sig"}
 
 
 class OidcProvider:

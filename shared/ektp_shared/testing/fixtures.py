@@ -79,7 +79,7 @@ def oidc_provider() -> Iterator[Any]:
              for role in ROLES if role != "admin" for office in TEST_OFFICES]
     users += [OidcUser("admin", ["admin"], [], "National admin"),
               OidcUser("realm-admin", ["verifier"], [TEST_OFFICES[0]], "Realm admin", realm_roles=["admin"])]
-    client = OidcClient("ektp-console", "console-secret", [f"{console_url}/auth/callback"], [f"{console_url}/"])
+    client = OidcClient("ektp-console", "console-secret", [f"{console_url}/auth/callback"], [f"{console_url}/keluar/selesai"])
     provider = OidcProvider(users, [client])
     try:
         provider.start()
