@@ -62,11 +62,12 @@ asyncapi: venv
 config-docs: venv
 	$(PY) -m ektp_shared.settings > docs/configuration.md
 
-# The portal's English: extract the Indonesian texts, merge them into the .po (new ones empty), compile the .mo.
+# The sites' English: extract the Indonesian texts, merge them into the .po (new ones empty), compile the .mo.
 translations: venv
-	cd services/portal && $(abspath $(VENV))/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -o /tmp/ektp-portal.pot . \
-	  && $(abspath $(VENV))/bin/pybabel update -i /tmp/ektp-portal.pot -d portal/translations --no-fuzzy-matching --ignore-obsolete -w 120 \
-	  && $(abspath $(VENV))/bin/pybabel compile -d portal/translations
+	@for site in portal console; do \
+	  (cd services/$$site && $(abspath $(VENV))/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -o /tmp/ektp-$$site.pot . \
+	  && $(abspath $(VENV))/bin/pybabel update -i /tmp/ektp-$$site.pot -d $$site/translations --no-fuzzy-matching --ignore-obsolete -w 120 \
+	  && $(abspath $(VENV))/bin/pybabel compile -d $$site/translations) || exit 1; done
 
 # The portal's pages, photographed by its browser tests on a 360x640 screen, with each page's transfer size.
 screenshots: venv

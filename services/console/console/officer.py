@@ -13,6 +13,7 @@ from werkzeug.exceptions import Forbidden
 
 from ektp_shared.auth import Principal
 
+
 class NotSignedIn(Exception):
     pass
 

@@ -19,7 +19,6 @@ from ektp_shared.contracts.intake import APPLICATION_SUBMITTED
 from ektp_shared.service import discover
 from ektp_shared.testing.harness import ServiceHarness
 from ektp_shared.web.app import create_app
-
 from verification.models import Case
 from verification.registry import load, shipped_path
 

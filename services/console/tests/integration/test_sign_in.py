@@ -42,6 +42,8 @@ def test_the_development_sign_in_picks_a_role_and_an_office_and_every_page_says_
         assert page.status_code == 200, (path, page.get_data(as_text=True)[-1500:])
         assert "Masuk pengembangan" in page.get_data(as_text=True), path
     assert case["receipt_number"] in client.get("/verifikasi").get_data(as_text=True)
+    english = client.get("/bahasa/en?next=/verifikasi", follow_redirects=True).get_data(as_text=True)
+    assert "Verification queue" in english and "Development sign-in" in english
 
 
 def test_another_offices_case_is_refused_in_the_console(verification_factory, console_factory):
