@@ -147,7 +147,9 @@ class Journey:
         return asked["request_id"], new_code(self.mailbox, channel, address, seen, self.timeout)
 
     def sign_in(self, person: Person) -> None:
-        """Prove the phone with a code (a sign-in), then the email with another (added to it)."""
+        """Prove the phone with a code (a sign-in), then the email with another (added to it). The demo's
+        officers work at this applicant's office from now on."""
+        self.offices.add(office_of(person.application["applicant"]["address"]["village_code"]))
         contact, nik = person.application["contact"], person.nik
         request_id, code = self._code(nik, SMS, contact["phone"], signed_in=False)
         session = self._ok(self.http.post(f"{self.at.intake}/v1/citizen/sessions",
@@ -186,7 +188,6 @@ class Journey:
             time.sleep(0.2)
 
     def apply(self, person: Person) -> tuple[str, str]:
-        self.offices.add(office_of(person.application["applicant"]["address"]["village_code"]))
         self.sign_in(person)
         created = self._ok(self.http.post(f"{self.at.intake}/v1/applications", json=person.application,
                                           headers=self.citizen), "create")
