@@ -72,6 +72,7 @@ translations: venv
 # The portal's pages, photographed by its browser tests on a 360x640 screen, with each page's transfer size.
 screenshots: venv
 	rm -rf docs/screenshots && EKTP_SCREENSHOTS=$(abspath docs/screenshots) $(PY) -m pytest -q services/portal/tests/browser $(PYTEST_ARGS)
+	EKTP_SCREENSHOTS=$(abspath docs/screenshots/console) $(PY) -m pytest -q services/console/tests/browser $(PYTEST_ARGS)
 
 test: venv
 	$(PY) -m ektp_launcher.testsetup

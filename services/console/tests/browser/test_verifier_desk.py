@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from playwright.sync_api import expect
+
 from ..conftest import person_of
 
 OWN, OTHER = "DISDUKCAPIL-3273", "DISDUKCAPIL-3205"
@@ -28,37 +30,46 @@ def test_a_verifier_signs_in_with_the_provider_approves_a_case_and_is_refused_an
     desk = desk_of(console.url)
     page = desk.page
 
-    page.goto("/")
+    desk.go("/")
     assert page.url.startswith(oidc_provider.issuer), "no session: the provider's sign-in"
+    desk.mark()
     provider_sign_in(page, "verifier-3273")
-    assert page.url == f"{console.url}/"
+    page.wait_for_url(f"{console.url}/")
+    expect(page.locator("h1")).to_have_text("Meja kerja")
     assert "Masuk pengembangan" not in page.content()
     assert OWN in page.locator("nav").inner_text()
     desk.check("home")
 
+    desk.mark()
     page.click("main >> text=Verifikasi")
+    expect(page.locator("h1")).to_have_text("Antrean verifikasi")
     assert own["receipt_number"] in page.content() and other["receipt_number"] not in page.content()
     desk.check("queue")
 
+    desk.mark()
     page.click("text=Ambil kasus berikutnya")
-    assert page.url.endswith(f"/verifikasi/kasus/{own['id']}")
+    page.wait_for_url(f"**/verifikasi/kasus/{own['id']}")
+    expect(page.locator("h1")).to_contain_text(own["receipt_number"])
     assert "Temuan pemeriksaan otomatis" in page.content() and "Pasfoto 4x6" in page.content()
     desk.check("case")
 
     page.check("input[name=decision][value=approve]")
+    desk.mark()
     page.click("text=Kirim keputusan")
-    assert "Disetujui" in page.locator(".notice").inner_text()
+    expect(page.locator(".notice")).to_contain_text("Disetujui")
     assert "Jadwal perekaman" in page.content()
     desk.check("case-approved")
 
+    desk.mark()
     response = page.goto(f"/verifikasi/kasus/{other['id']}")
     assert response.status == 403 and "Bukan kantor Anda" in page.content()
     desk.check("other-office")
 
     page.click("text=Keluar")
+    desk.mark()
     page.click("button[value=yes]")  # the provider asks to confirm signing out of it too
-    assert page.url == f"{console.url}/keluar/selesai"
+    page.wait_for_url(f"{console.url}/keluar/selesai")
     desk.check("signed-out")
-    page.goto("/")
+    desk.go("/")
     assert page.url.startswith(oidc_provider.issuer) and page.locator("input[name=login]").count() == 1, \
         "the provider's session ended: it asks for the login again"
