@@ -84,11 +84,13 @@ class FingerVerifyOut(Schema):
     fingers_compared = fields.List(fields.Integer())
 
 
-def _enrolment(uow: Any, application_id: str) -> Enrolment:
-    """The enrolment, if it is of an office the officer works for (403 otherwise)."""
+def _enrolment(uow: Any, application_id: str, officer: bool = True) -> Enrolment:
+    """The enrolment, if it is of an office the officer works for (403 otherwise); ``officer=False`` for a
+    route whose signed link is the permission (no officer, no office)."""
     enrolment = get_or_404(uow.session, Enrolment, application_id, "application_id",
                            "no application is waiting for biometric capture under this id")
-    require_office(enrolment.office_code, field="application_id")
+    if officer:
+        require_office(enrolment.office_code, field="application_id")
     logs.correlation_id.set(enrolment.application_id)
     return enrolment
 
@@ -242,7 +244,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
             raise ApiError(403, "link_invalid", "the link is missing, expired or not signed", field="signature",
                            location="query")
         with runtime.uow() as uow:
-            enrolment = _enrolment(uow, application_id)
+            enrolment = _enrolment(uow, application_id, officer=False)
             key = enrolments.latest_face_key(uow, enrolment)
             if key is None:
                 raise ApiError(404, "not_found", "no face was captured for this application", field="application_id",
