@@ -1,7 +1,7 @@
-"""The console in a real browser (ektp_shared.testing.browser): Debian's Chromium driven by Playwright, signing in
-through the real OpenID provider's own login form; every console page checked with axe-core and measured. With
-``EKTP_SCREENSHOTS=<folder>`` each page is also photographed there (``make screenshots`` writes
-docs/screenshots/console/)."""
+"""The console in a real browser (the session's ``browser`` fixture, ektp_shared.testing): Debian's Chromium
+driven by Playwright, signing in through the real OpenID provider's own login form; every console page checked
+with axe-core and measured. With ``EKTP_SCREENSHOTS=<folder>`` each page is also photographed there
+(``make screenshots`` writes docs/screenshots/console/)."""
 from __future__ import annotations
 
 import os
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ektp_shared.testing.browser import chromium, tours, write_index
+from ektp_shared.testing.browser import tours, write_index
 
 SHOTS = Path(os.environ["EKTP_SCREENSHOTS"]) if os.environ.get("EKTP_SCREENSHOTS") else None
 DESK = {"width": 1280, "height": 900}
@@ -19,10 +19,9 @@ DESK = {"width": 1280, "height": 900}
 OFF_MACHINE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator:
-    with chromium() as launched:
-        yield launched
+@pytest.fixture(scope="session", autouse=True)
+def screenshots_index() -> Iterator:
+    yield
     if SHOTS is not None:
         write_index(SHOTS, "The officers' console's pages")
 
