@@ -18,7 +18,7 @@ help:
 	@echo "make lint       ruff, and the import contracts (.importlinter)"
 	@echo "make demo       walk one application through the journey against a running 'make run'"
 	@echo "make up         run the local real profile in the foreground (RabbitMQ, PostgreSQL, SeaweedFS, gunicorn)"
-	@echo "make token ROLE=verifier   print a development officer token"
+	@echo "make token ROLE=verifier OFFICE=DISDUKCAPIL-3201   print a development officer token for an office"
 	@echo "make code TO=+62812...     print the newest one-time code make run sent to that number or address"
 	@echo "make asyncapi   write the event catalogue to docs/asyncapi.yaml"
 	@echo "make bench      run the benchmarks and print what they measured"
@@ -51,7 +51,7 @@ migrate: venv
 	@for s in intake verification biometrics printing notify; do $(PY) -m ektp_shared.migrations $$s upgrade head || exit 1; done
 
 token: venv
-	@$(PY) -m ektp_shared.auth --role $(ROLE)
+	@$(PY) -m ektp_shared.auth --role $(ROLE) $(foreach office,$(OFFICE),--office $(office))
 
 code: venv
 	@$(PY) -m ektp_launcher.mailbox --outbox $(OUTBOX) "$(TO)"
@@ -62,15 +62,17 @@ asyncapi: venv
 config-docs: venv
 	$(PY) -m ektp_shared.settings > docs/configuration.md
 
-# The portal's English: extract the Indonesian texts, merge them into the .po (new ones empty), compile the .mo.
+# The sites' English: extract the Indonesian texts, merge them into the .po (new ones empty), compile the .mo.
 translations: venv
-	cd services/portal && $(abspath $(VENV))/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -o /tmp/ektp-portal.pot . \
-	  && $(abspath $(VENV))/bin/pybabel update -i /tmp/ektp-portal.pot -d portal/translations --no-fuzzy-matching --ignore-obsolete -w 120 \
-	  && $(abspath $(VENV))/bin/pybabel compile -d portal/translations
+	@for site in portal console; do \
+	  (cd services/$$site && $(abspath $(VENV))/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -o /tmp/ektp-$$site.pot . \
+	  && $(abspath $(VENV))/bin/pybabel update -i /tmp/ektp-$$site.pot -d $$site/translations --no-fuzzy-matching --ignore-obsolete -w 120 \
+	  && $(abspath $(VENV))/bin/pybabel compile -d $$site/translations) || exit 1; done
 
 # The portal's pages, photographed by its browser tests on a 360x640 screen, with each page's transfer size.
 screenshots: venv
 	rm -rf docs/screenshots && EKTP_SCREENSHOTS=$(abspath docs/screenshots) $(PY) -m pytest -q services/portal/tests/browser $(PYTEST_ARGS)
+	EKTP_SCREENSHOTS=$(abspath docs/screenshots/console) $(PY) -m pytest -q services/console/tests/browser $(PYTEST_ARGS)
 
 test: venv
 	$(PY) -m ektp_launcher.testsetup

@@ -26,11 +26,12 @@ from .local import ONE_ADDRESS_FOR_ALL
 
 log = logging.getLogger("ektp.embedded")
 
-# On one machine over plain http: the portal's cookie cannot be https-only, and intake sees the citizen's
+# On one machine over plain http: the sites' cookies cannot be https-only, and intake sees the citizen's
 # address in the X-Forwarded-For the portal sends (the portal is the one proxy in front of it). Every citizen
 # (the demo, the curl walk-through, a browser) comes from this machine's address, so only the per-NIK limits
 # count: `make demo` may run again and again.
-ONE_MACHINE = {"EKTP_PORTAL_COOKIE_SECURE": "false", "EKTP_INTAKE_TRUSTED_PROXIES": "1", **ONE_ADDRESS_FOR_ALL}
+ONE_MACHINE = {"EKTP_PORTAL_COOKIE_SECURE": "false", "EKTP_CONSOLE_COOKIE_SECURE": "false",
+               "EKTP_INTAKE_TRUSTED_PROXIES": "1", **ONE_ADDRESS_FOR_ALL}
 
 
 class Suite:

@@ -123,6 +123,11 @@ class JourneyError(RuntimeError):
     pass
 
 
+def office_of(village_code: str) -> str:
+    """The regency's Disdukcapil: the office verification assigns where no UPT is configured (as in make run)."""
+    return f"DISDUKCAPIL-{village_code[:5].replace('.', '')}"
+
+
 class Journey:
     """One applicant's journey, as clients would make it: the citizen signs in with one-time codes read from
     the messages that reached them (``mailbox``), then applies; officers act with development tokens."""
@@ -136,6 +141,7 @@ class Journey:
         self._settings = settings or load(Settings, "demo")
         self.http = requests.Session()
         self.citizen: dict[str, str] = {}  # the signed-in citizen's Authorization header
+        self.offices: set[str] = set()  # the offices of the applicants so far: the demo officers work there
 
     def _code(self, nik: str, channel: str, address: str, signed_in: bool) -> tuple[str, str]:
         seen = len(self.mailbox.texts(channel, address))
@@ -145,7 +151,9 @@ class Journey:
         return asked["request_id"], new_code(self.mailbox, channel, address, seen, self.timeout)
 
     def sign_in(self, person: Person) -> None:
-        """Prove the phone with a code (a sign-in), then the email with another (added to it)."""
+        """Prove the phone with a code (a sign-in), then the email with another (added to it). The demo's
+        officers work at this applicant's office from now on."""
+        self.offices.add(office_of(person.application["applicant"]["address"]["village_code"]))
         contact, nik = person.application["contact"], person.nik
         request_id, code = self._code(nik, SMS, contact["phone"], signed_in=False)
         session = self._ok(self.http.post(f"{self.at.intake}/v1/citizen/sessions",
@@ -161,7 +169,8 @@ class Journey:
             self.say("intake       email proven with the code sent by email")
 
     def token(self, role: str) -> dict[str, str]:
-        return {"Authorization": "Bearer " + issue_development_token(self._settings, f"demo-{role}", [role])}
+        return {"Authorization": "Bearer " + issue_development_token(self._settings, f"demo-{role}", [role],
+                                                                     offices=sorted(self.offices))}
 
     def _ok(self, response: requests.Response, what: str) -> dict[str, Any]:
         if response.status_code >= 400:

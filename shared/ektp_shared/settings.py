@@ -64,9 +64,13 @@ class Settings:
     link_secret: str = setting(DEVELOPMENT_SECRET, "HMAC key of short-lived download links.", secret=True)
 
     jwt_secret: str = setting(DEVELOPMENT_SECRET, "HS256 secret of officer tokens (development). Ignored when jwt_jwks_url is set.", secret=True)
-    jwt_jwks_url: str = setting("", "JWKS URL of the OIDC provider (production, RS256).")
+    jwt_jwks_url: str = setting("", "JWKS URL of the OIDC provider (production: tokens signed with its keys, RS256/ES256).")
+    jwt_algorithms: str = setting("RS256,ES256", "Signature algorithms accepted from the OIDC provider (asymmetric only).")
     jwt_audience: str = setting("ektp", "Required `aud` claim of officer tokens.")
     jwt_issuer: str = setting("", "Required `iss` claim of officer tokens (empty: not checked).")
+    jwt_client_id: str = setting("ektp", "The OIDC client whose roles count (Keycloak client id).")
+    jwt_roles_claim: str = setting("resource_access.<client>.roles", "Dotted path of the roles claim; `<client>` is jwt_client_id (default: Keycloak's client roles, not realm roles).")
+    jwt_offices_claim: str = setting("offices", "Claim with the office codes an officer works for (a list, or one string of codes).")
 
     max_upload_bytes: int = setting(10 * 1024 * 1024, "Largest accepted request body (uploads), in bytes.")
     trusted_proxies: int = setting(0, "Proxies in front of the API whose X-Forwarded-For is trusted for the client's address (1 behind an ingress or the portal; 0 when clients connect directly).")

@@ -11,13 +11,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from sqlalchemy import select
 
 from ektp_shared import logs
-from ektp_shared.auth import requires
+from ektp_shared.auth import office_scope, require_office, requires
 from ektp_shared.db import utcnow
 from ektp_shared.service import Runtime
 from ektp_shared.web.errors import ApiError
 from ektp_shared.web.paths import get_or_404
 
-from . import enrolments, metrics, views
+from . import audit, enrolments, metrics, views
 from .abis import FINGER
 from .engine import FingerTemplate
 from .models import Enrolment, Template
@@ -84,11 +84,28 @@ class FingerVerifyOut(Schema):
     fingers_compared = fields.List(fields.Integer())
 
 
-def _enrolment(uow: Any, application_id: str) -> Enrolment:
+def _enrolment(uow: Any, application_id: str, officer: bool = True) -> Enrolment:
+    """The enrolment, if it is of an office the officer works for (403 otherwise); ``officer=False`` for a
+    route whose signed link is the permission (no officer, no office)."""
     enrolment = get_or_404(uow.session, Enrolment, application_id, "application_id",
                            "no application is waiting for biometric capture under this id")
+    if officer:
+        require_office(enrolment.office_code, field="application_id")
     logs.correlation_id.set(enrolment.application_id)
     return enrolment
+
+
+class AuditEntryOut(Schema):
+    at = fields.AwareDateTime()
+    actor = fields.String()
+    office_code = fields.String()
+    action = fields.String()
+    details = fields.Dict(allow_none=True)
+
+
+class AuditOut(Schema):
+    application_id = fields.String()
+    entries = fields.List(fields.Nested(AuditEntryOut))
 
 
 def _fingers_uploaded() -> dict[int, bytes]:
@@ -134,7 +151,10 @@ def blueprint(runtime: Runtime) -> Blueprint:
         images = {"face": face_image, **{f"finger_{p}": image for p, image in finger_images.items()}}
         with runtime.uow() as uow:
             enrolment = _enrolment(uow, application_id)
-            enrolments.accept_capture(uow, runtime.objects, enrolment, extracted, images, g.principal.subject, utcnow())
+            capture = enrolments.accept_capture(uow, runtime.objects, enrolment, extracted, images, g.principal.subject,
+                                                utcnow())
+            audit.record(uow, g.principal.subject, "capture.accepted", enrolment, utcnow(), capture_id=capture.id,
+                         fingers=sorted(finger_images))
             uow.commit()
             return views.enrolment(uow, enrolment)
 
@@ -146,8 +166,11 @@ def blueprint(runtime: Runtime) -> Blueprint:
              security=BEARER)
     def listing(query: dict[str, Any]):
         with runtime.uow() as uow:
-            found = uow.session.scalars(select(Enrolment).where(Enrolment.state == query["state"])
-                                        .order_by(Enrolment.state_since).limit(query["limit"]))
+            chosen = select(Enrolment).where(Enrolment.state == query["state"])
+            scope = office_scope()
+            if scope is not None:
+                chosen = chosen.where(Enrolment.office_code.in_(sorted(scope)))
+            found = uow.session.scalars(chosen.order_by(Enrolment.state_since).limit(query["limit"]))
             return [views.enrolment(uow, enrolment) for enrolment in found]
 
     @blp.route("/<application_id>", methods=["GET"])
@@ -169,6 +192,8 @@ def blueprint(runtime: Runtime) -> Blueprint:
         with runtime.uow() as uow:
             enrolment = _enrolment(uow, application_id)
             enrolments.review_face(uow, enrolment, body["decision"], g.principal.subject, body["note"], utcnow())
+            audit.record(uow, g.principal.subject, f"face_review.{body['decision']}", enrolment, utcnow(),
+                         note=body["note"])
             uow.commit()
             return views.enrolment(uow, enrolment)
 
@@ -188,6 +213,9 @@ def blueprint(runtime: Runtime) -> Blueprint:
             enrolments.require_state(enrolment, EnrolmentState.ENROLLED)
             enrolled = [FingerTemplate.from_bytes(t.data) for t in uow.session.scalars(select(Template).where(
                 Template.reference_id == enrolment.reference_id, Template.modality == FINGER))]
+            audit.record(uow, g.principal.subject, "fingers.verified", enrolment, utcnow(),
+                         fingers=sorted(finger_images))
+            uow.commit()
         absent = sorted(set(finger_images) - {t.position for t in enrolled})
         if absent:
             raise ApiError(422, "finger_not_enrolled", f"finger_{absent[0]} was not enrolled; compare enrolled fingers "
@@ -199,6 +227,16 @@ def blueprint(runtime: Runtime) -> Blueprint:
         return {"match": decision.match, "fmr": decision.fmr, "target_fmr": decision.details["target_fmr"],
                 "evidence": decision.score, "fingers_compared": sorted(decision.details["finger_scores"])}
 
+    @blp.route("/<application_id>/audit", methods=["GET"])
+    @requires("supervisor")
+    @blp.response(200, AuditOut)
+    @blp.doc(summary="The enrolment's audit log: which officer, at which office, did what and when (supervisor).",
+             security=BEARER)
+    def audit_log(application_id: str):
+        with runtime.uow() as uow:
+            enrolment = _enrolment(uow, application_id)
+            return {"application_id": enrolment.application_id, "entries": audit.of(uow, enrolment.application_id)}
+
     @blp.route("/<application_id>/portrait", methods=["GET"])
     @blp.doc(summary="The captured face, for card personalisation; needs a short-lived signed link.")
     def portrait(application_id: str):
@@ -206,7 +244,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
             raise ApiError(403, "link_invalid", "the link is missing, expired or not signed", field="signature",
                            location="query")
         with runtime.uow() as uow:
-            enrolment = _enrolment(uow, application_id)
+            enrolment = _enrolment(uow, application_id, officer=False)
             key = enrolments.latest_face_key(uow, enrolment)
             if key is None:
                 raise ApiError(404, "not_found", "no face was captured for this application", field="application_id",

@@ -86,3 +86,17 @@ class GalleryEntry(Base):
     reference_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), unique=True)
     inserted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class AuditEntry(Base):
+    """Append-only: which officer, at which office, did what to which enrolment, and when (reads included)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    office_code: Mapped[str] = mapped_column(String(40), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    application_id: Mapped[str] = mapped_column(String(36), index=True)
+    details: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)  # notes are free text

@@ -104,6 +104,8 @@ class IntakeDocuments:
 
 
 class Biometrics(ServiceHarness):
+    offices = (OFFICE["code"],)
+
     def __init__(self, runtime: Any, intake: IntakeDocuments):
         super().__init__(runtime)
         self.intake = intake

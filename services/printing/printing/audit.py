@@ -13,9 +13,9 @@ from .models import AuditEntry
 
 
 def record(uow: UnitOfWork, actor: str, action: str, now: dt.datetime, application_id: str | None = None,
-           **details: Any) -> None:
+           office_code: str | None = None, **details: Any) -> None:
     uow.session.add(AuditEntry(id=new_id(), at=now, actor=actor[:80], action=action, application_id=application_id,
-                               details=details))
+                               office_code=office_code, details=details))
 
 
 def of(uow: UnitOfWork, application_id: str) -> list[AuditEntry]:

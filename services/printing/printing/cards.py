@@ -64,7 +64,8 @@ def keep_card_data(uow: UnitOfWork, event: CloudEvent, nik_hash: str, kk_hash: s
          nik_hash=nik_hash, kk_hash=kk_hash, verified_at=now)
     print_jobs.create(uow, card, print_jobs.CORRECTION, now,
                       reason="corrected after refusal: " + ",".join(card.refused_fields or []))
-    audit.record(uow, "verification", "corrected_data", now, application_id, fields=card.refused_fields or [])
+    audit.record(uow, "verification", "corrected_data", now, application_id, card.office_code,
+                 fields=card.refused_fields or [])
 
 
 def queue_first_print(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> None:
@@ -100,7 +101,7 @@ def quality_check(uow: UnitOfWork, card: Card, passed: bool, defect: str | None,
     if passed:
         transitions.move_or_refuse(uow.session, PRINT_JOB, job, JobState.QC_PASSED, now)
         pickups.announce(uow, card, now, context)
-        audit.record(uow, actor, "quality_passed", now, card.application_id, serial=card.serial)
+        audit.record(uow, actor, "quality_passed", now, card.application_id, card.office_code, serial=card.serial)
         return
     transitions.move_or_refuse(uow.session, PRINT_JOB, job, JobState.QC_FAILED, now, qc_field=defect,
                                qc_note=note)
@@ -108,7 +109,7 @@ def quality_check(uow: UnitOfWork, card: Card, passed: bool, defect: str | None,
     blank_cards.void(uow, serial, f"failed inspection: {defect}", now)
     move(uow, card, CardState.QUEUED_FOR_PRINT, now, serial=None)
     print_jobs.create(uow, card, print_jobs.REPRINT, now, requested_by=actor, reason=f"failed inspection: {defect}")
-    audit.record(uow, actor, "quality_failed", now, card.application_id, defect=defect, serial=serial)
+    audit.record(uow, actor, "quality_failed", now, card.application_id, card.office_code, defect=defect, serial=serial)
 
 
 def reprint(uow: UnitOfWork, card: Card, reason: str, actor: str, now: dt.datetime) -> None:
@@ -128,4 +129,4 @@ def reprint(uow: UnitOfWork, card: Card, reason: str, actor: str, now: dt.dateti
         raise refused(_NO_REPRINT.get(card.state, f"the card is {card.state}: nothing to reprint"))
     move(uow, card, CardState.QUEUED_FOR_PRINT, now)
     print_jobs.create(uow, card, print_jobs.REPRINT, now, requested_by=actor, reason=reason)
-    audit.record(uow, actor, "reprint", now, card.application_id, reason=reason, void_serial=void)
+    audit.record(uow, actor, "reprint", now, card.application_id, card.office_code, reason=reason, void_serial=void)

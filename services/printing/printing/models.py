@@ -190,4 +190,5 @@ class AuditEntry(Base):
     actor: Mapped[str] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(40))
     application_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    office_code: Mapped[str | None] = mapped_column(String(40), index=True)  # the office the action was for
     details: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)  # reasons are free text

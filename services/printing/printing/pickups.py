@@ -75,7 +75,7 @@ def attach_power_of_attorney(uow: UnitOfWork, card: Card, object_key: str, sha25
     letter = PowerOfAttorney(id=new_id(), application_id=card.application_id, object_key=object_key, sha256=sha256,
                              content_type=content_type, size=size, uploaded_by=actor[:80], uploaded_at=now)
     uow.session.add(letter)
-    audit.record(uow, actor, "surat_kuasa_uploaded", now, card.application_id, sha256=sha256)
+    audit.record(uow, actor, "surat_kuasa_uploaded", now, card.application_id, card.office_code, sha256=sha256)
     return letter
 
 
@@ -98,7 +98,7 @@ def hand_over(uow: UnitOfWork, card: Card, request: Handover, policy: Policy, ac
         collector_nik_hash=request.representative_nik_hash if request.collected_by == pickup.REPRESENTATIVE else None)
     uow.emit(CARD_COLLECTED, {"application_id": card.application_id, "collected_at": now,
                               "collected_by": request.collected_by}, correlation_id=card.application_id)
-    audit.record(uow, actor, "handover", now, card.application_id, relation=relation, policy=policy.representative,
+    audit.record(uow, actor, "handover", now, card.application_id, card.office_code, relation=relation, policy=policy.representative,
                  serial=card.serial)
     return relation
 
@@ -118,7 +118,7 @@ def refuse(uow: UnitOfWork, card: Card, receipt_number: str, nik_hash: str, fiel
                                ready_at=None)
     uow.emit(CARD_REFUSED_AT_PICKUP, {"application_id": card.application_id, "fields": sorted(set(fields)),
                                       "refused_at": now, "card_serial": serial}, correlation_id=card.application_id)
-    audit.record(uow, actor, "refused_at_pickup", now, card.application_id, fields=sorted(set(fields)), serial=serial)
+    audit.record(uow, actor, "refused_at_pickup", now, card.application_id, card.office_code, fields=sorted(set(fields)), serial=serial)
     return serial
 
 
@@ -146,8 +146,10 @@ def remind_and_report(uow: UnitOfWork, now: dt.datetime, settings) -> tuple[int,
     return reminded, reported
 
 
-def uncollected(uow: UnitOfWork, office_code: str | None) -> list[Card]:
+def uncollected(uow: UnitOfWork, office_code: str | None, scope: frozenset[str] | None = None) -> list[Card]:
     query = select(Card).where(Card.state == CardState.READY_FOR_PICKUP.value, Card.reported_uncollected_at.is_not(None))
+    if scope is not None:
+        query = query.where(Card.office_code.in_(sorted(scope)))
     if office_code:
         query = query.where(Card.office_code == office_code)
     return list(uow.session.scalars(query.order_by(Card.pickup_from, Card.application_id)))

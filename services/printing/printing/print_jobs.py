@@ -276,9 +276,12 @@ def _short(reason: str | None) -> str:
     return (reason or "unknown")[:200]
 
 
-def listing(uow: UnitOfWork, state: str | None, office_code: str | None, limit: int) -> list[PrintJob]:
-    """Print jobs in the order the queue takes them, filtered by state and office."""
+def listing(uow: UnitOfWork, state: str | None, office_code: str | None, limit: int,
+            scope: frozenset[str] | None = None) -> list[PrintJob]:
+    """Print jobs in the order the queue takes them, filtered by state and office (and to ``scope``'s offices)."""
     query = select(PrintJob)
+    if scope is not None:
+        query = query.where(PrintJob.office_code.in_(sorted(scope)))
     if state:
         query = query.where(PrintJob.state == state)
     if office_code:

@@ -207,6 +207,9 @@ class World(ServiceHarness):
     """One printing service (embedded profile: SQLite, objects in a folder) with helpers to feed it events
     the way the bus does, run its worker's tasks, and call its API as an operator."""
 
+    # The operator of these tests works for every office they use (the office boundary has its own tests).
+    offices = (OFFICE["code"], "DISDUKCAPIL-3201", "DISDUKCAPIL-3204", "DISDUKCAPIL-3277", "DISDUKCAPIL-3278")
+
     office = OFFICE
 
     def __init__(self, runtime, portrait: bytes):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ektp_shared import logs
-from ektp_shared.auth import requires
+from ektp_shared.auth import office_scope, require_office, requires
 from ektp_shared.db import utcnow
 from ektp_shared.service import Runtime
 from ektp_shared.web.errors import ApiError
@@ -43,9 +43,18 @@ OFFICERS = ("verifier", "supervisor", "biometric_adjudicator")
 
 
 def _case(uow: Any, case_id: str) -> Case:
+    """The case, if it is of an office the officer works for (403 otherwise)."""
     case = get_or_404(uow.session, Case, case_id, "case_id", "no case has this id")
+    require_office(case.office_code, field="case_id")
     logs.correlation_id.set(case.application_id)
     return case
+
+
+def _filters(state: str, office: str | None, kind: str | None, flag: str | None,
+             unclaimed: bool = False) -> work_queue.Filters:
+    if office is not None:
+        require_office(office, field="office", location="query")
+    return work_queue.Filters(CaseState(state), office, kind, flag, unclaimed, office_scope())
 
 
 def _officer() -> tuple[str, frozenset[str]]:
@@ -87,9 +96,8 @@ def blueprint(runtime: Runtime) -> Blueprint:
         with runtime.uow() as uow:
             if query["application_id"]:
                 found = cases.by_application(uow, str(query["application_id"]))
-                return [views.summary(uow, found)] if found else []
-            filters = work_queue.Filters(CaseState(query["state"]), query["office"], query["kind"], query["flag"],
-                                         query["unclaimed"])
+                return [views.summary(uow, found)] if found and g.principal.serves(found.office_code) else []
+            filters = _filters(query["state"], query["office"], query["kind"], query["flag"], query["unclaimed"])
             return [views.summary(uow, c) for c in work_queue.listing(uow, filters, utcnow(), query["limit"])]
 
     @blp.route("/claim-next", methods=["POST"])
@@ -100,7 +108,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
     def claim_next(body: dict[str, Any]):
         officer, roles = _officer()
         with runtime.uow() as uow:
-            filters = work_queue.Filters(CaseState(body["state"]), body["office"], body["kind"], body["flag"])
+            filters = _filters(body["state"], body["office"], body["kind"], body["flag"])
             case = work_queue.claim_next(uow, filters, officer, roles, utcnow(), settings.claim_lease_seconds)
             if case is None:
                 raise ApiError(404, "queue_empty", "no free case in this queue", field="state")
@@ -235,7 +243,8 @@ def blueprint(runtime: Runtime) -> Blueprint:
             case = _case(uow, case_id)
             entries = uow.session.scalars(select(AuditEntry).where(AuditEntry.case_id == case.id).order_by(AuditEntry.id))
             return {"case_id": case.id, "entries": [
-                {"actor": e.actor, "action": e.action, "at": e.at.isoformat(), "before": e.before, "after": e.after}
+                {"actor": e.actor, "office_code": e.office_code, "action": e.action, "at": e.at.isoformat(),
+                 "before": e.before, "after": e.after}
                 for e in entries]}
 
     return blp
@@ -251,7 +260,7 @@ def offices_blueprint(runtime: Runtime) -> Blueprint:
     @blp.doc(summary="Configured offices (regencies without one use the default capacity and hours).", security=BEARER)
     def list_offices():
         with runtime.uow() as uow:
-            return offices.listing(uow)
+            return offices.listing(uow, office_scope())
 
     @blp.route("/<code>", methods=["PUT"])
     @requires("admin")

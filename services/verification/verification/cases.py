@@ -41,7 +41,7 @@ def flag(uow: UnitOfWork, case: Case, code: str, now: dt.datetime) -> None:
 
 def audit(uow: UnitOfWork, actor: str, action: str, case: Case, now: dt.datetime, before: dict[str, Any] | None = None,
           after: dict[str, Any] | None = None) -> None:
-    uow.session.add(AuditEntry(actor=actor, action=action, case_id=case.id, at=now, before=before,
+    uow.session.add(AuditEntry(actor=actor, action=action, case_id=case.id, office_code=case.office_code, at=now, before=before,
                                after=after if after is not None else {"state": case.state}))
 
 

@@ -135,6 +135,7 @@ class AuditEntry(Base):
     actor: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(60))
     case_id: Mapped[str] = mapped_column(String(36), index=True)
+    office_code: Mapped[str | None] = mapped_column(String(40), index=True)  # the case's office when it was done
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     before: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)

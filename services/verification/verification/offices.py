@@ -13,8 +13,12 @@ from ektp_shared.uow import UnitOfWork
 from .models import Office
 
 
-def listing(uow: UnitOfWork) -> list[Office]:
-    return list(uow.session.scalars(select(Office).order_by(Office.code)))
+def listing(uow: UnitOfWork, scope: frozenset[str] | None = None) -> list[Office]:
+    """The configured offices (those in ``scope`` when given: an officer sees their own)."""
+    query = select(Office).order_by(Office.code)
+    if scope is not None:
+        query = query.where(Office.code.in_(sorted(scope)))
+    return list(uow.session.scalars(query))
 
 
 def put(uow: UnitOfWork, code: str, body: dict[str, Any]) -> Office:

@@ -23,6 +23,7 @@ class Filters:
     kind: str | None = None
     flag: str | None = None
     unclaimed_only: bool = False
+    offices: frozenset[str] | None = None  # the officer's offices; None: every office (a national role)
 
 
 def _free_at(now: dt.datetime):
@@ -33,6 +34,8 @@ def _query(filters: Filters, now: dt.datetime) -> Select:
     query = select(Case).where(Case.state == filters.state.value)
     if filters.office:
         query = query.where(Case.office_code == filters.office)
+    if filters.offices is not None:
+        query = query.where(Case.office_code.in_(sorted(filters.offices)))
     if filters.kind:
         query = query.where(Case.kind == filters.kind)
     if filters.flag:

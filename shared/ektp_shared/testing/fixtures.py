@@ -60,6 +60,38 @@ def real_environment(namespace: str, seaweed: Any = None) -> dict[str, str]:
     return environ
 
 
+# The test realm: one user per role and office (``verifier-3273`` works at DISDUKCAPIL-3273), a national
+# admin, and a verifier whose realm roles say admin (realm roles must grant nothing).
+TEST_OFFICES = ("DISDUKCAPIL-3273", "DISDUKCAPIL-3201")
+
+
+@pytest.fixture(scope="session")
+def oidc_provider() -> Iterator[Any]:
+    """The npm oidc-provider with the test realm, and a port reserved for the console's callback
+    (``oidc_provider.console_url``; client ``ektp-console``, secret ``console-secret``)."""
+    from ektp_peers.oidc_provider import OidcClient, OidcProvider, OidcUser
+
+    from ..auth import ROLES
+    from .ports import free_port
+
+    console_url = f"http://127.0.0.1:{free_port()}"
+    users = [OidcUser(f"{role}-{office[-4:]}", [role], [office], f"{role} {office}")
+             for role in ROLES if role != "admin" for office in TEST_OFFICES]
+    users += [OidcUser("admin", ["admin"], [], "National admin"),
+              OidcUser("realm-admin", ["verifier"], [TEST_OFFICES[0]], "Realm admin", realm_roles=["admin"])]
+    client = OidcClient("ektp-console", "console-secret", [f"{console_url}/auth/callback"], [f"{console_url}/keluar/selesai"])
+    provider = OidcProvider(users, [client])
+    try:
+        provider.start()
+    except Exception as exc:
+        if infra.in_ci():
+            pytest.fail(f"oidc-provider did not start: {exc}", pytrace=False)
+        pytest.skip(f"oidc-provider did not start: {exc}")
+    provider.console_url = console_url  # type: ignore[attr-defined]
+    yield provider
+    provider.stop()
+
+
 @pytest.fixture
 def runtime_factory(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[..., Runtime]]:
     made: list[tuple[Runtime, str | None, str, tuple[int, ...]]] = []

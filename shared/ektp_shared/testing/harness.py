@@ -81,6 +81,10 @@ class ServiceHarness:
                 decisions.append(self.dispatch(envelope))
 
     # -- officers -----------------------------------------------------------------------------------
-    def token(self, subject: str, *roles: str, **claims: Any) -> dict[str, str]:
+    # The offices a token is for unless a test names others: the office the service's fixtures use.
+    offices: tuple[str, ...] = ()
+
+    def token(self, subject: str, *roles: str, offices: tuple[str, ...] | None = None, **claims: Any) -> dict[str, str]:
         """The Authorization header of a development officer token."""
-        return {"Authorization": "Bearer " + issue_development_token(self.settings, subject, list(roles), **claims)}
+        return {"Authorization": "Bearer " + issue_development_token(
+            self.settings, subject, list(roles), offices=self.offices if offices is None else offices, **claims)}

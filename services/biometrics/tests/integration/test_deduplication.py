@@ -104,7 +104,11 @@ def test_a_second_approval_after_a_correction_is_harmless(service):
     waiting = service.apply(BIDEN)
     moved = {**verification(waiting), "office": {"code": "DISDUKCAPIL-3271", "name": "KOTA BOGOR", "address": "Bogor"}}
     service.deliver(APPLICATION_VERIFIED, moved)
-    assert service.enrolment(waiting)["office_code"] == "DISDUKCAPIL-3271", "the latest office captures"
+    bogor_city = service.token("operator-2", "biometric_operator", offices=("DISDUKCAPIL-3271",))
+    assert service.client.get(f"/v1/enrolments/{waiting}", headers=bogor_city).get_json()["office_code"] == \
+        "DISDUKCAPIL-3271", "the latest office captures"
+    assert service.client.get(f"/v1/enrolments/{waiting}", headers=service.operator).status_code == 403, \
+        "the first office no longer sees it"
 
     enrolled = service.capture_and_decide(OBAMA)
     before = service.outbox()

@@ -9,7 +9,7 @@ from flask import Response, g, request
 from flask_smorest import Blueprint
 
 from ektp_shared import logs
-from ektp_shared.auth import requires
+from ektp_shared.auth import require_office, requires
 from ektp_shared.db import utcnow
 from ektp_shared.service import Runtime
 from ektp_shared.web.errors import ApiError
@@ -26,7 +26,9 @@ BEARER = [{"bearerAuth": []}]
 
 
 def card_or_404(uow: Any, application_id: str) -> Card:
+    """The card, if it is of an office the operator works for (403 otherwise)."""
     card = cards.get(uow, path_uuid(application_id, "application_id", "no card is known for this application"))
+    require_office(card.office_code, field="application_id")
     logs.correlation_id.set(card.application_id)
     return card
 

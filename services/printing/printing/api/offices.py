@@ -7,7 +7,7 @@ from typing import Any
 from flask import g
 from flask_smorest import Blueprint
 
-from ektp_shared.auth import requires
+from ektp_shared.auth import office_scope, require_office, requires
 from ektp_shared.db import utcnow
 from ektp_shared.service import Runtime
 from ektp_shared.web.errors import ApiError
@@ -20,9 +20,11 @@ _OFFICE_CODE = re.compile(OFFICE_CODE)
 
 
 def _office(office_code: str) -> str:
+    """The office of the path, if the officer works for it (403 otherwise)."""
     if not _OFFICE_CODE.match(office_code):
         raise ApiError(404, "not_found", "not an office code (e.g. DISDUKCAPIL-3201)", field="office_code",
                        location="path")
+    require_office(office_code)
     return office_code
 
 
@@ -60,7 +62,8 @@ def blueprint(runtime: Runtime) -> Blueprint:
     def void(body: dict[str, Any], office_code: str):
         with runtime.uow() as uow:
             blank = blank_cards.void_unused(uow, _office(office_code), body["serial"], body["reason"], utcnow())
-            audit.record(uow, g.principal.subject, "blank_voided", utcnow(), serial=blank.serial, reason=body["reason"])
+            audit.record(uow, g.principal.subject, "blank_voided", utcnow(), office_code=office_code,
+                         serial=blank.serial, reason=body["reason"])
             uow.commit()
             return views.stock(uow, office_code, runtime.settings)
 
@@ -93,6 +96,8 @@ def blueprint(runtime: Runtime) -> Blueprint:
     @blp.doc(summary="Cards uncollected past the reporting time, oldest pickup date first.", security=BEARER)
     def uncollected(query: dict[str, Any]):
         with runtime.uow() as uow:
-            return pickups.uncollected(uow, query["office_code"])
+            if query["office_code"] is not None:
+                require_office(query["office_code"], location="query")
+            return pickups.uncollected(uow, query["office_code"], office_scope())
 
     return blp

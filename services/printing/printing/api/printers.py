@@ -7,7 +7,7 @@ from typing import Any
 from flask import g
 from flask_smorest import Blueprint
 
-from ektp_shared.auth import requires
+from ektp_shared.auth import office_scope, require_office, requires
 from ektp_shared.db import utcnow
 from ektp_shared.service import Runtime
 
@@ -26,7 +26,9 @@ def blueprint(runtime: Runtime) -> Blueprint:
     @blp.doc(summary="Every printer with its office, rotation and last reported status.", security=BEARER)
     def list_printers():
         with runtime.uow() as uow:
-            return [views.printer(p) for p in printers.all_printers(uow)]
+            scope = office_scope()  # an office sees its own printers and the shared fleet it prints on
+            return [views.printer(p) for p in printers.all_printers(uow)
+                    if scope is None or p.office_code in scope or p.office_code == printers.SHARED]
 
     @blp.route("/printers/<name>", methods=["PUT"])
     @requires("admin")
@@ -50,8 +52,9 @@ def blueprint(runtime: Runtime) -> Blueprint:
     def rotation(body: dict[str, Any], name: str):
         with runtime.uow() as uow:
             printer = printers.by_name(uow, name)
+            require_office(printer.office_code, field="name")
             printers.hold(printer, body["in_rotation"], body["reason"], utcnow())
-            audit.record(uow, g.principal.subject, "printer_rotation", utcnow(), printer=name,
+            audit.record(uow, g.principal.subject, "printer_rotation", utcnow(), office_code=printer.office_code, printer=name,
                          in_rotation=body["in_rotation"], reason=body["reason"])
             uow.commit()
             return views.printer(printer)
@@ -63,6 +66,8 @@ def blueprint(runtime: Runtime) -> Blueprint:
     @blp.doc(summary="Print jobs, in the order the queue takes them (filter by state and office).", security=BEARER)
     def list_jobs(query: dict[str, Any]):
         with runtime.uow() as uow:
-            return print_jobs.listing(uow, query["state"], query["office_code"], query["limit"])
+            if query["office_code"] is not None:
+                require_office(query["office_code"], location="query")
+            return print_jobs.listing(uow, query["state"], query["office_code"], query["limit"], office_scope())
 
     return blp

@@ -27,7 +27,8 @@ def test_a_bad_printer_is_refused_naming_the_field(world, name, body, field):
 
 
 def test_an_operator_holds_a_printer_out_and_the_poll_does_not_bring_it_back(world, emulator):
-    response = world.post("/v1/printers/shared-1/rotation", {"in_rotation": False, "reason": "ribbon change"})
+    # The shared fleet serves every office: a national role holds it (an office's own printers, its operators).
+    response = world.post("/v1/printers/shared-1/rotation", {"in_rotation": False, "reason": "ribbon change"}, "admin")
     assert response.status_code == 200 and response.json["out_reason"] == "held by an operator: ribbon change"
     world.poll()
     assert not world.client.get("/v1/printers", headers=world.token()).json[0]["in_rotation"]
@@ -35,7 +36,7 @@ def test_an_operator_holds_a_printer_out_and_the_poll_does_not_bring_it_back(wor
     world.run_queue()
     assert world.card(application_id)["jobs"][0]["reason"] == "waiting: no printer of the office is in rotation"
 
-    released = world.post("/v1/printers/shared-1/rotation", {"in_rotation": True, "reason": "ribbon changed"})
+    released = world.post("/v1/printers/shared-1/rotation", {"in_rotation": True, "reason": "ribbon changed"}, "admin")
     assert released.json["in_rotation"]
     world.run_queue()
     assert world.card(application_id)["state"] == "READY_FOR_PICKUP"

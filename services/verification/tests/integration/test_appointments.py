@@ -21,7 +21,7 @@ def admin(service):
 
 @pytest.fixture
 def ana(service):
-    return service.token("ana", "verifier")
+    return service.token("ana", "verifier", offices=("UPT-TEST", *service.offices))  # the UPT configured below
 
 
 def approve(service, token, data) -> dict:

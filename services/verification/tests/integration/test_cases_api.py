@@ -74,7 +74,8 @@ def test_the_queue_is_oldest_first_within_priority_and_filters_by_kind_office_an
     assert ids(flag="documents.missing") == [third["application_id"]]
     office = queue[0]["office_code"]
     assert set(ids(office=office)) <= {d["application_id"] for d in (first, second, third)}
-    assert ids(office="DISDUKCAPIL-0000") == []
+    other_office = service.client.get("/v1/cases", query_string={"office": "DISDUKCAPIL-0000"}, headers=officers["ana"])
+    assert other_office.status_code == 403 and other_office.get_json()["errors"][0]["field"] == "office"
 
 
 def test_an_officer_claims_a_case_and_another_cannot_take_it_until_the_lease_runs_out(make_verification):

@@ -1,0 +1,84 @@
+"""The console's forms: WTForms with CSRF, labels in Bahasa Indonesia (English through flask-babel)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ektp_shared.auth import ROLES
+
+from . import wording
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class DevelopmentSignInForm(FlaskForm):
+    role = SelectField(_l("Peran"), choices=[(role, wording.ROLES[role]) for role in ROLES])
+    office = StringField(_l("Kode kantor"), default="DISDUKCAPIL-3201", validators=[
+        Optional(), Regexp(r"^[A-Z0-9-]{1,40}$", message=_l("Kode kantor seperti DISDUKCAPIL-3201."))])
+    name = StringField(_l("Nama petugas"), default="petugas-dev", validators=[
+        DataRequired(_l("Isi nama petugas.")), Length(max=60)])
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField(_l("Keputusan"), choices=[
+        ("approve", _l("Setujui dan jadwalkan perekaman")), ("request_correction", _l("Minta perbaikan")),
+        ("reject", _l("Usulkan penolakan (dikonfirmasi supervisor lain)"))], validators=[
+        DataRequired(_l("Pilih keputusan."))])
+    correction_reason = SelectField(_l("Alasan perbaikan"), choices=[("", "–")] + list(wording.CORRECTION_REASONS.items()),
+                                    validators=[Optional()])
+    rejection_reason = SelectField(_l("Alasan penolakan"), choices=[("", "–")] + list(wording.REJECTION_REASONS.items()),
+                                   validators=[Optional()])
+    corrections = MultiCheckboxField(_l("Yang harus diperbaiki"), choices=[], validators=[Optional()])
+    message = TextAreaField(_l("Pesan untuk pemohon"), validators=[Optional(), Length(max=1000)])
+
+    def validate(self, extra_validators=None) -> bool:  # the fields each decision needs
+        if not super().validate(extra_validators):
+            return False
+        if self.decision.data == "approve":
+            return True
+        reason = self.correction_reason if self.decision.data == "request_correction" else self.rejection_reason
+        problems = []
+        if not reason.data:
+            reason.errors = [_l("Pilih alasan.")]
+            problems.append(reason)
+        if not (self.message.data or "").strip():
+            self.message.errors = [_l("Tulis pesan untuk pemohon.")]
+            problems.append(self.message)
+        if self.decision.data == "request_correction" and not self.corrections.data:
+            self.corrections.errors = [_l("Pilih data atau dokumen yang harus diperbaiki.")]
+            problems.append(self.corrections)
+        return not problems
+
+
+class InterviewForm(FlaskForm):
+    starts_at = DateTimeLocalField(_l("Waktu wawancara (WIB)"), format="%Y-%m-%dT%H:%M",
+                                   validators=[DataRequired(_l("Isi tanggal dan jam wawancara."))])
+    channel = RadioField(_l("Cara"), choices=[("phone", _l("Telepon")), ("video", _l("Video"))], default="phone",
+                         validators=[DataRequired()])
+    phone = StringField(_l("Nomor telepon"), validators=[Optional(), Regexp(r"^\+?[0-9 ()-]{8,20}$", message=_l(
+        "Nomor telepon tidak valid."))])
+    join_url = StringField(_l("Tautan video (https)"), validators=[Optional(), URL(message=_l("Tautan tidak valid."))])
+
+
+class InterviewOutcomeForm(FlaskForm):
+    outcome = RadioField(_l("Hasil"), choices=[("held", _l("Wawancara berlangsung")), ("no_show", _l("Pemohon tidak hadir"))],
+                         validators=[DataRequired(_l("Pilih hasil."))])
+    notes = TextAreaField(_l("Catatan"), validators=[Optional(), Length(max=1000)])
+
+
+class RejectionReviewForm(FlaskForm):
+    confirm = RadioField(_l("Penolakan"), choices=[("yes", _l("Konfirmasi penolakan")), ("no", _l("Batalkan penolakan"))],
+                         validators=[DataRequired(_l("Pilih."))])
+    note = TextAreaField(_l("Catatan"), validators=[Optional(), Length(max=1000)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button with CSRF only (claim, release, sign out)."""
+
+    agree = BooleanField(default=True)
