@@ -9,7 +9,6 @@ from alembic import op
 
 import ektp_shared.db
 
-
 revision = '4e1cf18d51a4'
 down_revision = '37a20b160e93'
 branch_labels = None
