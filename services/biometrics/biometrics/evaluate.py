@@ -40,7 +40,7 @@ from . import split
 from .engine import error_rates
 from .engine.calibration import Calibration, ScoreCalibration
 from .engine.cohort import FaceCohort
-from .engine.engine import FACE_MODELS, cohort_method
+from .engine.engine import COHORT_NORMALISED, FACE_MODELS, cohort_method
 from .engine.face import FacePolicy, distance
 from .engine.finger import FingerExtractor, FingerPolicy
 from .engine.fusion import fisher_log10
@@ -295,13 +295,19 @@ def evaluate_face_model(model: str, sets, extracted, parts: dict[str, str], subg
     test_ids = {s for s, p in parts.items() if p == split.TEST}
     dev, test = face_scores(by_set, dev_ids, subgroup), face_scores(by_set, test_ids, subgroup)
     calibration = {"raw_distance": ScoreCalibration.fit(dev.pick("raw", True), dev.pick("raw", False), False)}
-    if dev.pick("norm", False).size >= 100:
+    if model in COHORT_NORMALISED and dev.pick("norm", False).size >= 100:
         calibration["cohort_normalised"] = ScoreCalibration.fit(dev.pick("norm", True), dev.pick("norm", False), False)
     test_report = face_part_report(test, calibration)
-    summary = {**(test_report["cohort_normalised"] or test_report["raw_distance"]),
-               "model": model, "reported_on": split.TEST, "fitted_on": split.DEVELOPMENT,
-               "raw_distance": test_report["raw_distance"],
+    method = "cohort_normalised" if "cohort_normalised" in calibration else "raw_distance"
+    summary = {**test_report[method], "model": model, "method": method,
+               "reported_on": split.TEST, "fitted_on": split.DEVELOPMENT,
+               "cohort_normalised": test_report["cohort_normalised"], "raw_distance": test_report["raw_distance"],
                "development": face_part_report(dev, {}),
+               # Both parts together, at the development part's thresholds: twice the subgroup's pairs, but half
+               # of its identities also fitted the thresholds (optimistic by that much).
+               "all_identities_at_development_thresholds": at_thresholds(
+                   face_scores(by_set, set(parts), subgroup), "norm" if method == "cohort_normalised" else "raw",
+                   calibration[method]),
                "fte": round(failed / max(total, 1), 5), "fte_reasons": fte_codes, "images": total,
                "extract_ms": round(statistics.median(ms), 1) if ms else None,
                "match_ms": round(statistics.median(test.match_ms), 4) if test.match_ms else None}

@@ -26,6 +26,10 @@ from .rejection import CaptureRejected
 from .sface import SFaceModel
 
 FACE_MODELS: dict[str, type] = {SFACE: SFaceModel, DLIB: DlibFaceModel}
+# Models whose distances are cohort-normalised (cohort.py). dlib needs it: its East/South-East Asian faces
+# sit closer together. SFace's raw distances made no error on the evaluation's development part either way,
+# and need no cohort of the right density, so its comparisons are scored raw.
+COHORT_NORMALISED = frozenset({DLIB})
 
 
 def cohort_method(model: str) -> str:
@@ -159,7 +163,8 @@ class Engine:
                          "target_fmr": target})
 
     # -- 1:N ----------------------------------------------------------------------------------
-    def new_gallery(self) -> Gallery:
+    def new_gallery(self, policy: SearchPolicy | None = None) -> Gallery:
+        """An empty in-memory 1:N gallery keeping the faces of every model in use (policy: the engine's)."""
         faces = {m: (self.calibration[m], self.calibration.matchers.get(cohort_method(m)))
                  for m in self.settings.face_models}
-        return Gallery(self.matcher, self._finger_cal, faces, self.settings.search)
+        return Gallery(self.matcher, self._finger_cal, faces, policy or self.settings.search)

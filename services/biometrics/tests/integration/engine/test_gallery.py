@@ -61,8 +61,7 @@ def test_a_large_galleries_screened_face_search_returns_the_exact_nearest(engine
     rng = np.random.default_rng(5)
     mean = np.mean([f.vector for f in faces.values()], axis=0)
     stored = [FaceTemplate((mean + rng.normal(0, 0.05, 128)).astype(np.float16)) for _ in range(9000)]
-    screened = engine.new_gallery()
-    screened.policy = dataclasses.replace(screened.policy, coarse_from=8500)
+    screened = engine.new_gallery(dataclasses.replace(engine.settings.search, coarse_from=8500))
     exhaustive = engine.new_gallery()
     for gallery in (screened, exhaustive):
         for i, face in enumerate(stored):
@@ -71,7 +70,8 @@ def test_a_large_galleries_screened_face_search_returns_the_exact_nearest(engine
     for probe in [faces["obama_2"], stored[17], FaceTemplate((mean + rng.normal(0, 0.05, 128)).astype(np.float16))]:
         top = screened.search_faces(probe, 20)
         assert top == exhaustive.search_faces(probe, 20)
-    assert screened._coarse is not None and exhaustive._coarse is None
+    model = engine.settings.face_model
+    assert screened._faces[model]._coarse is not None and exhaustive._faces[model]._coarse is None
     assert screened.search_faces(faces["obama_2"], 1)[0][0] == "ref-obama"
 
 
