@@ -127,7 +127,7 @@ def evaluate_fingerprints(dbs, extracted, matcher: MccMatcher):
     for db, files in dbs.items():
         for finger, impression, path in files:
             total += 1
-            blob, codes, _ = extracted[str(path)]
+            blob, codes, _ = extracted[("finger", str(path))]
             if blob is None:
                 failed += 1
                 for c in codes:

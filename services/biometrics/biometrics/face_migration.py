@@ -98,6 +98,7 @@ def migrate_faces(runtime: Runtime) -> int:
         with runtime.uow() as uow:
             outcome = _record(uow.session, context, reference_id, capture_id, template,
                               None if template is not None else reason, utcnow())
+            uow.commit()
         metrics.FACE_MIGRATIONS.labels(outcome).inc()
         done += outcome != SUPERSEDED
     with runtime.uow() as uow:
