@@ -19,6 +19,7 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from ektp_shared.db import utcnow
+from ektp_shared.objects import ObjectNotFound
 from ektp_shared.service import Runtime
 
 from . import metrics
@@ -95,6 +96,8 @@ def migrate_faces(runtime: Runtime) -> int:
                 template = context.engine.extract_face(runtime.objects.get(key), context.photo_policy, model=model)
             except CaptureRejected as rejected:
                 template, reason = None, rejected.codes[0]
+            except ObjectNotFound:
+                template = None  # the capture's image is gone: recorded as failed, the old template stays
         with runtime.uow() as uow:
             outcome = _record(uow.session, context, reference_id, capture_id, template,
                               None if template is not None else reason, utcnow())
