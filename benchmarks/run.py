@@ -23,6 +23,7 @@ BENCHMARKS = {
     "intake": ("intake_bench.py", "intake submit under gunicorn vs a bare Flask insert (real profile)"),
     "printing-notify": ("printing_notify_bench.py", "cards rendered per second; notifications per second over SMTP and SMPP"),
     "biometrics": ("biometrics_speed.py", "fingerprint matches per second, 1:N identify over 100k, face 1:N over 1M"),
+    "photo-faces": ("photo_faces.py", "intake photo check: faces found in 60 LFW-based 4x6 photos, YuNet vs the old Haar cascade"),
     "biometrics-capture": ("biometrics_capture.py", "a ten-finger + face capture: extraction in the request vs a process pool"),
 }
 

@@ -32,21 +32,21 @@ from .models import GalleryEntry, Template
 
 FACE = "face"
 FINGER = "finger"
+FINGER_MODEL = "leader-iso19794-2"  # LEADER minutiae as ISO/IEC 19794-2:2005 records (templates.model)
 LOCK_KEY = 0x656B_7470_6269_6F  # "ektpbio": the advisory lock of gallery decisions
 _PENDING = "biometrics.abis.pending"  # session.info: entries this transaction added to memory
 _LISTENING = "biometrics.abis.listening"
 
 
-def stored_templates(session: Session, reference_ids: Iterable[str]) -> dict[str, tuple[bytes | None, dict[int, bytes]]]:
-    """Face template bytes and ISO/IEC 19794-2 finger records by position, per reference."""
-    found: dict[str, tuple[bytes | None, dict[int, bytes]]] = {}
+def stored_templates(session: Session, reference_ids: Iterable[str]) -> dict[str, tuple[list[bytes], dict[int, bytes]]]:
+    """Face template bytes (one per face model) and ISO/IEC 19794-2 finger records by position, per reference."""
+    found: dict[str, tuple[list[bytes], dict[int, bytes]]] = {}
     for template in session.scalars(select(Template).where(Template.reference_id.in_(list(reference_ids)))):
-        face, fingers = found.get(template.reference_id, (None, {}))
+        faces, fingers = found.setdefault(template.reference_id, ([], {}))
         if template.modality == FACE:
-            face = template.data
+            faces.append(template.data)
         else:
             fingers[template.position] = template.data
-        found[template.reference_id] = (face, fingers)
     return found
 
 
@@ -72,8 +72,8 @@ class Abis:
                     chunk = rows[start:start + 500]
                     stored = stored_templates(session, [row.reference_id for row in chunk])
                     for row in chunk:
-                        face, fingers = stored.get(row.reference_id, (None, {}))
-                        self.gallery.add_stored(row.reference_id, face, fingers)
+                        faces, fingers = stored.get(row.reference_id, ([], {}))
+                        self.gallery.add_stored(row.reference_id, faces, fingers)
                     self._seen = chunk[-1].seq
             except Exception:
                 metrics.MATCHER_ERRORS.labels("sync").inc()
@@ -81,19 +81,23 @@ class Abis:
             metrics.GALLERY_IDENTITIES.set(len(self.gallery))
             return len(rows)
 
-    def face_cohort(self) -> FaceCohort | None:
-        """Enrolled faces to normalise 1:1 face comparisons, once there are as many as the calibration used."""
+    def face_cohort(self, model: str) -> FaceCohort | None:
+        """Enrolled faces of a model to normalise 1:1 face comparisons, once there are as many as the
+        calibration used (None also for a model the gallery no longer keeps)."""
         with self._lock:
-            if len(self.gallery) < self.gallery.policy.cohort_size:
+            if model not in self.engine.settings.face_models or \
+                    self.gallery.faces(model) < self.gallery.policy.cohort_size:
                 return None
-            return self.gallery.face_cohort()
+            return self.gallery.face_cohort(model)
 
-    def _probe(self, session: Session, reference_id: str) -> tuple[FaceTemplate | None, list[FingerTemplate]]:
-        face, fingers = stored_templates(session, [reference_id]).get(reference_id, (None, {}))
+    def _probe(self, session: Session, reference_id: str) -> tuple[list[FaceTemplate], list[FingerTemplate]]:
+        faces, fingers = stored_templates(session, [reference_id]).get(reference_id, ([], {}))
         if not fingers:
             raise LookupError("no finger templates are stored for this reference")
-        return (None if face is None else FaceTemplate.from_bytes(face),
-                [FingerTemplate.from_bytes(blob) for blob in fingers.values()])
+        order = self.engine.settings.face_models
+        templates = sorted((FaceTemplate.from_bytes(blob) for blob in faces),
+                           key=lambda t: order.index(t.model) if t.model in order else len(order))
+        return templates, [FingerTemplate.from_bytes(blob) for blob in fingers.values()]
 
     def identify(self, session: Session, reference_id: str, target_fpir: int) -> list[Candidate]:
         """IDENTIFY: enrolled references that are probably the same person, best first. Takes the decision
@@ -120,20 +124,32 @@ class Abis:
             if session.get(GalleryEntry, reference_id) is not None:
                 return False
             try:
-                face, fingers = stored_templates(session, [reference_id]).get(reference_id, (None, {}))
+                faces, fingers = stored_templates(session, [reference_id]).get(reference_id, ([], {}))
                 if not fingers:
                     raise LookupError("no finger templates are stored for this reference")
                 seq = (session.scalar(select(func.max(GalleryEntry.seq))) or 0) + 1
                 session.add(GalleryEntry(reference_id=reference_id, seq=seq, inserted_at=now))
                 session.flush()
                 self._remember(session, reference_id, self._seen)
-                self.gallery.add_stored(reference_id, face, fingers)
+                self.gallery.add_stored(reference_id, faces, fingers)
                 self._seen = seq
             except Exception:
                 metrics.MATCHER_ERRORS.labels("insert").inc()
                 raise
             metrics.GALLERY_IDENTITIES.set(len(self.gallery))
             return True
+
+    def resequence(self, session: Session, reference_id: str) -> bool:
+        """An enrolled reference's templates changed (its face was migrated to a new model): give its entry
+        the next sequence number, so every replica (this one too) reloads it at its next sync. False when
+        the reference is not enrolled."""
+        _lock_decisions(session)
+        entry = session.get(GalleryEntry, reference_id)
+        if entry is None:
+            return False
+        entry.seq = (session.scalar(select(func.max(GalleryEntry.seq))) or 0) + 1
+        session.flush()
+        return True
 
     def _remember(self, session: Session, reference_id: str, seen_before: int) -> None:
         if not session.info.get(_LISTENING):

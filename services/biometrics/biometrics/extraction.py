@@ -37,17 +37,18 @@ _pools_lock = threading.Lock()
 
 @dataclasses.dataclass(frozen=True)
 class Extracted:
-    face: FaceTemplate | None
+    faces: list[FaceTemplate]  # one per face model in use, the default model's first; none without a face
     fingers: dict[int, FingerTemplate]
 
 
-def _extract(engine: Engine, position: int, image: bytes) -> tuple[bytes | None, list[Reason]]:
-    """(template bytes, []) or (None, why the image must be retaken): plain values, so they cross processes."""
+def _extract(engine: Engine, position: int, image: bytes) -> tuple[list[bytes], list[Reason]]:
+    """(template bytes, []) or ([], why the image must be retaken): plain values, so they cross processes.
+    The face gives a template per face model in use."""
     try:
-        template = engine.extract_face(image) if position == FACE else engine.extract_finger(position, image)
+        templates = engine.extract_faces(image) if position == FACE else [engine.extract_finger(position, image)]
     except CaptureRejected as rejected:
-        return None, rejected.reasons
-    return template.to_bytes(), []
+        return [], rejected.reasons
+    return [t.to_bytes() for t in templates], []
 
 
 def _start_pool_process() -> None:
@@ -67,7 +68,7 @@ def _start_pool_process() -> None:
     _pool_engine = Engine()
 
 
-def _pool_job(position: int, image: bytes) -> tuple[bytes | None, list[Reason]]:
+def _pool_job(position: int, image: bytes) -> tuple[list[bytes], list[Reason]]:
     return _extract(_pool_engine, position, image)
 
 
@@ -94,11 +95,11 @@ class Extractor:
         self.engine = engine
         self.processes = processes
 
-    def _run_all(self, jobs: dict[int, bytes]) -> dict[int, tuple[bytes | None, list[Reason]]]:
+    def _run_all(self, jobs: dict[int, bytes]) -> dict[int, tuple[list[bytes], list[Reason]]]:
         if self.processes <= 0:
             return {position: _extract(self.engine, position, image) for position, image in jobs.items()}
 
-        def run(pool: ProcessPoolExecutor) -> dict[int, tuple[bytes | None, list[Reason]]]:
+        def run(pool: ProcessPoolExecutor) -> dict[int, tuple[list[bytes], list[Reason]]]:
             futures: dict[int, Future] = {p: pool.submit(_pool_job, p, image) for p, image in jobs.items()}
             return {position: future.result() for position, future in futures.items()}
 
@@ -124,5 +125,5 @@ class Extractor:
             metrics.CAPTURE_REJECTIONS.labels(reason.code).inc()
         if reasons:
             raise CaptureRejected(reasons)
-        return Extracted(FaceTemplate.from_bytes(results[FACE][0]) if FACE in results else None,
-                         {p: FingerTemplate.from_bytes(blob) for p, (blob, _) in results.items() if p != FACE})
+        return Extracted([FaceTemplate.from_bytes(blob) for blob in results[FACE][0]] if FACE in results else [],
+                         {p: FingerTemplate.from_bytes(blobs[0]) for p, (blobs, _) in results.items() if p != FACE})

@@ -30,6 +30,14 @@ VERIFICATIONS = Counter("ektp_biometric_verifications_total",
 GALLERY_IDENTITIES = Gauge("ektp_biometric_gallery_identities",
                            "Identities in this matcher's in-memory gallery (compare with enrolled identities: a "
                            "replica that lags behind searches an old gallery).", multiprocess_mode="livemax")
+FACE_MIGRATIONS = Counter("ektp_biometric_face_migrations_total",
+                          "Stored faces re-extracted with the default face model, by outcome (migrated; failed: the "
+                          "model found no acceptable face in the stored capture; superseded: recaptured meanwhile).",
+                          ["outcome"])
+FACE_MIGRATION_REMAINING = Gauge("ektp_biometric_face_migration_remaining",
+                                 "References whose stored face has no template of the default face model yet (as of "
+                                 "the face-migration task's last run; 0: legacy models can be retired).",
+                                 multiprocess_mode="livemax")
 
 
 ENROLMENTS = StateGauges(

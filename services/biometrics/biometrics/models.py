@@ -66,13 +66,17 @@ class Photo(Base):
 
 
 class Template(Base):
+    """A template of a reference, by the model that made it: a face may have one per face model while
+    stored faces are migrated to a new model (face_migration.py); comparisons stay within a model."""
+
     __tablename__ = "templates"
-    __table_args__ = (UniqueConstraint("reference_id", "modality", "position"),)
+    __table_args__ = (UniqueConstraint("reference_id", "modality", "position", "model"),)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     reference_id: Mapped[str] = mapped_column(String(36), index=True)
     modality: Mapped[str] = mapped_column(String(10))  # face | finger
     position: Mapped[int] = mapped_column(Integer)  # ISO finger position 1-10; 0 for the face
+    model: Mapped[str] = mapped_column(String(40), index=True)  # e.g. sface-2021dec, dlib-resnet-v1, leader-iso19794-2
     data: Mapped[bytes] = mapped_column(EncryptedBytes)
     quality: Mapped[float | None] = mapped_column(Float)
 
@@ -100,3 +104,17 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     application_id: Mapped[str] = mapped_column(String(36), index=True)
     details: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)  # notes are free text
+
+
+class FaceMigration(Base):
+    """A reference's face re-extracted with a newer model from its stored capture: done (the new template
+    is in ``templates``) or failed (the new model found no acceptable face; the old template stays)."""
+
+    __tablename__ = "face_migrations"
+
+    reference_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    model: Mapped[str] = mapped_column(String(40), primary_key=True)
+    capture_id: Mapped[str] = mapped_column(String(36))
+    outcome: Mapped[str] = mapped_column(String(20))  # migrated | failed
+    reason: Mapped[str | None] = mapped_column(String(40))  # failed: the capture-rule code
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

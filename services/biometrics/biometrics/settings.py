@@ -13,8 +13,17 @@ class BiometricsSettings(Settings):
     min_fingers: int = setting(2, "Fingers a capture must contain (the chip carries two; offices capture ten).")
     target_fpir: int = setting(30, "1:N decision threshold, MOSIP style: round(-10*log10(FPIR)); 30 = FPIR 0.001.")
     face_target_fmr: float = setting(
-        1e-3, "1:1 live face against the application's photo: the false-match rate accepted (LFW: FNMR 7 % at 1e-3, "
-              "0.3 % at 1e-2). A face that does not reach it waits for an officer's review.")
+        1e-3, "1:1 live face against the application's photo: the false-match rate accepted (SFace, held-out LFW part: "
+              "FNMR about 1 % at 1e-3). A face that does not reach it waits for an officer's review.")
+    face_model: str = setting("sface-2021dec", "The face model every new face is extracted with (sface-2021dec; the "
+                                               "legacy dlib-resnet-v1). Its calibration must be in the package.")
+    legacy_face_models: str = setting(
+        "", "Comma-separated older face models whose stored templates are still searched while the face-migration "
+            "task re-extracts them with face_model (e.g. dlib-resnet-v1 after an upgrade). Captures are then extracted "
+            "with these too, so no comparison crosses models; empty once ektp_biometric_face_migration_remaining is 0.")
+    face_migration_batch: int = setting(20, "References the face-migration task re-extracts per run (0: the task is off).")
+    face_migration_seconds: float = setting(5.0, "How often the face-migration task runs while stored faces of a legacy "
+                                                 "model remain.")
     finger_target_fmr: float = setting(1e-4, "1:1 fingerprint verification (later identity checks): the false-match "
                                              "rate accepted, all compared fingers fused.")
     photo_min_eye_distance_px: float = setting(

@@ -2,7 +2,9 @@
 the model files once.
 
 Construction is cheap; the face and finger models load on first use (about 1 s and 2 s) and are
-then shared. Extraction calls are serialised per model by a lock (the libraries are not documented
+then shared. Faces are extracted with the default face model (`EngineSettings.face_model`) and, while
+stored templates of older models are being migrated, with those too (`legacy_face_models`); every
+face comparison is between two templates of one model, scored with that model's calibration. Extraction calls are serialised per model by a lock (the libraries are not documented
 as thread-safe), matching is thread-safe, so one Engine per process is the intended use.
 """
 from __future__ import annotations
@@ -14,15 +16,25 @@ from dataclasses import dataclass, field
 from . import picture
 from .calibration import Calibration
 from .cohort import FaceCohort
-from .face import FaceExtractor, FacePolicy, FaceTemplate, distance
+from .dlib_face import DlibFaceModel
+from .face import DLIB, SFACE, FaceModel, FacePolicy, FaceTemplate, distance, same_model
 from .finger import FingerExtractor, FingerPolicy, FingerTemplate
 from .fusion import fisher_log10
 from .gallery import Gallery, SearchPolicy
 from .matcher import Matcher, MccMatcher
 from .rejection import CaptureRejected
+from .sface import SFaceModel
 
-FACE_RAW = "dlib-resnet-v1"
-FACE_COHORT = "dlib-resnet-v1+cohort"
+FACE_MODELS: dict[str, type] = {SFACE: SFaceModel, DLIB: DlibFaceModel}
+# Models whose distances are cohort-normalised (cohort.py). dlib needs it: its East/South-East Asian faces
+# sit closer together. SFace's raw distances made no error on the evaluation's development part either way,
+# and need no cohort of the right density, so its comparisons are scored raw.
+COHORT_NORMALISED = frozenset({DLIB})
+
+
+def cohort_method(model: str) -> str:
+    """The calibration name of a face model's cohort-normalised distances (its raw ones: the model id)."""
+    return f"{model}+cohort"
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,14 @@ class EngineSettings:
     search: SearchPolicy = SearchPolicy()  # 1:N, including the target FPIR
     face_target_fmr: float = 1e-3  # 1:1 live face against the uploaded photo
     finger_target_fmr: float = 1e-4  # 1:1 fingerprint verification, all compared fingers fused
+    face_model: str = SFACE  # every new face is extracted with it
+    # Older models whose stored templates are still searched (until migrated): a capture is extracted
+    # with them too, so it can be compared with references not yet migrated, each within its model.
+    legacy_face_models: tuple[str, ...] = ()
+
+    @property
+    def face_models(self) -> tuple[str, ...]:
+        return (self.face_model, *(m for m in self.legacy_face_models if m != self.face_model))
 
 
 @dataclass(frozen=True)
@@ -53,18 +73,20 @@ class Engine:
         self.calibration = calibration or Calibration.load()
         self.matcher = matcher or MccMatcher()
         self._finger_cal = self.calibration[self.matcher.name]
-        self._face_raw_cal = self.calibration[FACE_RAW]
-        self._face_cohort_cal = self.calibration.matchers.get(FACE_COHORT)
-        self._face: FaceExtractor | None = None
+        for model in settings.face_models:
+            if model not in FACE_MODELS:
+                raise ValueError(f"unknown face model {model!r}; known: {', '.join(FACE_MODELS)}")
+            self.calibration[model]  # noqa: B018 - fail at start, not at the first capture, when uncalibrated
+        self._faces: dict[str, FaceModel] = {}
         self._finger: FingerExtractor | None = None
         self._load = threading.Lock()
 
     # -- extraction ---------------------------------------------------------------------------
-    def _face_extractor(self) -> FaceExtractor:
+    def face_model(self, model: str) -> FaceModel:
         with self._load:
-            if self._face is None:
-                self._face = FaceExtractor(self.settings.face)
-            return self._face
+            if model not in self._faces:
+                self._faces[model] = FACE_MODELS[model]()
+            return self._faces[model]
 
     def _finger_extractor(self) -> FingerExtractor:
         with self._load:
@@ -72,10 +94,25 @@ class Engine:
                 self._finger = FingerExtractor(self.settings.finger)
             return self._finger
 
-    def extract_face(self, image: bytes, policy: FacePolicy | None = None) -> FaceTemplate:
+    def extract_face(self, image: bytes, policy: FacePolicy | None = None, model: str | None = None) -> FaceTemplate:
         """Raises CaptureRejected (codes face_not_found, face_multiple, face_too_small, face_turned,
-        face_tilted, image_unreadable). policy: other capture rules for this image (default: the engine's)."""
-        return self._face_extractor().extract(picture.decode(image, "RGB"), policy)
+        face_tilted, image_unreadable). policy: other capture rules for this image (default: the engine's);
+        model: a face model id (default: the engine's default model)."""
+        return self.face_model(model or self.settings.face_model).extract(
+            picture.decode(image, "RGB"), policy or self.settings.face)
+
+    def extract_faces(self, image: bytes, policy: FacePolicy | None = None) -> list[FaceTemplate]:
+        """A template per face model in use, the default's first. The default model's capture rules
+        decide (CaptureRejected); a legacy model that cannot find the face adds no template."""
+        rgb = picture.decode(image, "RGB")
+        policy = policy or self.settings.face
+        templates = [self.face_model(self.settings.face_model).extract(rgb, policy)]
+        for model in self.settings.face_models[1:]:
+            try:
+                templates.append(self.face_model(model).extract(rgb, policy))
+            except CaptureRejected:
+                pass
+        return templates
 
     def extract_finger(self, position: int, image: bytes, ppi: float = 500.0) -> FingerTemplate:
         """position: ISO finger code 1..10. Raises CaptureRejected (finger_blank, finger_too_few_minutiae,
@@ -97,14 +134,17 @@ class Engine:
     # -- 1:1 ----------------------------------------------------------------------------------
     def verify_face(self, probe: FaceTemplate, reference: FaceTemplate, cohort: FaceCohort | None = None,
                     exclude: Sequence[str] = ()) -> Decision:
-        """With a cohort of other people's faces (e.g. Gallery.face_cohort()) the distance is
-        cohort-normalised, which evens out error rates between demographic groups."""
+        """Both templates must be of one model (ValueError otherwise). With a cohort of other people's
+        faces of that model (e.g. Gallery.face_cohort(model)) the distance is cohort-normalised when
+        the model has a cohort calibration, which evens out error rates between demographic groups."""
+        same_model(probe, reference)
         target = self.settings.face_target_fmr
-        if cohort is not None and self._face_cohort_cal is not None and cohort.usable_for(len(exclude)):
+        cohort_cal = self.calibration.matchers.get(cohort_method(probe.model))
+        if cohort is not None and cohort_cal is not None and cohort.usable_for(len(exclude)):
             score = cohort.normalised(probe.vector, reference.vector, exclude)
-            cal, method = self._face_cohort_cal, FACE_COHORT
+            cal, method = cohort_cal, cohort_method(probe.model)
         else:
-            score, cal, method = distance(probe, reference), self._face_raw_cal, FACE_RAW
+            score, cal, method = distance(probe, reference), self.calibration[probe.model], probe.model
         fmr = float(cal.fmr(score))
         return Decision(round(score, 5), fmr, fmr <= target, method,
                         {"threshold": round(cal.threshold(target), 5), "target_fmr": target})
@@ -123,6 +163,8 @@ class Engine:
                          "target_fmr": target})
 
     # -- 1:N ----------------------------------------------------------------------------------
-    def new_gallery(self) -> Gallery:
-        return Gallery(self.matcher, self._finger_cal, self._face_raw_cal, self._face_cohort_cal,
-                       self.settings.search)
+    def new_gallery(self, policy: SearchPolicy | None = None) -> Gallery:
+        """An empty in-memory 1:N gallery keeping the faces of every model in use (policy: the engine's)."""
+        faces = {m: (self.calibration[m], self.calibration.matchers.get(cohort_method(m)))
+                 for m in self.settings.face_models}
+        return Gallery(self.matcher, self._finger_cal, faces, policy or self.settings.search)

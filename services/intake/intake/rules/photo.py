@@ -7,7 +7,6 @@ The background colour is configuration: `red` (what the online service asks) or 
 from __future__ import annotations
 
 import io
-import threading
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -15,15 +14,14 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
+from ektp_shared.face_detection import detect_faces
 from ektp_shared.identity.finding import Finding
 
 RATIO = 4 / 6
 RATIO_TOLERANCE = 0.05
 MIN_WIDTH, MIN_HEIGHT = 400, 600
-# Detection runs on a copy this tall: enough for a face filling a 4x6 photo, and fast.
-_DETECTION_HEIGHT = 600
 # In a 4x6 photo the face spans about half the width; smaller detections are background patterns.
-_MIN_FACE_FRACTION = 0.15
+_MIN_FACE_FRACTION = 0.10
 # Share of border pixels that must have the required colour (hair or shoulders may touch the border).
 _BACKGROUND_SHARE = 0.6
 
@@ -98,15 +96,9 @@ def check_photo(data: bytes, *, policy: BackgroundPolicy | str = BackgroundPolic
 
 
 def count_faces(rgb: np.ndarray) -> int:
-    """Frontal faces found by OpenCV's bundled Haar cascade, ignoring ones inside a bigger face."""
-    scale = min(1.0, _DETECTION_HEIGHT / rgb.shape[0])
-    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    if scale < 1.0:
-        grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    side = max(24, int(min(grey.shape) * _MIN_FACE_FRACTION))
-    found = _cascade().detectMultiScale(grey, scaleFactor=1.1, minNeighbors=5, minSize=(side, side))
-    boxes = [tuple(int(v) for v in box) for box in found]
-    return sum(1 for box in boxes if not any(_inside(box, other) for other in boxes if other != box))
+    """Faces YuNet finds (ektp_shared.face_detection), leaving out ones too small to be the subject."""
+    side = min(rgb.shape[:2]) * _MIN_FACE_FRACTION
+    return sum(1 for face in detect_faces(rgb) if face.box[2] >= side)
 
 
 def background_colour(rgb: np.ndarray) -> Colour:
@@ -128,23 +120,6 @@ def background_colour(rgb: np.ndarray) -> Colour:
     }
     colour, share = max(shares.items(), key=lambda item: item[1])
     return colour if share >= _BACKGROUND_SHARE else Colour.OTHER
-
-
-_local = threading.local()
-
-
-def _cascade() -> cv2.CascadeClassifier:
-    # One classifier per thread: detectMultiScale is not safe to call concurrently on one instance.
-    if not hasattr(_local, "cascade"):
-        _local.cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
-    return _local.cascade
-
-
-def _inside(box: tuple[int, ...], other: tuple[int, ...]) -> bool:
-    x, y, w, h = box
-    ox, oy, ow, oh = other
-    cx, cy = x + w / 2, y + h / 2
-    return ow * oh > w * h and ox <= cx <= ox + ow and oy <= cy <= oy + oh
 
 
 _UNREADABLE = Finding(

@@ -61,8 +61,7 @@ def test_a_large_galleries_screened_face_search_returns_the_exact_nearest(engine
     rng = np.random.default_rng(5)
     mean = np.mean([f.vector for f in faces.values()], axis=0)
     stored = [FaceTemplate((mean + rng.normal(0, 0.05, 128)).astype(np.float16)) for _ in range(9000)]
-    screened = engine.new_gallery()
-    screened.policy = dataclasses.replace(screened.policy, coarse_from=8500)
+    screened = engine.new_gallery(dataclasses.replace(engine.settings.search, coarse_from=8500))
     exhaustive = engine.new_gallery()
     for gallery in (screened, exhaustive):
         for i, face in enumerate(stored):
@@ -71,7 +70,8 @@ def test_a_large_galleries_screened_face_search_returns_the_exact_nearest(engine
     for probe in [faces["obama_2"], stored[17], FaceTemplate((mean + rng.normal(0, 0.05, 128)).astype(np.float16))]:
         top = screened.search_faces(probe, 20)
         assert top == exhaustive.search_faces(probe, 20)
-    assert screened._coarse is not None and exhaustive._coarse is None
+    model = engine.settings.face_model
+    assert screened._faces[model]._coarse is not None and exhaustive._faces[model]._coarse is None
     assert screened.search_faces(faces["obama_2"], 1)[0][0] == "ref-obama"
 
 
@@ -93,3 +93,26 @@ def test_a_duplicate_with_many_fingers_is_found_and_a_stranger_screened_out(engi
     # are then weak, so the rest are skipped), but hold ref-102's right and left index fingers.
     other = six_fingers(person_fingers, 2, people=("102", "103", "101"))
     assert [c.reference_id for c in gallery.identify(None, other)] == ["ref-102"]
+
+
+def test_while_faces_are_migrated_each_model_is_searched_only_with_its_own_faces(person_fingers):
+    """A reference enrolled before SFace has only a dlib face; a new capture brings both. The search
+    compares the probe's dlib face with dlib faces and its SFace face with SFace faces, never across."""
+    from biometrics.engine import Engine, EngineSettings
+    from biometrics.engine.face import DLIB, SFACE
+
+    from .conftest import read_fixture
+
+    engine = Engine(EngineSettings(legacy_face_models=(DLIB,)))
+    obama_1, obama_2 = (engine.extract_faces(read_fixture(f"obama_{i}.jpg")) for i in (1, 2))
+    gallery = engine.new_gallery()
+    gallery.add("ref-old", [t for t in obama_1 if t.model == DLIB], person_fingers[("101", 1)])
+    assert gallery.faces(SFACE) == 0 and gallery.faces(DLIB) == 1
+    assert gallery.search_faces(obama_2[0], 5) == []  # the SFace probe: no SFace face to compare with
+    assert [ref for ref, _ in gallery.search_faces(obama_2[1], 5)] == ["ref-old"]
+    found, = gallery.identify(obama_2, person_fingers[("101", 2)])
+    assert found.reference_id == "ref-old" and found.face_distance is not None
+
+    gallery.add("ref-old", obama_1, person_fingers[("101", 1)])  # migrated: both models now
+    assert gallery.faces(SFACE) == 1 and len(gallery) == 1
+    assert [ref for ref, _ in gallery.search_faces(obama_2[0], 5)] == ["ref-old"]
