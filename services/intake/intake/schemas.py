@@ -168,6 +168,8 @@ class NikValidateOut(Schema):
     province = fields.Nested(RegionOut, allow_none=True)
     regency = fields.Nested(RegionOut, allow_none=True)
     district = fields.Nested(RegionOut, allow_none=True)
+    current_regency = fields.Nested(RegionOut, allow_none=True, metadata={
+        "description": "Where the NIK's regency belongs now, when its code was retired (e.g. 64.73 is 65.71 now)."})
     birth_date = fields.String(allow_none=True)
     gender = fields.String(allow_none=True)
 

@@ -25,6 +25,8 @@ class NikCheck:
     province: Region | None
     regency: Region | None
     district: Region | None
+    # The regency the NIK's region belongs to now, when its code was retired (e.g. 64.73 -> 65.71).
+    current_regency: Region | None
     birth_date: date | None
     gender: str | None
     serial: int | None
@@ -42,6 +44,7 @@ class NikCheck:
             "province": region_dict(self.province),
             "regency": region_dict(self.regency),
             "district": region_dict(self.district),
+            "current_regency": region_dict(self.current_regency),
             "birth_date": self.birth_date.isoformat() if self.birth_date else None,
             "gender": self.gender,
         }
@@ -58,7 +61,7 @@ def check_nik(nik: str, *, today: date, birth_date: date | None = None, gender: 
     if parsed.digits_ok:
         nik_date, nik_gender = _birth(parsed.number, errors, today, birth_date)
         check_serial(parsed, NIK)
-    warnings = []
+    warnings = list(parsed.warnings)
     if birth_date is not None and nik_date is not None and nik_date != birth_date:
         warnings.append(Finding(
             "nik.birth_date_mismatch",
@@ -75,7 +78,7 @@ def check_nik(nik: str, *, today: date, birth_date: date | None = None, gender: 
         ))
     return NikCheck(
         parsed.number, tuple(errors), tuple(warnings), parsed.province, parsed.regency, parsed.district,
-        nik_date, nik_gender, parsed.serial,
+        parsed.succession.successor if parsed.succession else None, nik_date, nik_gender, parsed.serial,
     )
 
 

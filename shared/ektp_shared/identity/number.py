@@ -1,7 +1,8 @@
 """What NIK and No. KK share: 16 digits `PPKKCC DDMMYY SSSS` — region prefix, a date, a serial.
 
 The prefix is the kecamatan at first registration and never changes, so it is checked against the current
-Kemendagri codes and every version since 2016 (a region split later keeps its old prefix in old numbers).
+Kemendagri codes, every version since 2016 and the regencies retired before (a region split later keeps its
+old prefix in old numbers): a retired regency is valid, with a warning naming the region it belongs to now.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ektp_shared.identity.finding import Finding
-from ektp_shared.reference.regions import Region, region
+from ektp_shared.reference.regions import Region, Succession, districts_listed, region, succession
 
 LENGTH = 16
 _SEPARATORS = re.compile(r"[\s.\-]")
@@ -31,10 +32,13 @@ class Subject:
 class Parsed:
     number: str
     errors: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
     province: Region | None = None
     regency: Region | None = None
     district: Region | None = None
     serial: int | None = None
+    # Where a retired regency code went (the region the number's prefix belongs to now).
+    succession: Succession | None = None
 
     @property
     def digits_ok(self) -> bool:
@@ -99,7 +103,8 @@ def _check_prefix(parsed: Parsed, s: Subject) -> None:
             f"Regency/city code {digits[:4]} in the {s.english} is not a Kemendagri region code "
             "(current or since 2016).",
         ))
-    elif parsed.district is None:
+    # Under a regency retired before 2016 the district part cannot be checked, so it is not refused.
+    elif parsed.district is None and districts_listed(parsed.regency.code):
         parsed.errors.append(Finding(
             f"{s.prefix}.district_unknown",
             f"Kode kecamatan {digits[:6]} pada {s.indonesian} tidak ada dalam kode wilayah Kemendagri "
@@ -107,6 +112,24 @@ def _check_prefix(parsed: Parsed, s: Subject) -> None:
             f"District code {digits[:6]} in the {s.english} is not a Kemendagri region code "
             "(current or since 2016).",
         ))
+    if parsed.regency is not None:
+        parsed.succession = succession(parsed.regency.code)
+    if parsed.succession is not None:
+        parsed.warnings.append(_retired_finding(parsed.succession, s))
+
+
+def _retired_finding(moved: Succession, s: Subject) -> Finding:
+    old, new = moved.retired, moved.successor
+    old_province, new_province = region(old.code[:2]), region(new.code[:2])
+    return Finding(
+        f"{s.prefix}.region_retired",
+        f"Kode wilayah {old.code} pada {s.indonesian} adalah {old.name} ({old_province.name}), kode yang berlaku "
+        f"sampai {moved.in_force_until}; wilayah itu kini {new.code} {new.name} ({new_province.name}). "
+        f"{s.indonesian} tetap berlaku.",
+        f"Region code {old.code} in the {s.english} is {old.name} ({old_province.name}), a code in force until "
+        f"{moved.in_force_until}; that region is now {new.code} {new.name} ({new_province.name}). "
+        f"The {s.english} remains valid.",
+    )
 
 
 def resolve_date(day: int, month: int, two_digit_year: int, today: date, prefer_year: int | None = None) -> date | None:

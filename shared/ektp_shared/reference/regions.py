@@ -1,4 +1,7 @@
-"""Kemendagri region codes: provinsi, kabupaten/kota, kecamatan, desa/kelurahan, current and 2016–2025 historical.
+"""Kemendagri region codes: provinsi, kabupaten/kota, kecamatan, desa/kelurahan, current and historical.
+
+History: every code of the 2016–2025 versions, plus the regencies retired before 2016 (the 2012 split of
+Kalimantan Utara from Kalimantan Timur), each retired regency with its successor (`succession`).
 
 Codes are accepted with or without dots ("33.74.01" or "337401") and returned in the dotted Kemendagri form.
 The province/regency/district tables (~15k rows) and the village table (~84k rows) load lazily, each once.
@@ -43,7 +46,7 @@ class Region:
     level: Level
     # KABUPATEN/KOTA for a regency, DESA/KELURAHAN/DESA_ADAT for a village, None otherwise.
     kind: str | None
-    # False when the code is only in the 2016–2023 versions (e.g. a regency before a province split).
+    # False when the code is only in an older version (e.g. a regency before a province split).
     current: bool
 
     @property
@@ -90,8 +93,36 @@ def region(code: str) -> Region | None:
     return _upper_levels().get(dotted)
 
 
+@dataclass(frozen=True, slots=True)
+class Succession:
+    """A regency code retired when its regency moved to a new province, and the code it carries now."""
+
+    retired: Region
+    successor: Region
+    in_force_from: int | None
+    in_force_until: int
+    # The law that moved it (e.g. "UU 20/2012").
+    basis: str
+
+
+def succession(code: str) -> Succession | None:
+    """The succession of a retired regency code (or of a code under it), None when the regency is current."""
+    dotted = normalize_code(code)
+    return None if dotted is None else _successions().get(dotted[:5])
+
+
+def districts_listed(regency_code: str) -> bool:
+    """False for a regency retired before 2016: the kecamatan lists before then are not published as data."""
+    return normalize_code(regency_code) in _regencies_with_districts()
+
+
+@cache
+def _regencies_with_districts() -> frozenset[str | None]:
+    return frozenset(r.parent_code for r in _upper_levels().values() if r.level == Level.DISTRICT)
+
+
 def is_known(code: str) -> bool:
-    """True when the code exists in the current table or in any version since 2016."""
+    """True when the code exists in the current table or in any older version we carry."""
     return region(code) is not None
 
 
@@ -167,7 +198,27 @@ def _upper_levels() -> dict[str, Region]:
             level = Level(int(row["level"]))
             kind = regency_kind(code) if level == Level.REGENCY else None
             table[code] = Region(code, _modern_name(row["name_latest"]), level, kind, False)
+    for row in _successor_rows():
+        if row["code"] not in table:
+            table[row["code"]] = Region(row["code"], row["name"], Level.REGENCY, regency_kind(row["code"]), False)
     return table
+
+
+def _successor_rows() -> list[dict[str, str]]:
+    text = files(__package__).joinpath("data", "wilayah", "regency_successors.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def _successions() -> dict[str, Succession]:
+    table = _upper_levels()
+    return {
+        row["code"]: Succession(
+            table[row["code"]], table[row["successor"]], int(row["in_force_from"]) if row["in_force_from"] else None,
+            int(row["in_force_until"]), row["basis"],
+        )
+        for row in _successor_rows()
+    }
 
 
 @cache

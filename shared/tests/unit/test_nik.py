@@ -34,7 +34,9 @@ def with_part(nik, start, part):
 @given(districts, any_births, genders, serials)
 def test_a_well_formed_nik_is_valid_and_decodes_to_its_parts(district, birth, gender, serial):
     result = check_nik(format_nik(district.code, birth, gender, serial), today=TODAY, birth_date=birth, gender=gender)
-    assert result.valid and result.warnings == ()
+    assert result.valid
+    # A district of a regency retired since (the Papua splits of 2022) is named to the officer, never refused.
+    assert codes(result.warnings) == ([] if region(district.parent_code).current else ["nik.region_retired"])
     assert (result.birth_date, result.gender, result.serial) == (birth, gender, serial)
     assert result.district == district
     assert result.regency == region(district.parent_code)
@@ -126,6 +128,26 @@ def test_a_nik_from_before_the_papua_split_stays_valid():
     assert (result.birth_date, result.gender) == (date(1995, 1, 5), FEMALE)
 
 
+def test_a_nik_under_a_code_retired_before_2016_is_valid_and_names_the_old_and_the_current_region():
+    # Kota Tarakan was 64.73 in Kalimantan Timur until Kalimantan Utara was formed (UU 20/2012); it is 65.71 now.
+    result = check_nik("6473011505800001", today=TODAY)
+    assert result.valid and result.errors == ()
+    assert (result.province.name, result.regency.name, result.current_regency.code) == (
+        "Kalimantan Timur", "Kota Tarakan", "65.71")
+    assert result.district is None  # no kecamatan list before 2016 to check it against; not refused
+    assert (result.birth_date, result.gender) == (date(1980, 5, 15), MALE)
+    [warning] = result.warnings
+    assert warning.code == "nik.region_retired"
+    assert "64.73 pada NIK adalah Kota Tarakan (Kalimantan Timur)" in warning.indonesian
+    assert "kini 65.71 Kota Tarakan (Kalimantan Utara)" in warning.indonesian
+    assert "now 65.71 Kota Tarakan (Kalimantan Utara)" in warning.english
+
+
+def test_the_papua_split_of_2022_names_the_new_province():
+    [warning] = check_nik("9101014501950001", today=TODAY).warnings
+    assert "93.01 Kabupaten Merauke (Papua Selatan)" in warning.english
+
+
 def test_women_are_recognised_by_the_day_plus_forty():
     result = check_nik("3374015708450001", today=TODAY)
     assert (result.birth_date, result.gender) == (date(1945, 8, 17), FEMALE)
@@ -180,6 +202,7 @@ def test_the_answer_has_the_shape_of_the_validate_endpoint():
         "province": {"code": "33", "name": "Jawa Tengah"},
         "regency": {"code": "33.74", "name": "Kota Semarang"},
         "district": {"code": "33.74.01", "name": "Semarang Tengah"},
+        "current_regency": None,
         "birth_date": "1945-08-17",
         "gender": "PEREMPUAN",
     }

@@ -7,12 +7,14 @@ from ektp_shared.reference.regions import (
     KOTA,
     Level,
     children,
+    districts_listed,
     is_known,
     lineage,
     normalize_code,
     regency_kind,
     region,
     regions,
+    succession,
 )
 
 
@@ -78,7 +80,24 @@ def test_lineage_derives_every_name_from_a_village_code():
 def test_the_full_current_table_is_shipped():
     assert [len(regions(level)) for level in Level] == [38, 514, 7285, 83762]
     assert len(regions(Level.DISTRICT, include_historical=True)) == 7285 + 594
-    assert len(regions(Level.REGENCY, include_historical=True)) == 514 + 26
+    assert len(regions(Level.REGENCY, include_historical=True)) == 514 + 26 + 5  # + Kalimantan Utara before 2012
+
+
+def test_a_regency_retired_before_2016_is_known_with_its_successor():
+    moved = succession("64.73")
+    assert (moved.retired.name, moved.retired.current) == ("Kota Tarakan", False)
+    assert (moved.successor.code, moved.successor.name) == ("65.71", "Kota Tarakan")
+    assert (moved.in_force_until, moved.basis) == (2012, "UU 29/1997; UU 20/2012")
+    assert succession("647301").retired.code == "64.73"  # a code under it finds the same succession
+    assert not districts_listed("64.73") and districts_listed("91.01")
+
+
+def test_every_retired_regency_has_a_current_successor_with_the_same_name_in_another_province():
+    for code in ("64.04", "64.05", "64.06", "64.10", "64.73", "91.01", "91.02", "92.71"):
+        moved = succession(code)
+        assert moved.successor.current and not moved.retired.current
+        assert moved.successor.name == moved.retired.name and moved.successor.code[:2] != code[:2]
+    assert succession("33.74") is None and succession("nonsense") is None
 
 
 def test_every_current_region_hangs_under_a_current_parent():

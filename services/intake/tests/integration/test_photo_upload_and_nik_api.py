@@ -81,6 +81,21 @@ def test_the_nik_check_answers_with_the_regions_and_the_warnings(intake):
     assert [e["code"] for e in invalid.get_json()["errors"]] == ["nik.birth_day_invalid"]
 
 
+def test_a_nik_from_before_kalimantan_utara_is_valid_and_the_draft_is_accepted(intake, citizen):
+    answer = intake.client.post("/v1/nik/validate", json={"nik": "6473011505800001"}).get_json()
+    assert answer["valid"] is True and answer["errors"] == []
+    assert (answer["regency"], answer["current_regency"]) == (
+        {"code": "64.73", "name": "Kota Tarakan"}, {"code": "65.71", "name": "Kota Tarakan"})
+    [warning] = answer["warnings"]
+    assert warning["code"] == "nik.region_retired"
+    assert "Kalimantan Timur" in warning["message"]["id"] and "65.71 Kota Tarakan (Kalimantan Utara)" in warning["message"]["id"]
+
+    body = citizen(7, birth_date="1980-05-15", gender="LAKI-LAKI", nik="6473011505800001")
+    application_id = intake.create(body)["id"]  # was a 422 (nik.regency_unknown) before the history
+    review = intake.client.get(f"/v1/applications/{application_id}/review").get_json()
+    assert [w["code"] for w in review["warnings"]] == ["nik.region_retired"]
+
+
 @pytest.mark.parametrize("body, field", [({}, "nik"), ({"nik": "3201015705000001", "gender": "L"}, "gender"),
                                          ({"nik": "3201015705000001", "birth_date": "17-05-2000"}, "birth_date")])
 def test_a_malformed_nik_request_names_the_field(intake, body, field):
