@@ -24,6 +24,7 @@ from ektp_shared.calendar import WIB
 class ReceiptSummary:
     receipt_number: str
     kind: str  # the kind's name in Bahasa Indonesia
+    fee: str  # what the citizen pays, and why (Rp0 by law)
     submitted_at: dt.datetime
     full_name: str
     nik: str
@@ -59,6 +60,7 @@ def receipt_pdf(summary: ReceiptSummary) -> bytes:
     page.drawString(20 * mm, top - 18 * mm, summary.receipt_number)
     rows = [
         ("Jenis permohonan", summary.kind),
+        ("Biaya", summary.fee),
         ("Diajukan", summary.submitted_at.astimezone(ZoneInfo(WIB)).strftime("%d-%m-%Y %H:%M WIB")),
         ("Nama", summary.full_name),
         ("NIK", masked_nik(summary.nik)),

@@ -217,7 +217,8 @@ class ApplicationOut(Schema):
 
 class ReviewOut(Schema):
     id = fields.String()
-    kind = fields.Dict(metadata={"description": "{code, id, en}"})
+    kind = fields.Dict(metadata={"description": "{code, id, en, fee: {rupiah, region_may_charge, basis, message}}: "
+                                                "the fee is Rp0 for every kind (UU 24/2013 Pasal 79A)"})
     changes = fields.List(fields.String())
     applicant = fields.Dict(metadata={"description": "Everything entered, with region and enumeration names."})
     residence = fields.Dict(allow_none=True)

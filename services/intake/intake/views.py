@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ektp_shared.reference.application_kinds import application_kind, document_type
+from ektp_shared.reference.application_kinds import Fee, application_kind, document_type
 from ektp_shared.reference.regions import lineage
 
 from .models import Application
@@ -42,7 +42,8 @@ def review(application: Application, checked: Review) -> dict[str, Any]:
     """Everything entered, with region names, what still blocks submission and the warnings."""
     kind = application_kind(application.kind)
     return {
-        "id": application.id, "kind": {"code": kind.code, "id": kind.indonesian, "en": kind.english},
+        "id": application.id, "kind": {"code": kind.code, "id": kind.indonesian, "en": kind.english,
+                                       "fee": kind.fee.as_dict()},
         "changes": application.changes or [], "applicant": with_region_names(application.applicant),
         "residence": application.residence, "contact": application.contact, "documents": _documents(application),
         "missing_documents": [f.as_dict() for f in checked.missing_documents],
@@ -55,9 +56,16 @@ def receipt_summary(application: Application) -> ReceiptSummary:
     places = [r.name for r in reversed(lineage(application.applicant["address"]["village_code"]))]
     return ReceiptSummary(
         receipt_number=application.receipt_number, kind=application_kind(application.kind).indonesian,
+        fee=_fee_line(application_kind(application.kind).fee),
         submitted_at=application.submitted_at, full_name=application.applicant["full_name"],
         nik=application.applicant["nik"], region=", ".join(places),
         documents=tuple(document_type(d.kind).indonesian for d in application.documents))
+
+
+def _fee_line(fee: Fee) -> str:
+    if fee.rupiah:
+        return f"Rp{fee.rupiah:,}".replace(",", ".")
+    return "Rp0, tidak dipungut biaya (UU 24/2013 Pasal 79A)"
 
 
 def tracking(application: Application) -> dict[str, Any]:

@@ -109,6 +109,12 @@ def document_name(code: str) -> str:
     return kind.english.capitalize() if language() == "en" else kind.indonesian
 
 
+def fee(code: str) -> str:
+    """What a kind costs, as the kinds list on the start page says it: Rp0 for every kind, by law."""
+    rupiah = application_kind(code).fee.rupiah
+    return gettext("Rp0, gratis") if rupiah == 0 else f"Rp{rupiah:,}".replace(",", ".")
+
+
 def kind_name(code: str) -> str:
     try:
         kind = application_kind(code)

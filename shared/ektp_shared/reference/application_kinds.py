@@ -1,7 +1,8 @@
 """Application kinds (new, data_change, replacement_lost, replacement_damaged, move_in) and the documents each needs.
 
 The table is data/application_kinds.json. A requirement is a group of document codes of which any one will
-do (e.g. a marriage, divorce or death certificate for a change of marital status).
+do (e.g. a marriage, divorce or death certificate for a change of marital status). Each kind carries its fee:
+Rp0, which no region may raise, because the law makes the e-KTP free (`fee_law`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,31 @@ class DocumentType:
 
 
 @dataclass(frozen=True, slots=True)
+class FeeLaw:
+    """Why the fee is what it is, in the words the citizen reads."""
+
+    basis: str
+    indonesian: str
+    english: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fee:
+    rupiah: int
+    # Whether a region may charge its own fee (retribusi) for this kind; the law says no for every kind.
+    region_may_charge: bool
+
+    @property
+    def law(self) -> FeeLaw:
+        return fee_law()
+
+    def as_dict(self) -> dict:
+        law = self.law
+        return {"rupiah": self.rupiah, "region_may_charge": self.region_may_charge, "basis": law.basis,
+                "message": {"id": law.indonesian, "en": law.english}}
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeRule:
     """Supporting documents for changing one field; by_value narrows them by the new value."""
 
@@ -39,6 +65,7 @@ class ApplicationKind:
     indonesian: str
     english: str
     requires: tuple[Requirement, ...]
+    fee: Fee
     # Only "new": the applicant must be this old on the day of submission, unless already (ever) married.
     min_age_years: int | None
     age_exempt_marital_statuses: frozenset[str]
@@ -88,6 +115,11 @@ def changes_with_values(fields: Iterable[str], applicant: Mapping[str, object]) 
     """The `changes` mapping `required_documents` takes: each changed field with its new value from the entered
     data (only marital status narrows the documents by value; other fields map to None)."""
     return {field: applicant.get(field) if field == "marital_status" else None for field in fields}
+
+
+def fee_law() -> FeeLaw:
+    law = _table()["fee_law"]
+    return FeeLaw(law["basis"], law["id"], law["en"])
 
 
 def application_kind(code: str) -> ApplicationKind:
@@ -158,6 +190,6 @@ def _kinds() -> dict[str, ApplicationKind]:
         }
         kinds[code] = ApplicationKind(
             code, spec["id"], spec["en"], requirements(spec["requires"]),
-            eligibility.get("min_age_years"), frozenset(eligibility.get("or_marital_status", ())), changes,
+            Fee(spec["fee"]["rupiah"], spec["fee"]["region_may_charge"]), eligibility.get("min_age_years"), frozenset(eligibility.get("or_marital_status", ())), changes,
         )
     return kinds

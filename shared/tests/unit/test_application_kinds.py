@@ -93,3 +93,12 @@ def test_a_first_ektp_needs_age_17_on_the_day_or_having_married(birth, status, o
 
 def test_other_kinds_have_no_age_rule():
     assert application_kind("replacement_lost").eligibility_findings(date(2015, 1, 1), "BELUM KAWIN", date(2026, 1, 1)) == ()
+
+
+def test_every_kind_is_free_by_law_and_no_region_may_charge_for_a_replacement():
+    for kind in application_kinds():
+        assert (kind.fee.rupiah, kind.fee.region_may_charge) == (0, False), kind.code
+    stated = application_kind("replacement_lost").fee.as_dict()
+    assert stated["basis"] == "UU 24/2013 Pasal 79A, Pasal 95B"
+    assert "termasuk penggantian kartu yang hilang atau rusak" in stated["message"]["id"]
+    assert "A region may not charge a fee" in stated["message"]["en"]

@@ -44,7 +44,10 @@ def test_a_draft_is_reviewed_with_region_names_and_warnings_then_submitted_with_
     address = review["applicant"]["address"]
     assert (address["village"]["name"], address["district"]["name"], address["regency"]["name"],
             address["province"]["name"]) == ("Karadenan", "Cibinong", "Kabupaten Bogor", "Jawa Barat")
+    fee = review["kind"].pop("fee")
     assert review["kind"] == {"code": "new", "id": "Permohonan baru (KTP-el pertama)", "en": "New application (first e-KTP)"}
+    assert (fee["rupiah"], fee["region_may_charge"], fee["basis"]) == (0, False, "UU 24/2013 Pasal 79A, Pasal 95B")
+    assert "tidak dipungut biaya" in fee["message"]["id"] and "free of charge" in fee["message"]["en"]
 
     submitted = intake.submit(application_id)
     assert submitted.status_code == 200
@@ -58,6 +61,7 @@ def test_a_draft_is_reviewed_with_region_names_and_warnings_then_submitted_with_
     pdf = PdfReader(io.BytesIO(intake.client.get(f"/v1/applications/{application_id}/receipt.pdf").data))
     text = pdf.pages[0].extract_text()
     assert len(pdf.pages) == 1 and receipt in text and "Siti Aminah" in text and "Pas foto 4x6" in text
+    assert "Biaya" in text and "Rp0, tidak dipungut biaya (UU 24/2013 Pasal 79A)" in text
     assert body["applicant"]["nik"] not in text and body["applicant"]["nik"][:4] + "********" in text
 
     event, = intake.emitted("application.submitted.v1")

@@ -10,3 +10,15 @@ def test_a_citizen_without_javascript_applies_and_gets_a_receipt(citizen):
     citizen.submitted()
     words = citizen.visitor.words()
     assert re.search(r"KTP-\d{4}-\d{6}-[0-9A-Z]{6}-\S", words), words
+
+
+def test_the_start_page_says_the_law_makes_every_kind_free_in_both_languages(visitor):
+    visitor.open("/")
+    words = visitor.words()
+    assert "tidak dipungut biaya (UU 24/2013 Pasal 79A)" in words and "penggantian kartu yang hilang atau rusak" in words
+    assert words.count("Biaya: Rp0, gratis") == 5  # each kind in the list of documents by kind
+    visitor.open("/bahasa/en")
+    visitor.open("/")
+    words = visitor.words()
+    assert "(Law 24/2013, Article 79A)" in words and "can be prosecuted (Article 95B)" in words
+    assert words.count("Fee: Rp0, free") == 5
