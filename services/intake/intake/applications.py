@@ -103,18 +103,21 @@ def flush_or_refuse(uow: UnitOfWork, nik_hash: str, sees: Sees = nobody, excludi
 
 def _entered(body: dict[str, Any]) -> dict[str, Any]:
     return {"kind": body["kind"], "changes": list(body["changes"]), "applicant": jsonable(body["applicant"]),
-            "residence": jsonable(body["residence"]), "contact": body["contact"], "language": body["language"]}
+            "residence": jsonable(body["residence"]), "contact": body["contact"], "language": body["language"],
+            "office_regency": body["office_regency"]}
 
 
 def _data_of(application: Application) -> dict[str, Any]:
     return {"kind": application.kind, "changes": list(application.changes or []), "applicant": application.applicant,
-            "residence": application.residence, "contact": application.contact, "language": application.language}
+            "residence": application.residence, "contact": application.contact, "language": application.language,
+            "office_regency": application.office_regency}
 
 
 def _apply(application: Application, nik_hash: str, data: dict[str, Any]) -> None:
     application.kind, application.changes = data["kind"], data["changes"]
     application.applicant, application.residence = data["applicant"], data["residence"]
     application.contact, application.language = data["contact"], data["language"]
+    application.office_regency = data["office_regency"]
     application.nik_hash = nik_hash
 
 
@@ -253,6 +256,7 @@ def submit(uow: UnitOfWork, application: Application, now: dt.datetime, key: str
         "submitted_at": now, "applicant": CARD_HOLDER.load(application.applicant), "contact": application.contact,
         "language": application.language, "changes": list(application.changes or []),
         "residence": application.residence, "warnings": [w.code for w in checked.warnings],
+        "office_regency": application.office_regency,
         "documents": [{"kind": d.kind, "document_id": d.id, "sha256": d.sha256, "content_type": d.content_type}
                       for d in application.documents],
     }

@@ -36,6 +36,8 @@ class Application(Base):
     residence: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
     contact: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     language: Mapped[str] = mapped_column(String(2), default="id")
+    # outside_domicile only: the regency whose office the citizen chose (e.g. "32.73"); else the address decides.
+    office_regency: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     correction_round: Mapped[int] = mapped_column(Integer, default=0)

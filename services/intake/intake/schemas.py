@@ -116,6 +116,30 @@ class ApplicationIn(Schema):
     residence = fields.Nested(ResidenceIn, load_default=None, allow_none=True, metadata={
         "description": "WNA only: passport and KITAP numbers."})
     contact = fields.Nested(ContactIn, required=True)
+    office_regency = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
+        r"^[0-9]{2}\.[0-9]{2}$", error="office_regency must be a regency code like 32.73"), metadata={
+        "description": "outside_domicile only: the regency (kabupaten/kota) whose Disdukcapil office the citizen "
+                       "chooses for capture, printing and pickup; not the regency of the address."})
+
+    @validates_schema
+    def _office_rules(self, data: dict, **_: object) -> None:
+        chosen = data.get("office_regency")
+        if not application_kind(data.get("kind", "new")).office_chosen:
+            if chosen:
+                raise ValidationError("only an outside_domicile application chooses its office",
+                                      field_name="office_regency")
+            return
+        if not chosen:
+            raise ValidationError("kind.office_missing: an outside_domicile application names the regency of the "
+                                  "office the citizen chooses", field_name="office_regency")
+        office = region(chosen)
+        if office is None or office.level != Level.REGENCY or not office.current:
+            raise ValidationError(f"kind.office_unknown: {chosen} is not a current regency code",
+                                  field_name="office_regency")
+        home = ((data.get("applicant") or {}).get("address") or {}).get("village_code", "")
+        if home[:5] == chosen:
+            raise ValidationError(f"kind.office_in_domicile: {chosen} is the regency of the address; apply with "
+                                  "another kind to be served there", field_name="office_regency")
 
     @validates_schema
     def _kind_rules(self, data: dict, **_: object) -> None:
@@ -208,6 +232,8 @@ class ApplicationOut(Schema):
     corrections = fields.List(fields.Nested(CorrectionOut), metadata={
         "description": "While a correction is requested: what to change, field by field."})
     appointment = fields.Dict(allow_none=True, metadata={"description": "The current capture appointment, if any."})
+    office_regency = fields.Nested(RegionOut, allow_none=True, metadata={
+        "description": "outside_domicile: the regency whose office the citizen chose."})
     missing_documents = fields.List(fields.String())
     documents = fields.List(fields.Nested(DocumentOut))
     timeline = fields.List(fields.Nested(TimelineOut))
@@ -223,6 +249,8 @@ class ReviewOut(Schema):
     applicant = fields.Dict(metadata={"description": "Everything entered, with region and enumeration names."})
     residence = fields.Dict(allow_none=True)
     contact = fields.Dict()
+    office_regency = fields.Nested(RegionOut, allow_none=True, metadata={
+        "description": "outside_domicile: the regency whose office the citizen chose."})
     documents = fields.List(fields.Nested(DocumentOut))
     missing_documents = fields.List(fields.Nested(FindingOut))
     errors = fields.List(fields.Nested(FindingOut), metadata={"description": "What blocks submission."})

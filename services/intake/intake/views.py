@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from ektp_shared.reference.application_kinds import Fee, application_kind, document_type
-from ektp_shared.reference.regions import lineage
+from ektp_shared.reference.regions import lineage, region
 
 from .models import Application
 from .receipt_document import ReceiptSummary
@@ -20,6 +20,11 @@ def _documents(application: Application) -> list[dict[str, Any]]:
              "uploaded_at": d.uploaded_at} for d in application.documents]
 
 
+def _regency(code: str | None) -> dict[str, str] | None:
+    chosen = region(code) if code else None
+    return chosen and {"code": chosen.code, "name": chosen.name}
+
+
 def view(application: Application, now: dt.datetime) -> dict[str, Any]:
     editable = Stage(application.status) in EDITABLE_STAGES
     return {
@@ -30,6 +35,7 @@ def view(application: Application, now: dt.datetime) -> dict[str, Any]:
         "submitted_at": application.submitted_at, "correction_round": application.correction_round,
         "corrections": application.corrections or [],
         "appointment": application.appointment and {k: application.appointment[k] for k in ("id", "starts_at", "office")},
+        "office_regency": _regency(application.office_regency),
         "missing_documents": missing_document_codes(application.kind, application.changes or [], application.applicant,
                                                     [d.kind for d in application.documents]),
         "documents": _documents(application),
@@ -46,6 +52,7 @@ def review(application: Application, checked: Review) -> dict[str, Any]:
                                        "fee": kind.fee.as_dict()},
         "changes": application.changes or [], "applicant": with_region_names(application.applicant),
         "residence": application.residence, "contact": application.contact, "documents": _documents(application),
+        "office_regency": _regency(application.office_regency),
         "missing_documents": [f.as_dict() for f in checked.missing_documents],
         "errors": [f.as_dict() for f in checked.errors], "warnings": [f.as_dict() for f in checked.warnings],
         "ready": checked.ready,

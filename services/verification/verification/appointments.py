@@ -1,4 +1,5 @@
-"""Biometric-capture appointments (perekaman): book the earliest free slot at the applicant's office,
+"""Biometric-capture appointments (perekaman): book the earliest free slot at the applicant's office (the one
+serving the address, or for outside_domicile the regency office the citizen chose),
 move it when the citizen asks, free it on a no-show, and expire the application when no new one is booked.
 """
 from __future__ import annotations
@@ -30,22 +31,27 @@ def as_office(row: OfficeRow) -> Office:
                   closes=dt.time.fromisoformat(row.closes))
 
 
-def office_of(uow: UnitOfWork, village_code: str, settings: VerificationSettings) -> Office:
+def served_region(case: Case) -> str:
+    """The region whose office serves the case: the chosen regency (outside_domicile), else the address's village."""
+    return case.office_regency or case.applicant["address"]["village_code"]
+
+
+def office_of(uow: UnitOfWork, region_code: str, settings: VerificationSettings) -> Office:
     opens, closes = parse_hours(settings.office_hours)
-    default = default_office(village_code, settings.office_daily_capacity, opens, closes)
+    default = default_office(region_code, settings.office_daily_capacity, opens, closes)
     configured = [as_office(r) for r in uow.session.scalars(select(OfficeRow))]
-    return office_for(village_code, configured, default)
+    return office_for(region_code, configured, default)
 
 
-def office_by_code(uow: UnitOfWork, code: str, village_code: str, settings: VerificationSettings) -> Office:
+def office_by_code(uow: UnitOfWork, code: str, region_code: str, settings: VerificationSettings) -> Office:
     """The office an appointment was booked at (its configuration may have changed since)."""
     row = uow.session.get(OfficeRow, code)
     if row is not None:
         return as_office(row)
-    office = office_of(uow, village_code, settings)
+    office = office_of(uow, region_code, settings)
     if office.code != code:  # a configured office was removed: its defaults are the regency's
         opens, closes = parse_hours(settings.office_hours)
-        return default_office(village_code, settings.office_daily_capacity, opens, closes)
+        return default_office(region_code, settings.office_daily_capacity, opens, closes)
     return office
 
 
@@ -102,7 +108,7 @@ def rebook(uow: UnitOfWork, case: Case, now: dt.datetime, context: VerificationC
     if previous is not None and previous.state == AppointmentState.SCHEDULED.value:
         free(uow, previous, AppointmentState.RESCHEDULED, now)
     case.expires_at = None
-    office = office_of(uow, case.applicant["address"]["village_code"], context.settings)
+    office = office_of(uow, served_region(case), context.settings)
     case.office_code = office.code
     return book(uow, case, office, now, context, not_before, previous.id if previous else None)
 
@@ -124,7 +130,7 @@ def mark_no_shows(uow: UnitOfWork, now: dt.datetime, settings: VerificationSetti
                                .where(Appointment.state == AppointmentState.SCHEDULED.value, Appointment.starts_at < now,
                                       Case.state == CaseState.APPROVED.value)).all()
     for appointment, case in rows:
-        office = office_by_code(uow, appointment.office_code, case.applicant["address"]["village_code"], settings)
+        office = office_by_code(uow, appointment.office_code, served_region(case), settings)
         if office.closing(office.local_day(appointment.starts_at)) + grace > now:
             continue
         free(uow, appointment, AppointmentState.NO_SHOW, now)

@@ -78,6 +78,7 @@ def _take_data(case: Case, data: dict[str, Any]) -> None:
     case.residence = jsonable(data.get("residence"))
     case.documents = [jsonable(d) for d in data["documents"]]
     case.changes = list(data.get("changes") or [])
+    case.office_regency = data.get("office_regency")
 
 
 def open_case(uow: UnitOfWork, event: CloudEvent, now: dt.datetime, context: VerificationContext) -> Case:
@@ -89,7 +90,7 @@ def open_case(uow: UnitOfWork, event: CloudEvent, now: dt.datetime, context: Ver
                 kind=data["kind"], state=CaseState.OPEN.value, state_since=now, opened_at=now, queued_at=now,
                 priority=0, correction_rounds=0)
     _take_data(case, data)
-    case.office_code = appointments.office_of(uow, case.applicant["address"]["village_code"], context.settings).code
+    case.office_code = appointments.office_of(uow, appointments.served_region(case), context.settings).code
     uow.session.add(case)
     uow.session.flush()
     run_checks(uow, case, context.registry.current(), local_day(data["submitted_at"]))
@@ -151,7 +152,7 @@ def _decided(case: Case, officer: str, now: dt.datetime) -> None:
 
 
 def approve(uow: UnitOfWork, case: Case, officer: str, now: dt.datetime, context: VerificationContext) -> Appointment:
-    office = appointments.office_of(uow, case.applicant["address"]["village_code"], context.settings)
+    office = appointments.office_of(uow, appointments.served_region(case), context.settings)
     emit_verified(uow, case, office, now)
     _decided(case, officer, now)
     move(uow, case, CaseState.APPROVED, now)

@@ -37,6 +37,8 @@ class Case(Base):
     # None for cases opened before the checks existed.
     findings: Mapped[list[dict[str, Any]] | None] = mapped_column(EncryptedJSON)
     office_code: Mapped[str] = mapped_column(String(40), index=True)
+    # outside_domicile: the regency whose office the citizen chose (the office serves it, not the address).
+    office_regency: Mapped[str | None] = mapped_column(String(5))
     opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     # The queue is oldest first within priority; a resubmitted case keeps its place and gains priority.
     queued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)

@@ -47,6 +47,6 @@ def retry(uow: UnitOfWork, case: Case, operator: str, stage: RetryStage, now: dt
         booked = appointments.rebook(uow, case, now, context)
         detail["appointment"] = {"id": booked.id, "starts_at": booked.starts_at.isoformat()}
     else:
-        emit_verified(uow, case, appointments.office_of(uow, case.applicant["address"]["village_code"], context.settings),
+        emit_verified(uow, case, appointments.office_of(uow, appointments.served_region(case), context.settings),
                       now)
     audit(uow, operator, f"operations.retry.{stage.value}", case, now, before, {"state": case.state, **detail})

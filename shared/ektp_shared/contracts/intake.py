@@ -20,7 +20,8 @@ class DocumentRefSchema(Schema):
 class ApplicationSubmitted(Schema):
     application_id = fields.UUID(required=True)
     receipt_number = fields.String(required=True)
-    kind = fields.String(required=True, metadata={"description": "new, data_change, replacement_lost, replacement_damaged, move_in"})
+    kind = fields.String(required=True, metadata={
+        "description": "new, data_change, replacement_lost, replacement_damaged, move_in, outside_domicile"})
     submitted_at = fields.AwareDateTime(required=True)
     applicant = fields.Nested(CardHolderSchema, required=True)
     contact = fields.Nested(ContactSchema, required=True, metadata={"description": "For notify only: how to reach the citizen."})
@@ -30,6 +31,10 @@ class ApplicationSubmitted(Schema):
         "description": "data_change only: the fields that change (address, marital_status, occupation, religion, name, photo)."})
     residence = fields.Nested(ResidencePermitSchema, load_default=None, allow_none=True, metadata={
         "description": "WNA only: passport and permanent-stay permit (KITAP) numbers, for the officer's check."})
+    office_regency = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[0-9]{2}\.[0-9]{2}$"),
+                                   metadata={"description": "outside_domicile only: the regency whose office the "
+                                             "citizen chose; verification books the capture there, and printing "
+                                             "prints and hands over there. None: the office of the address."})
     warnings = fields.List(fields.String(), load_default=list, metadata={
         "description": "Codes of the warnings the citizen saw at review (e.g. nik.birth_date_mismatch)."})
 

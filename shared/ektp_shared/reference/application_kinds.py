@@ -1,4 +1,5 @@
-"""Application kinds (new, data_change, replacement_lost, replacement_damaged, move_in) and the documents each needs.
+"""Application kinds (new, data_change, replacement_lost, replacement_damaged, move_in, outside_domicile) and the
+documents each needs.
 
 The table is data/application_kinds.json. A requirement is a group of document codes of which any one will
 do (e.g. a marriage, divorce or death certificate for a change of marital status). Each kind carries its fee:
@@ -66,6 +67,9 @@ class ApplicationKind:
     english: str
     requires: tuple[Requirement, ...]
     fee: Fee
+    # True when the citizen chooses the office (outside_domicile: a regency other than the address's); else the
+    # office is the one serving the address.
+    office_chosen: bool
     # Only "new": the applicant must be this old on the day of submission, unless already (ever) married.
     min_age_years: int | None
     age_exempt_marital_statuses: frozenset[str]
@@ -190,6 +194,6 @@ def _kinds() -> dict[str, ApplicationKind]:
         }
         kinds[code] = ApplicationKind(
             code, spec["id"], spec["en"], requirements(spec["requires"]),
-            Fee(spec["fee"]["rupiah"], spec["fee"]["region_may_charge"]), eligibility.get("min_age_years"), frozenset(eligibility.get("or_marital_status", ())), changes,
+            Fee(spec["fee"]["rupiah"], spec["fee"]["region_may_charge"]), spec.get("office") == "chosen", eligibility.get("min_age_years"), frozenset(eligibility.get("or_marital_status", ())), changes,
         )
     return kinds

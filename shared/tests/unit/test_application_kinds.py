@@ -11,10 +11,15 @@ def codes(requirements):
     return [list(r) for r in requirements]
 
 
-def test_the_five_kinds_are_offered():
+def test_the_six_kinds_are_offered():
     assert [k.code for k in application_kinds()] == [
-        "new", "data_change", "replacement_lost", "replacement_damaged", "move_in"]
+        "new", "data_change", "replacement_lost", "replacement_damaged", "move_in", "outside_domicile"]
     assert all(k.indonesian and k.english for k in application_kinds())
+
+
+def test_only_outside_domicile_lets_the_citizen_choose_the_office():
+    assert [k.code for k in application_kinds() if k.office_chosen] == ["outside_domicile"]
+    assert application_kind("outside_domicile").indonesian == "Perekaman dan pencetakan di luar domisili"
 
 
 @pytest.mark.parametrize(("kind", "required"), [
@@ -23,6 +28,7 @@ def test_the_five_kinds_are_offered():
     ("replacement_lost", [["surat_kehilangan"]]),
     ("replacement_damaged", [["foto_ktp_rusak"]]),
     ("move_in", [["skpwni"], ["kk"]]),
+    ("outside_domicile", [["kk"], ["photo"]]),
 ])
 def test_each_kind_requires_its_documents(kind, required):
     assert codes(application_kind(kind).required_documents()) == required

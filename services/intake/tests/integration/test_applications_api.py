@@ -102,6 +102,31 @@ def test_each_kind_needs_its_documents_and_nothing_else(intake, citizen, photos,
     assert intake.submit(application_id).status_code == 200
 
 
+def test_outside_domicile_names_another_regency_s_office_and_the_event_carries_it(intake, citizen, photos):
+    body = citizen(6, kind="outside_domicile")
+    intake.sign_in(body["applicant"]["nik"])
+    for office, rule in ((None, "kind.office_missing"), ("32.01", "kind.office_in_domicile"),
+                         ("32.99", "kind.office_unknown"), ("Bandung", "must be a regency code")):
+        refused = intake.client.post("/v1/applications", json={**body, "office_regency": office})
+        assert refused.status_code == 422 and fields(refused) == ["office_regency"], (office, refused.get_json())
+        assert rule in refused.get_json()["errors"][0]["message"]
+    other_kind = intake.client.post("/v1/applications", json={**body, "kind": "new", "office_regency": "32.73"})
+    assert other_kind.status_code == 422 and fields(other_kind) == ["office_regency"]
+
+    application_id = intake.create({**body, "office_regency": "32.73"})["id"]
+    review = intake.client.get(f"/v1/applications/{application_id}/review").get_json()
+    assert review["kind"]["id"] == "Perekaman dan pencetakan di luar domisili"
+    assert review["office_regency"] == {"code": "32.73", "name": "Kota Bandung"}
+    assert [m["message"]["en"] for m in review["missing_documents"]] == [
+        "A required document is missing: family card (KK).", "A required document is missing: 4x6 photo."]
+    for kind, content in (("kk", photos.scan("KARTU KELUARGA")), ("photo", photos.portrait(photos.faces[0]))):
+        assert intake.upload(application_id, kind, content).status_code == 201
+    assert intake.submit(application_id).status_code == 200
+    [submitted] = intake.emitted("application.submitted.v1", application_id)
+    assert (submitted["kind"], submitted["office_regency"]) == ("outside_domicile", "32.73")
+    assert intake.status(application_id)["office_regency"]["name"] == "Kota Bandung"
+
+
 def test_a_data_change_names_what_changes(intake, citizen):
     intake.sign_in(citizen()["applicant"]["nik"])
     response = intake.client.post("/v1/applications", json={**citizen(), "kind": "data_change"})

@@ -127,3 +127,21 @@ def test_a_no_show_frees_the_slot_and_the_application_expires_unless_rebooked(ma
     assert service.case_of(missed["application_id"], ana)["state"] == "EXPIRED"
     assert service.case_of(rebooked["application_id"], ana)["state"] == "APPROVED"
     assert service.case_of(kept["application_id"], ana)["appointment"]["state"] == "ATTENDED"
+
+
+def test_outside_domicile_books_the_capture_at_the_chosen_regency_office_not_the_address(
+        service, admin, ana, people, make_submission):
+    configure_small_office(service, admin, VILLAGE)  # the address's own district has a UPT: it must not serve
+    data = living_in(make_submission, people[0])
+    data.update(kind="outside_domicile", office_regency="32.73", documents=[
+        d for d in data["documents"] if d["kind"] in ("kk", "photo")])
+    service.submit(data)
+    case = service.case_of(data["application_id"], ana)
+    assert case["office_code"] == "DISDUKCAPIL-3273"
+    decided = approve(service, ana, data)
+    assert decided["appointment"]["office_code"] == "DISDUKCAPIL-3273"
+    [verified] = [e for e in service.emitted("application.verified.v1") if e["application_id"] == data["application_id"]]
+    [scheduled] = [e for e in service.emitted("appointment.scheduled.v1") if e["application_id"] == data["application_id"]]
+    for office in (verified["office"], scheduled["office"]):  # printing prints and hands over there; notify names it
+        assert (office["code"], office["name"]) == (
+            "DISDUKCAPIL-3273", "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL KOTA BANDUNG")

@@ -2,7 +2,7 @@
 
 An applicant is served by the office for the most specific region of their address: a UPT serving their
 district if one is configured, else the Disdukcapil of their regency (configured, or with the default
-capacity and hours). Appointments are taken in the office's local time (WIB, WITA or WIT by province) on
+capacity and hours). An outside_domicile applicant gives a regency code instead: the office of that regency. Appointments are taken in the office's local time (WIB, WITA or WIT by province) on
 working days (no weekend, public holiday or configured closure): a day's opening hours are cut into
 `daily_capacity` equal slots, one applicant each.
 """
@@ -58,22 +58,22 @@ class Office:
         return local_day(moment, self.timezone)
 
 
-def default_office(village_code: str, daily_capacity: int, opens: dt.time, closes: dt.time) -> Office:
-    """The regency's Disdukcapil, named from the Kemendagri table."""
-    regions = {r.level: r for r in lineage(village_code)}
+def default_office(region_code: str, daily_capacity: int, opens: dt.time, closes: dt.time) -> Office:
+    """The Disdukcapil of the regency of `region_code` (a village or a regency), named from the Kemendagri table."""
+    regions = {r.level: r for r in lineage(region_code)}
     regency = regions.get(Level.REGENCY)
     province = regions.get(Level.PROVINCE)
     if regency is None or province is None:
-        raise ValueError("the address's village code is not a known region")
+        raise ValueError(f"{region_code} is not a known region")
     return Office(code=f"DISDUKCAPIL-{regency.digits}",
                   name=f"DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL {regency.name.upper()}",
                   address=f"Kantor Disdukcapil {regency.name}, {province.name}", timezone=zone_of_province(province.digits),
                   kind=DISDUKCAPIL, serves=regency.code, daily_capacity=daily_capacity, opens=opens, closes=closes)
 
 
-def office_for(village_code: str, configured: Iterable[Office], default: Office) -> Office:
-    """The configured office with the longest region prefix of the village, else `default`."""
-    matching = [o for o in configured if village_code == o.serves or village_code.startswith(o.serves + ".")]
+def office_for(region_code: str, configured: Iterable[Office], default: Office) -> Office:
+    """The configured office with the longest region prefix of the region (a village or a regency), else `default`."""
+    matching = [o for o in configured if region_code == o.serves or region_code.startswith(o.serves + ".")]
     return max(matching, key=lambda o: len(o.serves), default=default)
 
 
