@@ -18,6 +18,7 @@ from ektp_shared.identity.kk import check_kk
 from ektp_shared.identity.nik import check_nik
 from ektp_shared.reference.application_kinds import application_kind, application_kinds
 from ektp_shared.reference.enumerations import Enumeration, choices
+from ektp_shared.reference.regions import Level, region, regions
 
 from .wording import finding
 
@@ -34,7 +35,7 @@ FIELD_OF = {
     "applicant.address.rw": "rw", "applicant.address.village_code": "village", "contact.phone": "phone",
     "contact.email": "email", "contact": "phone", "changes": "changes", "nik": "nik", "phone": "address",
     "email": "address", "code": "code", "receipt_number": "receipt_number", "file": "file",
-    "not_before": "not_before",
+    "not_before": "not_before", "office_regency": "office_regency",
 }
 REGION_LEVELS = ("province", "regency", "district", "village")
 
@@ -127,6 +128,8 @@ class ApplicationForm(FlaskForm):
     village = SelectField(_l("Desa/kelurahan"), validate_choice=False,
                           validators=[DataRequired(_l("Pilih desa/kelurahan sampai tingkat terakhir."))])
     changes = MultiCheckboxField(_l("Data yang berubah"), validate_choice=False)
+    office_regency = SelectField(_l("Kabupaten/kota kantor pilihan"),
+                                 validators=[DataRequired(_l("Pilih kabupaten/kota kantor tempat Anda dilayani."))])
     phone = StringField(_l("Nomor HP"), validators=[Optional()])
     email = StringField(_l("Email (tidak wajib)"), validators=[Optional(), Email(_l("Tulis alamat email yang benar."))])
 
@@ -158,11 +161,22 @@ class ApplicationForm(FlaskForm):
             except InvalidAddress as exc:
                 raise ValidationError(_l("Tulis nomor HP Indonesia, misalnya 0812 3456 7890.")) from exc
 
+    def validate_office_regency(self, field: SelectField) -> None:
+        if field.data and field.data == (self.village.data or "")[:5]:
+            raise ValidationError(_l("Kantor pilihan harus di luar kabupaten/kota alamat Anda; untuk dilayani di "
+                                     "sana, pilih jenis permohonan lain."))
+
     def use_kind(self, kind: str) -> None:
-        rules = application_kind(kind).changes
-        self.changes.choices = [SelectChoice(field) for field in sorted(rules)]
-        if not rules:
+        rules = application_kind(kind)
+        self.changes.choices = [SelectChoice(field) for field in sorted(rules.changes)]
+        if not rules.changes:
             del self.changes
+        if rules.office_chosen:  # outside_domicile: every current regency, by name, with its province
+            self.office_regency.choices = [SelectChoice("", _l("Pilih"))] + sorted(
+                (SelectChoice(r.code, f"{r.name} ({region(r.code[:2]).name})") for r in regions(Level.REGENCY)),
+                key=lambda choice: choice.label)
+        else:
+            del self.office_regency
 
     def body(self, kind: str, language: str) -> dict:
         """The body of intake's POST/PUT /v1/applications."""
@@ -178,6 +192,8 @@ class ApplicationForm(FlaskForm):
         body = {"kind": kind, "language": language, "applicant": applicant, "contact": contact}
         if "changes" in self._fields:
             body["changes"] = list(self.changes.data or [])
+        if "office_regency" in self._fields:
+            body["office_regency"] = self.office_regency.data
         return body
 
     def fill(self, application: dict) -> None:
@@ -197,6 +213,8 @@ class ApplicationForm(FlaskForm):
         self.phone.data, self.email.data = contact.get("phone") or "", contact.get("email") or ""
         if "changes" in self._fields:
             self.changes.data = list(application.get("changes") or [])
+        if "office_regency" in self._fields:
+            self.office_regency.data = (application.get("office_regency") or {}).get("code") or ""
 
 
 class UploadForm(FlaskForm):

@@ -173,6 +173,12 @@ class Citizen:
         return application_id
 
 
+@pytest.fixture(name="form_of")
+def form_of_fixture():
+    """form_of(person, **changes): the data form as the person fills it in."""
+    return form_of
+
+
 @pytest.fixture
 def visitor(portal) -> Visitor:
     return Visitor(portal)

@@ -16,9 +16,30 @@ def test_the_start_page_says_the_law_makes_every_kind_free_in_both_languages(vis
     visitor.open("/")
     words = visitor.words()
     assert "tidak dipungut biaya (UU 24/2013 Pasal 79A)" in words and "penggantian kartu yang hilang atau rusak" in words
-    assert words.count("Biaya: Rp0, gratis") == 5  # each kind in the list of documents by kind
+    assert words.count("Biaya: Rp0, gratis") == 6  # each kind in the list of documents by kind
     visitor.open("/bahasa/en")
     visitor.open("/")
     words = visitor.words()
     assert "(Law 24/2013, Article 79A)" in words and "can be prosecuted (Article 95B)" in words
-    assert words.count("Fee: Rp0, free") == 5
+    assert words.count("Fee: Rp0, free") == 6
+
+
+def test_outside_domicile_asks_for_the_office_outside_the_home_regency_and_the_review_names_it(citizen, person, form_of):
+    citizen.sign_in()
+    citizen.visitor.open("/permohonan/baru")
+    assert "Perekaman dan pencetakan di luar domisili" in citizen.visitor.words()
+    citizen.visitor.send("/permohonan/baru", {"kind": "outside_domicile"})
+    page = citizen.visitor.words()
+    assert "Kantor pilihan" in page and "Kota Bandung (Jawa Barat)" in page
+
+    home = person.application["applicant"]["address"]["village_code"][:5]
+    for office, said in (("", "Pilih kabupaten/kota kantor tempat Anda dilayani."),
+                         (home, "Kantor pilihan harus di luar kabupaten/kota alamat Anda")):
+        refused = citizen.visitor.send("/permohonan/baru/data", form_of(person, office_regency=office))
+        assert refused.status_code == 422 and said in citizen.visitor.words()
+
+    citizen.visitor.send("/permohonan/baru/data", form_of(person, office_regency="32.73"))
+    assert citizen.visitor.path.endswith("/dokumen"), citizen.visitor.words()
+    application_id = citizen.visitor.path.split("/")[2]
+    citizen.visitor.open(f"/permohonan/{application_id}/periksa")
+    assert "Kantor pilihan Disdukcapil Kota Bandung" in citizen.visitor.words()
