@@ -29,6 +29,13 @@ STAGES: dict[str, tuple[Any, Any]] = {
     "RESUBMITTED": (lazy_gettext("Perbaikan terkirim"), lazy_gettext("Petugas memeriksa perbaikan Anda.")),
     "INTERVIEW_SCHEDULED": (lazy_gettext("Wawancara dijadwalkan"), lazy_gettext(
         "Petugas akan menghubungi Anda pada waktu wawancara yang tertera di riwayat.")),
+    "INTERVIEW_REMINDER": (lazy_gettext("Pengingat wawancara"), lazy_gettext(
+        "Wawancara segera tiba. Pastikan Anda dapat dihubungi pada waktunya.")),
+    "INTERVIEW_HELD": (lazy_gettext("Wawancara selesai"), lazy_gettext(
+        "Petugas memutuskan permohonan Anda. Kabar berikutnya datang lewat SMS dan email.")),
+    "INTERVIEW_MISSED": (lazy_gettext("Wawancara terlewat"), lazy_gettext(
+        "Petugas tidak dapat menghubungi Anda. Jadwal wawancara baru akan dikirim; jika sudah terlalu sering "
+        "terlewat, supervisor yang memutuskan.")),
     "REJECTED": (lazy_gettext("Ditolak"), lazy_gettext(
         "Permohonan ditolak; alasannya ada di riwayat. Anda dapat mengajukan permohonan baru.")),
     "VERIFIED": (lazy_gettext("Terverifikasi"), lazy_gettext(

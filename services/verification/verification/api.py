@@ -192,7 +192,9 @@ def blueprint(runtime: Runtime) -> Blueprint:
     @requires("verifier", "supervisor")
     @blp.arguments(InterviewOutcomeIn)
     @blp.response(200, CaseOut)
-    @blp.doc(summary="Record how the interview went; the case comes back claimed by you, to decide.", security=BEARER)
+    @blp.doc(summary="Record how the interview went (held or no_show); the case comes back claimed by you, to decide "
+                     "or to schedule another interview, or after too many no-shows goes to a supervisor.",
+             security=BEARER)
     def interview_outcome(body: dict[str, Any], case_id: str, interview_id: str):
         with runtime.uow() as uow:
             case = _case(uow, case_id)
@@ -201,7 +203,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
                 raise ApiError(404, "not_found", "this case has no interview with this id", field="interview_id",
                                location="path")
             interviews.record_outcome(uow, case, interview, g.principal.subject, body, utcnow(),
-                                      settings.claim_lease_seconds)
+                                      settings.claim_lease_seconds, settings.interview_max_no_shows)
             uow.commit()
             return view(uow, case)
 

@@ -125,6 +125,8 @@ class Interview(Base):
     outcome_notes: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
     scheduled_by: Mapped[str] = mapped_column(String(120))
     recorded_by: Mapped[str | None] = mapped_column(String(120))
+    # When the citizen was reminded (interview.reminder), once.
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 

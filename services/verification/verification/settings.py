@@ -15,6 +15,8 @@ class VerificationSettings(Settings):
     claim_lease_seconds: int = setting(900, "How long an officer's claim on a case lasts without a decision (an abandoned case returns to the queue).")
     no_show_grace_minutes: int = setting(60, "Minutes after the office closes on the appointment day before a missing capture counts as a no-show.")
     no_show_expiry_days: int = setting(14, "Days after a no-show before the application expires, unless the citizen books another appointment.")
+    interview_reminder_hours: int = setting(24, "Hours before an interview when the citizen is reminded (once; not for an interview booked later than that).")
+    interview_max_no_shows: int = setting(2, "Interviews a citizen may miss; at this many the case goes to a supervisor instead of a new interview.")
     registry_path: str = setting("", "Family-card registry (SIAK extract), CSV or JSON; empty = the synthetic registry shipped for development.")
     document_link_seconds: int = setting(300, "Lifetime of the signed links to documents and face images an officer is given.")
     intake_url: str = setting("http://127.0.0.1:8001", "Base URL of the intake service as officers' browsers reach it (document links).")

@@ -1,10 +1,13 @@
-"""Work verification's worker repeats: the appointment sweep."""
+"""Work verification's worker repeats: the appointment sweep and the interview reminders."""
+import datetime as dt
+
 from ektp_shared.db import utcnow
 from ektp_shared.service import PeriodicTask, Runtime
 
-from . import appointments, cases
+from . import appointments, cases, interviews
 
 APPOINTMENT_SWEEP_SECONDS = 300
+INTERVIEW_REMINDER_SECONDS = 300
 
 
 def sweep_appointments(runtime: Runtime) -> None:
@@ -19,5 +22,13 @@ def sweep_appointments(runtime: Runtime) -> None:
         uow.commit()
 
 
+def remind_interviews(runtime: Runtime) -> None:
+    """Interviews due within a day: the citizen gets a reminder (interview.reminder), once."""
+    with runtime.uow() as uow:
+        interviews.remind_due(uow, utcnow(), dt.timedelta(hours=runtime.settings.interview_reminder_hours))
+        uow.commit()
+
+
 def tasks(runtime: Runtime) -> list[PeriodicTask]:
-    return [PeriodicTask("appointments", APPOINTMENT_SWEEP_SECONDS, sweep_appointments)]
+    return [PeriodicTask("appointments", APPOINTMENT_SWEEP_SECONDS, sweep_appointments),
+            PeriodicTask("interview-reminders", INTERVIEW_REMINDER_SECONDS, remind_interviews)]

@@ -56,6 +56,29 @@ class InterviewScheduled(Schema):
     join_url = fields.Url(load_default=None, allow_none=True, metadata={"description": "Video only: the meeting link."})
 
 
+class InterviewReminder(Schema):
+    application_id = fields.UUID(required=True)
+    interview_id = fields.UUID(required=True)
+    starts_at = fields.AwareDateTime(required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(["phone", "video"]))
+    join_url = fields.Url(load_default=None, allow_none=True, metadata={"description": "Video only: the meeting link."})
+
+
+class InterviewHeld(Schema):
+    application_id = fields.UUID(required=True)
+    interview_id = fields.UUID(required=True)
+    starts_at = fields.AwareDateTime(required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(["phone", "video"]))
+
+
+class InterviewMissed(InterviewHeld):
+    missed = fields.Integer(required=True, strict=True, validate=validate.Range(min=1), metadata={
+        "description": "Interviews of this application the citizen has missed so far, this one included."})
+    next = fields.String(required=True, validate=validate.OneOf(["new_interview", "supervisor_review"]), metadata={
+        "description": "new_interview: the officer schedules another; supervisor_review: too many missed, a "
+                       "supervisor decides the case."})
+
+
 class ApplicationExpired(Schema):
     application_id = fields.UUID(required=True)
     expired_at = fields.AwareDateTime(required=True)
@@ -88,6 +111,16 @@ APPOINTMENT_SCHEDULED = contract(
 INTERVIEW_SCHEDULED = contract(
     "interview.scheduled", 1, InterviewScheduled, "verification",
     "An officer scheduled a phone or video interview with the citizen.")
+INTERVIEW_REMINDER = contract(
+    "interview.reminder", 1, InterviewReminder, "verification",
+    "The interview is due within a day (EKTP_VERIFICATION_INTERVIEW_REMINDER_HOURS): remind the citizen, once.")
+INTERVIEW_HELD = contract(
+    "interview.held", 1, InterviewHeld, "verification",
+    "The officer held the interview; the case is back with the officer to decide.")
+INTERVIEW_MISSED = contract(
+    "interview.missed", 1, InterviewMissed, "verification",
+    "The citizen could not be reached for the interview (no show): another interview, or after too many a "
+    "supervisor's review.")
 APPLICATION_EXPIRED = contract(
     "application.expired", 1, ApplicationExpired, "verification",
     "The citizen missed the capture appointment and booked none in time: the application ends.")

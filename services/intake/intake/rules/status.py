@@ -19,6 +19,8 @@ STAGE_OF_EVENT = {
     ver.APPLICATION_REJECTED.type: Stage.REJECTED,
     ver.APPOINTMENT_SCHEDULED.type: Stage.APPOINTMENT_SCHEDULED,
     ver.INTERVIEW_SCHEDULED.type: Stage.INTERVIEW_SCHEDULED,
+    ver.INTERVIEW_HELD.type: Stage.INTERVIEW_HELD,
+    ver.INTERVIEW_MISSED.type: Stage.INTERVIEW_MISSED,
     ver.APPLICATION_EXPIRED.type: Stage.EXPIRED,
     ver.ADJUDICATION_DECIDED.type: Stage.ADJUDICATED,
     bio.BIOMETRICS_ENROLLED.type: Stage.ENROLLED,
@@ -33,11 +35,13 @@ STAGE_OF_EVENT = {
 # Events the citizen's timeline shows without a change of stage (the card still waits at the office).
 NOTED_EVENTS = {
     prn.CARD_PICKUP_REMINDER.type: "PICKUP_REMINDER",
+    ver.INTERVIEW_REMINDER.type: "INTERVIEW_REMINDER",
 }
 # What of an event's data the citizen's timeline shows (never documents or another person's data).
 TIMELINE_DETAIL = frozenset({"message", "reason_code", "reason", "corrections", "round", "rounds_left", "starts_at",
                              "office", "channel", "join_url", "pickup_from", "card_serial", "collected_by", "decision",
-                             "letter_number", "valid_until", "reminder_number", "fields", "result"})
+                             "letter_number", "valid_until", "reminder_number", "fields", "result", "missed",
+                             "next"})
 
 
 def moves_status(current: Stage, current_since: dt.datetime, event_time: dt.datetime) -> bool:

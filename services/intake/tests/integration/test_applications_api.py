@@ -23,6 +23,10 @@ from ektp_shared.contracts.verification import (
     APPLICATION_VERIFIED,
     APPOINTMENT_SCHEDULED,
     CORRECTION_REQUESTED,
+    INTERVIEW_HELD,
+    INTERVIEW_MISSED,
+    INTERVIEW_REMINDER,
+    INTERVIEW_SCHEDULED,
 )
 from ektp_shared.crypto import MAGIC
 
@@ -359,3 +363,28 @@ def test_the_offices_news_about_the_card_reaches_the_timeline(intake, citizen):
                    time=now + dt.timedelta(seconds=3))
     status = intake.status(application_id)
     assert status["status"] == "REFUSED_AT_PICKUP" and status["timeline"][-1]["detail"]["fields"] == ["nama"]
+
+
+def test_an_interview_s_reminder_and_outcome_reach_the_timeline_and_a_no_show_is_not_held(intake, citizen):
+    application_id = intake.complete(citizen(21))
+    intake.submit(application_id)
+    now = dt.datetime.now(dt.timezone.utc)
+    about = {"application_id": application_id, "interview_id": str(uuid.uuid4()),
+             "starts_at": now + dt.timedelta(days=1), "channel": "phone"}
+    intake.deliver(INTERVIEW_SCHEDULED, {**about, "join_url": None}, time=now)
+    intake.deliver(INTERVIEW_REMINDER, {**about, "join_url": None}, time=now + dt.timedelta(seconds=1))
+    status = intake.status(application_id)
+    assert status["status"] == "INTERVIEW_SCHEDULED", "a reminder does not change the stage"
+    assert status["timeline"][-1]["stage"] == "INTERVIEW_REMINDER"
+    intake.deliver(INTERVIEW_MISSED, {**about, "missed": 1, "next": "new_interview"}, time=now + dt.timedelta(seconds=2))
+    status = intake.status(application_id)
+    assert status["status"] == "INTERVIEW_MISSED"
+    assert (status["timeline"][-1]["detail"]["missed"], status["timeline"][-1]["detail"]["next"]) == (1, "new_interview")
+
+    again = {**about, "interview_id": str(uuid.uuid4()), "starts_at": now + dt.timedelta(days=3)}
+    intake.deliver(INTERVIEW_SCHEDULED, {**again, "join_url": None}, time=now + dt.timedelta(seconds=3))
+    intake.deliver(INTERVIEW_HELD, again, time=now + dt.timedelta(seconds=4))
+    status = intake.status(application_id)
+    assert status["status"] == "INTERVIEW_HELD"
+    assert [t["stage"] for t in status["timeline"]][-5:] == [
+        "INTERVIEW_SCHEDULED", "INTERVIEW_REMINDER", "INTERVIEW_MISSED", "INTERVIEW_SCHEDULED", "INTERVIEW_HELD"]

@@ -33,6 +33,8 @@ EVENT_TYPES = (
     "application.expired.v1",
     "appointment.scheduled.v1",
     "interview.scheduled.v1",
+    "interview.reminder.v1",
+    "interview.missed.v1",
     "card.temporary_letter_issued.v1",
     "card.ready_for_pickup.v1",
     "card.pickup_reminder.v1",

@@ -37,6 +37,10 @@ VARIABLES = {
     "application.expired.v1": {"receipt_number": RECEIPT, "reason": "no_show", "expired_at": "2026-01-20T03:00:00+00:00"},
     "interview.scheduled.v1": {"receipt_number": RECEIPT, "starts_at": "2026-01-06T03:00:00+00:00", "channel": "video",
                                "join_url": "https://meet.dukcapil.example/abc-123"},
+    "interview.reminder.v1": {"receipt_number": RECEIPT, "starts_at": "2026-01-06T03:00:00+00:00", "channel": "phone",
+                              "join_url": None},
+    "interview.missed.v1": {"receipt_number": RECEIPT, "starts_at": "2026-01-06T03:00:00+00:00", "channel": "phone",
+                            "missed": 1, "next": "new_interview"},
     "card.temporary_letter_issued.v1": {"receipt_number": RECEIPT, "letter_number": "470/00012/DISDUKCAPIL-3273/I/2026",
                                         "issued_at": "2026-01-08T02:00:00+00:00", "valid_until": "2026-07-08",
                                         "office": OFFICE},
@@ -65,6 +69,10 @@ MUST_SAY = {
     ("en", "application.expired.v1"): [RECEIPT, "expired", "did not come to the capture appointment"],
     ("id", "interview.scheduled.v1"): [RECEIPT, "Selasa, 06 Januari 2026", "10.00 WIB", "panggilan video"],
     ("en", "interview.scheduled.v1"): [RECEIPT, "Tuesday, 6 January 2026", "10.00 WIB", "video call"],
+    ("id", "interview.reminder.v1"): [RECEIPT, "Pengingat", "Selasa, 06 Januari 2026", "10.00 WIB", "telepon"],
+    ("en", "interview.reminder.v1"): [RECEIPT, "Reminder", "Tuesday, 6 January 2026", "10.00 WIB", "phone"],
+    ("id", "interview.missed.v1"): [RECEIPT, "terlewat", "tidak dapat dihubungi", "wawancara baru"],
+    ("en", "interview.missed.v1"): [RECEIPT, "missed", "could not be reached", "new interview"],
     ("id", "card.temporary_letter_issued.v1"): [RECEIPT, "Rabu, 08 Juli 2026", OFFICE["name"], OFFICE["address"]],
     ("en", "card.temporary_letter_issued.v1"): [RECEIPT, "Wednesday, 8 July 2026", OFFICE["name"], OFFICE["address"]],
     ("id", "card.pickup_reminder.v1"): [RECEIPT, "Senin, 12 Januari 2026", OFFICE["name"], OFFICE["address"]],
@@ -232,3 +240,12 @@ def test_a_one_time_code_says_the_code_until_when_and_not_to_share_it(lang):
     assert ("Jangan berikan" if lang == "id" else "Do not give") in text
     email = render_email(CODE_EVENT, variables, lang)
     assert "048213" in email.subject and "048213" in email.body
+
+
+@pytest.mark.parametrize(("lang", "says"), [("id", "diperiksa supervisor"), ("en", "supervisor now reviews")])
+def test_an_interview_missed_too_often_says_a_supervisor_decides_not_that_another_comes(lang, says):
+    variables = {**VARIABLES["interview.missed.v1"], "missed": 2, "next": "supervisor_review"}
+    for text in (render_sms("interview.missed.v1", variables, lang),
+                 render_email("interview.missed.v1", variables, lang).body):
+        assert says in " ".join(text.split()).lower()
+        assert "wawancara baru" not in text and "new interview" not in text

@@ -10,6 +10,7 @@ import uuid
 import pytest
 
 from ektp_shared.contracts.intake import APPLICATION_RESUBMITTED
+from verification import interviews
 
 NOW = dt.datetime.now(dt.timezone.utc)
 VERIFIER, OTHER_VERIFIER = ("ana", "verifier"), ("budi", "verifier")
@@ -219,11 +220,69 @@ def test_an_interview_is_scheduled_its_outcome_recorded_and_then_the_case_decide
                                json={"outcome": "held", "notes": "Pemohon menjelaskan perbedaan nama."})
     body = held.get_json()
     assert (body["state"], body["claimed_by"], body["interviews"][0]["state"]) == ("OPEN", "budi", "HELD")
+    [told] = service.emitted("interview.held.v1")  # intake's timeline shows it
+    assert (told["interview_id"], told["channel"]) == (interview_id, "video")
+    assert service.emitted("interview.missed.v1") == []
     again = service.client.post(f"/v1/cases/{case_id}/interviews/{interview_id}/outcome", headers=officers["budi"],
                                 json={"outcome": "held"})
     assert again.status_code == 409
     decided = service.client.post(f"/v1/cases/{case_id}/decision", headers=officers["budi"], json={"decision": "approve"})
     assert decided.get_json()["state"] == "APPROVED"
+
+
+def _interview(service, case_id, officer, hours_ahead: float) -> str:
+    starts = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours_ahead)).replace(microsecond=0)
+    scheduled = service.client.post(f"/v1/cases/{case_id}/interviews", headers=officer, json={
+        "starts_at": starts.isoformat(), "channel": "phone", "phone": "081234567890"})
+    assert scheduled.status_code == 201, scheduled.get_json()
+    return next(i["id"] for i in scheduled.get_json()["interviews"] if i["state"] == "SCHEDULED")
+
+
+def test_a_missed_interview_is_not_a_held_one_and_too_many_go_to_a_supervisor(service, officers):
+    data = service.submit()
+    case_id = service.case_of(data["application_id"], officers["ana"])["id"]
+    service.claim(case_id, officers["ana"])
+    first = _interview(service, case_id, officers["ana"], 48)
+    missed = service.client.post(f"/v1/cases/{case_id}/interviews/{first}/outcome", headers=officers["ana"],
+                                 json={"outcome": "no_show"}).get_json()
+    assert (missed["state"], missed["claimed_by"]) == ("OPEN", "ana")  # back to the officer, to book another
+    assert [i["state"] for i in missed["interviews"] if i["id"] == first] == ["NO_SHOW"]
+    [told] = service.emitted("interview.missed.v1")
+    assert (told["missed"], told["next"]) == (1, "new_interview")
+    assert service.emitted("interview.held.v1") == []
+
+    second = _interview(service, case_id, officers["ana"], 48)
+    again = service.client.post(f"/v1/cases/{case_id}/interviews/{second}/outcome", headers=officers["ana"],
+                                json={"outcome": "no_show"}).get_json()
+    assert (again["state"], again["claimed_by"]) == ("SUPERVISOR_REVIEW", None)  # EKTP_VERIFICATION_INTERVIEW_MAX_NO_SHOWS=2
+    assert [(e["missed"], e["next"]) for e in service.emitted("interview.missed.v1")] == [
+        (1, "new_interview"), (2, "supervisor_review")]
+
+
+def test_the_citizen_is_reminded_of_an_interview_once_the_day_before(service, officers):
+    data = service.submit()
+    case_id = service.case_of(data["application_id"], officers["ana"])["id"]
+    service.claim(case_id, officers["ana"])
+    interview_id = _interview(service, case_id, officers["ana"], 30)
+    now = dt.datetime.now(dt.timezone.utc)
+    lead = dt.timedelta(hours=service.runtime.settings.interview_reminder_hours)
+    with service.runtime.uow() as uow:
+        assert interviews.remind_due(uow, now, lead) == []  # 30 hours ahead: not yet
+        assert [i.id for i in interviews.remind_due(uow, now + dt.timedelta(hours=7), lead)] == [interview_id]
+        assert interviews.remind_due(uow, now + dt.timedelta(hours=8), lead) == []  # once
+        uow.commit()
+    [reminder] = service.emitted("interview.reminder.v1")
+    assert (reminder["interview_id"], reminder["channel"]) == (interview_id, "phone")
+
+
+def test_an_interview_booked_for_the_next_hours_gets_no_reminder(service, officers):
+    data = service.submit()
+    case_id = service.case_of(data["application_id"], officers["ana"])["id"]
+    service.claim(case_id, officers["ana"])
+    _interview(service, case_id, officers["ana"], 3)
+    lead = dt.timedelta(hours=24)
+    with service.runtime.uow() as uow:
+        assert interviews.remind_due(uow, dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1), lead) == []
 
 
 @pytest.mark.parametrize("body, field", [

@@ -1,11 +1,14 @@
 """Who may decide a case and where each decision leads, with plain values (rules/decisions.py, rules/states.py)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from ektp_shared.lifecycle import IllegalTransition
 from verification.rules import decisions
 from verification.rules.decisions import Decision, DecisionNotAllowed, RetryStage
+from verification.rules.interviews import after_no_show, reminder_due
 from verification.rules.states import CASE, FINAL, CaseState
 
 VERIFIER, SUPERVISOR, ADMIN, ADJUDICATOR = {"verifier"}, {"supervisor"}, {"admin"}, {"biometric_adjudicator"}
@@ -84,3 +87,18 @@ def test_the_lifecycle_refuses_what_it_does_not_list_and_final_states_are_never_
         CASE.check(CaseState.REJECTED, CaseState.OPEN)
     with pytest.raises(IllegalTransition):
         CASE.check(CaseState.CORRECTION_REQUESTED, CaseState.APPROVED)
+
+
+def test_an_interview_is_reminded_within_the_lead_once_booked_before_it():
+    start = dt.datetime(2026, 12, 10, 9, tzinfo=dt.timezone.utc)
+    day = dt.timedelta(hours=24)
+    booked = start - dt.timedelta(days=3)
+    assert not reminder_due(start, booked, start - dt.timedelta(hours=25), day)
+    assert reminder_due(start, booked, start - dt.timedelta(hours=23), day)
+    assert not reminder_due(start, booked, start, day)  # it has begun
+    assert not reminder_due(start, start - dt.timedelta(hours=5), start - dt.timedelta(hours=2), day)
+
+
+def test_a_missed_interview_brings_a_new_one_until_the_limit_then_a_supervisor():
+    assert [after_no_show(missed, 2) for missed in (1, 2, 3)] == [
+        CaseState.OPEN, CaseState.SUPERVISOR_REVIEW, CaseState.SUPERVISOR_REVIEW]

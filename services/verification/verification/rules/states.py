@@ -5,7 +5,8 @@
      │     (past the cap, a verifier's request goes to SUPERVISOR_REVIEW instead)
      │  ──reject──▶ REJECTION_PROPOSED ──confirm (another officer)──▶ REJECTED
      │                                 ──overturn──▶ back where it came from
-     │  ──schedule_interview──▶ INTERVIEW_SCHEDULED ──outcome──▶ OPEN
+     │  ──schedule_interview──▶ INTERVIEW_SCHEDULED ──held, or missed──▶ OPEN
+     │                                              ──missed too often──▶ SUPERVISOR_REVIEW
     APPROVED ──no-show, nothing rebooked in time──▶ EXPIRED
     any open state ──pause──▶ PAUSED ──resume──▶ the state it had (or reached meanwhile through events)
 """
@@ -36,7 +37,7 @@ CASE = Lifecycle(CaseState, {
     _S.OPEN: _DECIDABLE | {_S.SUPERVISOR_REVIEW, _S.INTERVIEW_SCHEDULED, _S.PAUSED},
     _S.SUPERVISOR_REVIEW: _DECIDABLE | {_S.OPEN, _S.PAUSED},
     _S.CORRECTION_REQUESTED: {_S.OPEN, _S.PAUSED},
-    _S.INTERVIEW_SCHEDULED: {_S.OPEN, _S.PAUSED},
+    _S.INTERVIEW_SCHEDULED: {_S.OPEN, _S.SUPERVISOR_REVIEW, _S.PAUSED},
     _S.REJECTION_PROPOSED: {_S.REJECTED, _S.OPEN, _S.SUPERVISOR_REVIEW, _S.PAUSED},
     _S.APPROVED: {_S.ENROLLED, _S.ADJUDICATION, _S.EXPIRED, _S.PAUSED},
     _S.ADJUDICATION: {_S.APPROVED, _S.REJECTED, _S.PAUSED},
