@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Any
 
-from ektp_shared import transitions
 from sqlalchemy import func, select
 
+from ektp_shared import transitions
 from ektp_shared.contracts.verification import INTERVIEW_HELD, INTERVIEW_MISSED, INTERVIEW_REMINDER, INTERVIEW_SCHEDULED
 from ektp_shared.db import new_id
 from ektp_shared.uow import UnitOfWork
