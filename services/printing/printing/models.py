@@ -50,6 +50,9 @@ class Card(Base):
     collected_by: Mapped[str | None] = mapped_column(String(20))
     collector_relation: Mapped[str | None] = mapped_column(String(20))
     collector_nik_hash: Mapped[str | None] = mapped_column(String(64))
+    # A replacement: what became of the old card (handed_in, reported_lost); on the old card, when it was withdrawn.
+    old_card: Mapped[str | None] = mapped_column(String(20))
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class Printer(Base):

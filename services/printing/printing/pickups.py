@@ -39,6 +39,7 @@ class Handover:
     collected_by: str  # pickup.APPLICANT or pickup.REPRESENTATIVE
     representative_nik_hash: str | None = None
     representative_kk_hash: str | None = None
+    old_card: str | None = None  # what the operator says of the old card (pickup.HANDED_IN)
 
 
 def office_zone(card: Card) -> str:
@@ -90,17 +91,35 @@ def hand_over(uow: UnitOfWork, card: Card, request: Handover, policy: Policy, ac
         power_of_attorney=power_of_attorney(uow, card.application_id) is not None)
     try:
         relation = pickup.authorise(policy.representative, collector)
+        old_card = pickup.old_card(card.kind, request.old_card)
     except pickup.PickupRefused as exc:
         raise HandoverRefused(exc.field, str(exc)) from exc
     transitions.move_or_refuse(
         uow.session, CARD, card, CardState.COLLECTED, now, field="application_id", collected_at=now,
-        collected_by=request.collected_by, collector_relation=relation,
+        collected_by=request.collected_by, collector_relation=relation, old_card=old_card,
         collector_nik_hash=request.representative_nik_hash if request.collected_by == pickup.REPRESENTATIVE else None)
+    voided = _withdraw_earlier_cards(uow, card, old_card, now) if old_card else []
     uow.emit(CARD_COLLECTED, {"application_id": card.application_id, "collected_at": now,
-                              "collected_by": request.collected_by}, correlation_id=card.application_id)
-    audit.record(uow, actor, "handover", now, card.application_id, card.office_code, relation=relation, policy=policy.representative,
-                 serial=card.serial)
+                              "collected_by": request.collected_by, "old_card": old_card, "old_card_serials": voided},
+             correlation_id=card.application_id)
+    audit.record(uow, actor, "handover", now, card.application_id, card.office_code, relation=relation,
+                 policy=policy.representative, serial=card.serial, old_card=old_card, old_card_serials=voided)
     return relation
+
+
+def _withdraw_earlier_cards(uow: UnitOfWork, card: Card, old_card: str, now: dt.datetime) -> list[str]:
+    """The holder's earlier cards printed here leave circulation: withdrawn, and their serials void. A card issued
+    before this platform has no record here; the disposition on the new card still says what became of it."""
+    earlier = uow.session.scalars(select(Card).where(Card.nik_hash == card.nik_hash, Card.state == CardState.COLLECTED.value,
+                                                     Card.application_id != card.application_id)).all()
+    voided = []
+    for old in earlier:
+        transitions.move_or_refuse(uow.session, CARD, old, CardState.WITHDRAWN, now, field="application_id",
+                                   withdrawn_at=now)
+        if old.serial:
+            blank_cards.void(uow, old.serial, f"withdrawn: {old_card} for replacement {card.receipt_number}", now)
+            voided.append(old.serial)
+    return voided
 
 
 def refuse(uow: UnitOfWork, card: Card, receipt_number: str, nik_hash: str, fields: list[str], actor: str,

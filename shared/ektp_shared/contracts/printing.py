@@ -23,6 +23,11 @@ class CardCollected(Schema):
     application_id = fields.UUID(required=True)
     collected_at = fields.AwareDateTime(required=True)
     collected_by = fields.String(required=True, validate=validate.OneOf(COLLECTORS))
+    old_card = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["handed_in", "reported_lost"]),
+                             metadata={"description": "A replacement: the old card was handed in and withdrawn, or "
+                                                      "reported lost. None for a first card."})
+    old_card_serials = fields.List(fields.String(), load_default=list, metadata={
+        "description": "Serials of the holder's earlier cards printed here, now void."})
 
 
 class TemporaryLetterIssued(Schema):

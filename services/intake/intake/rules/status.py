@@ -41,7 +41,7 @@ NOTED_EVENTS = {
 TIMELINE_DETAIL = frozenset({"message", "reason_code", "reason", "corrections", "round", "rounds_left", "starts_at",
                              "office", "channel", "join_url", "pickup_from", "card_serial", "collected_by", "decision",
                              "letter_number", "valid_until", "reminder_number", "fields", "result", "missed",
-                             "next"})
+                             "next", "old_card"})
 
 
 def moves_status(current: Stage, current_since: dt.datetime, event_time: dt.datetime) -> bool:

@@ -157,7 +157,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
             receipt_number=body["receipt_number"], nik_hash=lookup(body["nik"]), collected_by=body["collected_by"],
             representative_nik_hash=lookup(representative["nik"]) if representative else None,
             representative_kk_hash=lookup(representative["kk_number"])
-            if representative and representative["kk_number"] else None)
+            if representative and representative["kk_number"] else None, old_card=body["old_card"])
         with runtime.uow() as uow:
             card = card_or_404(uow, application_id)
             policy = policies.policy_of(uow, card.office_code, runtime.settings)

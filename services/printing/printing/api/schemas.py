@@ -27,6 +27,9 @@ class HandoverIn(Schema):
                                                                                          pickup.REPRESENTATIVE]))
     representative = fields.Nested(RepresentativeIn, load_default=None,
                                    metadata={"description": "Required when collected_by is representative."})
+    old_card = fields.String(load_default=None, allow_none=True, validate=validate.OneOf([pickup.HANDED_IN]), metadata={
+        "description": "data_change, replacement_damaged, move_in: handed_in, once the operator took the old card "
+                       "in (it is withdrawn and its serial voided); otherwise leave it out."})
 
 
 class RefusalIn(Schema):
@@ -86,6 +89,10 @@ class CardOut(Schema):
     collected_by = fields.String(allow_none=True)
     collector_relation = fields.String(allow_none=True,
                                        metadata={"description": "applicant, family (same KK) or attorney (surat kuasa)."})
+    old_card = fields.String(allow_none=True, metadata={
+        "description": "A replacement: handed_in (the old card was withdrawn) or reported_lost."})
+    withdrawn_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "This card was withdrawn when its holder collected a replacement (its serial is void)."})
     surat_kuasa = fields.Boolean(metadata={"description": "A power of attorney was uploaded for this card."})
     temporary_letter = fields.Nested(LetterOut, allow_none=True)
     jobs = fields.List(fields.Nested(JobOut))

@@ -15,6 +15,10 @@ from ektp_shared.calendar import WorkingDays, local_day
 NONE, SAME_KK, POWER_OF_ATTORNEY = "none", "same_kk", "power_of_attorney"
 POLICIES = (NONE, SAME_KK, POWER_OF_ATTORNEY)
 APPLICANT, REPRESENTATIVE = "applicant", "representative"
+# What became of the card a replacement replaces: handed in at the counter (withdrawn), or reported lost.
+HANDED_IN, REPORTED_LOST = "handed_in", "reported_lost"
+# Kinds whose old card the holder still has and must hand in to collect the new one.
+_HAND_IN_KINDS = frozenset({"data_change", "replacement_damaged", "move_in"})
 # How the collector stands to the applicant, as recorded with the handover.
 IN_PERSON, FAMILY, ATTORNEY = "applicant", "family", "attorney"
 
@@ -51,6 +55,22 @@ def authorise(policy: str, collector: Collector) -> str:
         return ATTORNEY
     raise PickupRefused("surat_kuasa", "a representative outside the applicant's KK needs a power of attorney "
                                        "(surat kuasa) uploaded for this card before the handover")
+
+
+def old_card(kind: str, stated: str | None) -> str | None:
+    """The old card's fate for a card of this kind: a data change, a damaged card or a move-in hands the old card
+    in (the operator says so, or the handover is refused); a lost card's loss report stands for it; a first card
+    has none."""
+    if kind == "replacement_lost":
+        return REPORTED_LOST
+    if kind in _HAND_IN_KINDS:
+        if stated != HANDED_IN:
+            raise PickupRefused("old_card", f"a {kind} card is handed over only against the old card: take it in "
+                                            "and send old_card: handed_in")
+        return HANDED_IN
+    if stated is not None:
+        raise PickupRefused("old_card", f"a {kind} card replaces no old card")
+    return None
 
 
 def pickup_from(printed_at: dt.datetime, working_days_after: int, zone: str, working_days: WorkingDays) -> dt.date:

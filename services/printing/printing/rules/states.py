@@ -5,6 +5,7 @@ A card: AWAITING_BIOMETRICS ──enrolled──▶ QUEUED_FOR_PRINT ──print
            QUEUED_FOR_PRINT ──too many spoiled cards──▶ PRINT_FAILED ──operator's reprint──▶ QUEUED_FOR_PRINT
            READY_FOR_PICKUP ──refused at the counter──▶ AWAITING_CORRECTION ──corrected data / reprint──▶ QUEUED_FOR_PRINT
            READY_FOR_PICKUP ──reprint (damaged or lost in the office)──▶ QUEUED_FOR_PRINT
+           COLLECTED ──the holder collects a replacement──▶ WITHDRAWN (its serial void)
 
 A print job (print_jobs.py has the attempt protocol): queued ──attempt recorded──▶ sent ──▶ printed ──▶ qc_passed |
 qc_failed; sent ──not delivered, spoiled (under the limit), never arrived──▶ queued; sent ──spoiled past the limit,
@@ -28,6 +29,7 @@ class CardState(str, enum.Enum):
     READY_FOR_PICKUP = "READY_FOR_PICKUP"
     AWAITING_CORRECTION = "AWAITING_CORRECTION"  # refused at pickup: reprinted once the data is corrected
     COLLECTED = "COLLECTED"
+    WITHDRAWN = "WITHDRAWN"  # the holder collected a replacement and handed this card in (or reported it lost)
 
 
 _C = CardState
@@ -38,6 +40,7 @@ CARD = Lifecycle(CardState, {
     _C.AWAITING_QC: {_C.READY_FOR_PICKUP, _C.QUEUED_FOR_PRINT},
     _C.READY_FOR_PICKUP: {_C.COLLECTED, _C.AWAITING_CORRECTION, _C.QUEUED_FOR_PRINT},
     _C.AWAITING_CORRECTION: {_C.QUEUED_FOR_PRINT},
+    _C.COLLECTED: {_C.WITHDRAWN},
 })
 
 

@@ -290,3 +290,37 @@ def test_a_collected_card_is_not_reminded(world):
         pickups.remind_and_report(uow, utcnow() + dt.timedelta(days=400), world.runtime.settings)
         uow.commit()
     assert not any(e["type"].endswith("card.pickup_reminder.v1") for e in world.events(application_id))
+
+
+# -- the old card of a replacement -------------------------------------------------------------------
+
+def test_a_replacement_is_handed_over_only_against_the_old_card_which_is_withdrawn_and_its_serial_voided(world):
+    first, _ = ready_card(world)
+    assert handover(world, first).status_code == 200
+    old_serial = world.card(first)["serial"]
+
+    replacement = world.new_card(kind="replacement_damaged")
+    world.run_queue()
+    refused = handover(world, replacement)
+    assert refused.status_code == 422 and refused.json["errors"][0]["field"] == "old_card"
+    assert world.card(first)["state"] == "COLLECTED", "nothing changed"
+
+    response = handover(world, replacement, old_card="handed_in")
+    assert response.status_code == 200, response.json
+    assert (response.json["state"], response.json["old_card"]) == ("COLLECTED", "handed_in")
+    old = world.card(first)
+    assert old["state"] == "WITHDRAWN" and old["withdrawn_at"] is not None
+    assert old["void_serials"] == [old_serial]
+    collected = world.events(replacement)[-1]["data"]
+    assert (collected["old_card"], collected["old_card_serials"]) == ("handed_in", [old_serial])
+
+
+def test_a_lost_card_s_replacement_records_the_loss_report_and_a_first_card_replaces_nothing(world):
+    lost = world.new_card(kind="replacement_lost")
+    world.run_queue()
+    response = handover(world, lost)
+    assert response.status_code == 200 and response.json["old_card"] == "reported_lost"
+    first, _ = ready_card(world, nik="3273015507900004")
+    wrong = world.post(f"/v1/cards/{first}/handover", {"receipt_number": receipt(first), "nik": "3273015507900004",
+                                                        "old_card": "handed_in"})
+    assert wrong.status_code == 422 and wrong.json["errors"][0]["field"] == "old_card"

@@ -45,3 +45,18 @@ def test_the_pickup_date_counts_working_days_at_the_office():
     assert pickup.pickup_from(friday_evening_wit, 1, "Asia/Jayapura", WorkingDays()) == dt.date(2026, 11, 30)
     assert pickup.pickup_from(friday_evening_wit, 1, "Asia/Jayapura", WorkingDays([dt.date(2026, 11, 30)])) == \
         dt.date(2026, 12, 1), "an announced closure is not a working day"
+
+
+@pytest.mark.parametrize("kind", ["data_change", "replacement_damaged", "move_in"])
+def test_a_card_replacing_one_the_holder_still_has_needs_the_old_card_handed_in(kind):
+    assert pickup.old_card(kind, pickup.HANDED_IN) == pickup.HANDED_IN
+    with pytest.raises(pickup.PickupRefused) as refused:
+        pickup.old_card(kind, None)
+    assert refused.value.field == "old_card"
+
+
+def test_a_lost_card_is_covered_by_its_loss_report_and_a_first_card_replaces_none():
+    assert pickup.old_card("replacement_lost", None) == pickup.REPORTED_LOST
+    assert pickup.old_card("new", None) is None and pickup.old_card("outside_domicile", None) is None
+    with pytest.raises(pickup.PickupRefused):
+        pickup.old_card("new", pickup.HANDED_IN)
