@@ -22,16 +22,16 @@ from ektp_shared.web.app import create_app
 from ektp_shared.worker import Worker
 
 from . import peers
-from .local import ONE_ADDRESS_FOR_ALL
+from .local import ONE_ADDRESS_FOR_ALL, SAME_DAY_PICKUP
 
 log = logging.getLogger("ektp.embedded")
 
 # On one machine over plain http: the sites' cookies cannot be https-only, and intake sees the citizen's
 # address in the X-Forwarded-For the portal sends (the portal is the one proxy in front of it). Every citizen
 # (the demo, the curl walk-through, a browser) comes from this machine's address, so only the per-NIK limits
-# count: `make demo` may run again and again.
+# count: `make demo` may run again and again. A demo's card is collected the day it is printed.
 ONE_MACHINE = {"EKTP_PORTAL_COOKIE_SECURE": "false", "EKTP_CONSOLE_COOKIE_SECURE": "false",
-               "EKTP_INTAKE_TRUSTED_PROXIES": "1", **ONE_ADDRESS_FOR_ALL}
+               "EKTP_INTAKE_TRUSTED_PROXIES": "1", **ONE_ADDRESS_FOR_ALL, **SAME_DAY_PICKUP}
 
 
 class Suite:

@@ -35,6 +35,9 @@ from .pidfiles import PidFiles, stop
 # count them as one citizen (the per-NIK limits still apply).
 ONE_ADDRESS_FOR_ALL = {f"EKTP_INTAKE_LIMIT_{name}": "1000000 per minute"
                        for name in ("CODE_REQUESTS", "CODE_CHECKS", "DRAFTS", "TRACKING")}
+# A journey on this machine collects its card the day it is printed (printing refuses a handover before the
+# pickup date, one working day after printing by default); the environment may say otherwise.
+SAME_DAY_PICKUP = {"EKTP_PRINTING_PICKUP_AFTER_DAYS": "0"}
 POSTGRES_URL = os.environ.get("EKTP_LOCAL_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 RABBITMQ_URL = os.environ.get("EKTP_LOCAL_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
 REDIS_URL = os.environ.get("EKTP_LOCAL_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -64,7 +67,7 @@ class LocalCluster:
         return f"http://127.0.0.1:{self.metrics_ports[service]}/metrics"
 
     def _env(self, service: str) -> dict[str, str]:
-        env = {**os.environ, **self.environ, "EKTP_HTTP_HOST": "127.0.0.1", "EKTP_HTTP_PORT": str(self.ports[service]),
+        env = {**SAME_DAY_PICKUP, **os.environ, **self.environ, "EKTP_HTTP_HOST": "127.0.0.1", "EKTP_HTTP_PORT": str(self.ports[service]),
                "PYTHONUNBUFFERED": "1"}
         if service in self.specs:
             env.update({"EKTP_DATABASE_URL": self.databases[service],

@@ -83,6 +83,9 @@ def attach_power_of_attorney(uow: UnitOfWork, card: Card, object_key: str, sha25
 def hand_over(uow: UnitOfWork, card: Card, request: Handover, policy: Policy, actor: str, now: dt.datetime) -> str:
     """Record the handover after the checks; returns the collector's relation to the applicant."""
     _identify(card, request.receipt_number, request.nik_hash)
+    if not pickup.collectable(card.pickup_from, local_day(now, office_zone(card))):
+        raise HandoverRefused("application_id", f"the card can be collected from {card.pickup_from.isoformat()} "
+                                                "(the office's day), not before", conflict=True)
     if request.collected_by == pickup.REPRESENTATIVE and request.representative_nik_hash == card.nik_hash:
         raise HandoverRefused("representative.nik", "the representative's NIK is the applicant's own")
     collector = pickup.Collector(

@@ -291,7 +291,8 @@ def world_factory(runtime_factory, portrait, emulator):
     is tested on its own); keyword arguments override settings; `real=True` runs it on PostgreSQL and S3."""
 
     def make(real: bool = False, **overrides) -> World:
-        settings = {"printer_uri": emulator.uri, "development_stock": 0,
+        # Cards are handed over as soon as they are ready; the pickup date's own test sets pickup_after_days.
+        settings = {"printer_uri": emulator.uri, "development_stock": 0, "pickup_after_days": 0,
                     "print_retry_seconds": 0, "printer_poll_seconds": 1.0, **overrides}
         created = World(runtime_factory(SERVICE, real=real, **settings), portrait)
         tasks.tasks(created.runtime)  # registers the shared fleet from printer_uri, as the worker does at start

@@ -73,6 +73,11 @@ def old_card(kind: str, stated: str | None) -> str | None:
     return None
 
 
+def collectable(pickup_from: dt.date | None, today: dt.date) -> bool:
+    """A card is handed over from its announced pickup date (the office's day), not before."""
+    return pickup_from is None or today >= pickup_from
+
+
 def pickup_from(printed_at: dt.datetime, working_days_after: int, zone: str, working_days: WorkingDays) -> dt.date:
     """The first day a card printed at ``printed_at`` can be collected: ``working_days_after`` working days
     later at the office (never a weekend, a public holiday or an announced closure)."""

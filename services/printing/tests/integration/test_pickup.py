@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
 from pypdf import PdfWriter
 
 from ektp_shared.db import utcnow
-from printing import audit, pickups
+from printing import audit, pickups, policies
+from printing.models import Card
 
 NIK = "3273015507900003"
 FAMILY_KK = "3273010101200001"
@@ -324,3 +326,26 @@ def test_a_lost_card_s_replacement_records_the_loss_report_and_a_first_card_repl
     wrong = world.post(f"/v1/cards/{first}/handover", {"receipt_number": receipt(first), "nik": "3273015507900004",
                                                         "old_card": "handed_in"})
     assert wrong.status_code == 422 and wrong.json["errors"][0]["field"] == "old_card"
+
+
+# -- the pickup date -------------------------------------------------------------------------------
+
+def test_a_card_is_not_handed_over_before_its_pickup_date(world_factory):
+    world = world_factory(pickup_after_days=1)
+    world.stock(world.office["code"], "3273-2026-000001", 5)
+    application_id, card = ready_card(world)
+    pickup_from = dt.date.fromisoformat(card["pickup_from"])
+    early = handover(world, application_id)
+    assert early.status_code == 409 and early.json["errors"][0]["field"] == "application_id"
+    assert f"from {pickup_from.isoformat()}" in early.json["message"]
+    assert world.card(application_id)["state"] == "READY_FOR_PICKUP"
+
+    on_the_day = dt.datetime.combine(pickup_from, dt.time(9), ZoneInfo(world.office["timezone"]))
+    with world.runtime.uow() as uow:
+        found = uow.session.get(Card, application_id)
+        policy = policies.policy_of(uow, found.office_code, world.runtime.settings)
+        request = pickups.Handover(receipt_number=receipt(application_id), nik_hash=found.nik_hash,
+                                   collected_by="applicant")
+        assert pickups.hand_over(uow, found, request, policy, "loket-1", on_the_day) == "applicant"
+        uow.commit()
+    assert world.card(application_id)["state"] == "COLLECTED"
