@@ -181,6 +181,9 @@ class PowerOfAttorney(Base):
     size: Mapped[int] = mapped_column(Integer)
     uploaded_by: Mapped[str] = mapped_column(String(80))
     uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # The representative the letter names: their NIK as a keyed hash, their name encrypted ({"name": ...}).
+    representative_nik_hash: Mapped[str | None] = mapped_column(String(64))
+    representative: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
 
 
 class AuditEntry(Base):

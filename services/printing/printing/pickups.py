@@ -39,6 +39,7 @@ class Handover:
     collected_by: str  # pickup.APPLICANT or pickup.REPRESENTATIVE
     representative_nik_hash: str | None = None
     representative_kk_hash: str | None = None
+    representative_name: str | None = None
     old_card: str | None = None  # what the operator says of the old card (pickup.HANDED_IN)
 
 
@@ -70,11 +71,15 @@ def power_of_attorney(uow: UnitOfWork, application_id: str) -> PowerOfAttorney |
 
 
 def attach_power_of_attorney(uow: UnitOfWork, card: Card, object_key: str, sha256: str, content_type: str, size: int,
-                             actor: str, now: dt.datetime) -> PowerOfAttorney:
+                             named: tuple[str, str], actor: str, now: dt.datetime) -> PowerOfAttorney:
+    """`named`: the representative the letter names, as (NIK hash, name)."""
     if card.state != CardState.READY_FOR_PICKUP.value:
         raise HandoverRefused("application_id", f"the card is {card.state}, not ready for pickup", conflict=True)
+    if named[0] == card.nik_hash:
+        raise HandoverRefused("representative_nik", "the surat kuasa names the applicant's own NIK")
     letter = PowerOfAttorney(id=new_id(), application_id=card.application_id, object_key=object_key, sha256=sha256,
-                             content_type=content_type, size=size, uploaded_by=actor[:80], uploaded_at=now)
+                             content_type=content_type, size=size, uploaded_by=actor[:80], uploaded_at=now,
+                             representative_nik_hash=named[0], representative={"name": named[1]})
     uow.session.add(letter)
     audit.record(uow, actor, "surat_kuasa_uploaded", now, card.application_id, card.office_code, sha256=sha256)
     return letter
@@ -88,10 +93,14 @@ def hand_over(uow: UnitOfWork, card: Card, request: Handover, policy: Policy, ac
                                                 "(the office's day), not before", conflict=True)
     if request.collected_by == pickup.REPRESENTATIVE and request.representative_nik_hash == card.nik_hash:
         raise HandoverRefused("representative.nik", "the representative's NIK is the applicant's own")
+    letter = power_of_attorney(uow, card.application_id)
     collector = pickup.Collector(
         kind=request.collected_by,
         same_kk=request.representative_kk_hash is not None and request.representative_kk_hash == card.kk_hash,
-        power_of_attorney=power_of_attorney(uow, card.application_id) is not None)
+        power_of_attorney=letter is not None,
+        attorney_mismatch=None if letter is None else pickup.attorney_mismatch(
+            letter.representative_nik_hash, (letter.representative or {}).get("name"),
+            request.representative_nik_hash, request.representative_name))
     try:
         relation = pickup.authorise(policy.representative, collector)
         old_card = pickup.old_card(card.kind, request.old_card)

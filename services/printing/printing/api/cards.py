@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Response, g, request
 from flask_smorest import Blueprint
+from marshmallow import ValidationError
 
 from ektp_shared import logs
 from ektp_shared.auth import require_office, requires
@@ -20,7 +21,7 @@ from ..context import PrintingContext
 from ..models import Card
 from ..portraits import PortraitUnavailable
 from ..rules import attorney, pickup
-from .schemas import AttorneyOut, CardOut, HandoverIn, QualityIn, RefusalIn, ReprintIn
+from .schemas import ATTORNEY_FORM, AttorneyIn, AttorneyOut, CardOut, HandoverIn, QualityIn, RefusalIn, ReprintIn
 
 BEARER = [{"bearerAuth": []}]
 
@@ -114,12 +115,19 @@ def blueprint(runtime: Runtime) -> Blueprint:
     @requires("print_operator")
     @blp.response(201, AttorneyOut)
     @blp.doc(summary="Upload the power of attorney (surat kuasa) a representative brings (multipart `file`: PDF, "
-                     "JPEG or PNG).", security=BEARER)
+                     "JPEG or PNG; `representative_nik` and `representative_name`: the person it names, who alone "
+                     "may then collect the card).", security=BEARER)
     def surat_kuasa(application_id: str):
-        unknown = sorted(set(request.files) - {"file"})
+        unknown = sorted((set(request.files) - {"file"}) | (set(request.form) - set(ATTORNEY_FORM)))
         if unknown:
-            raise ApiError(422, "unknown_field", f"unknown upload field {unknown[0]}; expected file", field=unknown[0],
-                           location="files")
+            raise ApiError(422, "unknown_field", f"unknown upload field {unknown[0]}; expected file, "
+                                                 f"{', '.join(ATTORNEY_FORM)}", field=unknown[0], location="files")
+        try:
+            named = AttorneyIn().load(request.form)
+        except ValidationError as exc:
+            field, messages = next(iter(exc.normalized_messages().items()))
+            raise ApiError(422, "validation_failed", f"{field}: {' '.join(map(str, messages))}", field=field,
+                           location="form") from exc
         upload = request.files.get("file")
         if upload is None:
             raise ApiError(422, "validation_failed", "the surat kuasa is required", field="file", location="files")
@@ -130,8 +138,10 @@ def blueprint(runtime: Runtime) -> Blueprint:
             key = f"surat-kuasa/{card.application_id}/{uuid.uuid4()}"
             stored = runtime.objects.put(key, data, content_type)
             try:
-                letter = pickups.attach_power_of_attorney(uow, card, key, stored.sha256, content_type, stored.size,
-                                                          g.principal.subject, utcnow())
+                letter = pickups.attach_power_of_attorney(
+                    uow, card, key, stored.sha256, content_type, stored.size,
+                    (context().lookup_hash(named["representative_nik"]), named["representative_name"]),
+                    g.principal.subject, utcnow())
             except pickups.HandoverRefused:
                 runtime.objects.delete(key)
                 raise
@@ -157,7 +167,8 @@ def blueprint(runtime: Runtime) -> Blueprint:
             receipt_number=body["receipt_number"], nik_hash=lookup(body["nik"]), collected_by=body["collected_by"],
             representative_nik_hash=lookup(representative["nik"]) if representative else None,
             representative_kk_hash=lookup(representative["kk_number"])
-            if representative and representative["kk_number"] else None, old_card=body["old_card"])
+            if representative and representative["kk_number"] else None,
+            representative_name=representative["name"] if representative else None, old_card=body["old_card"])
         with runtime.uow() as uow:
             card = card_or_404(uow, application_id)
             policy = policies.policy_of(uow, card.office_code, runtime.settings)

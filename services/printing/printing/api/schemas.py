@@ -18,6 +18,19 @@ class RepresentativeIn(Schema):
     nik = fields.String(required=True, validate=NIK, metadata={"description": "The representative's own NIK."})
     kk_number = fields.String(load_default=None, validate=NIK,
                               metadata={"description": "The representative's No. KK (family on the applicant's KK)."})
+    name = fields.String(load_default=None, validate=validate.Length(min=1, max=120), metadata={
+        "description": "The representative's name as on their KTP; with a surat kuasa, the name it gives."})
+
+
+class AttorneyIn(Schema):
+    """The form fields beside the surat kuasa's file: the representative it names."""
+
+    representative_nik = fields.String(required=True, validate=NIK, metadata={"description": "As written in the letter."})
+    representative_name = fields.String(required=True, validate=validate.Length(min=1, max=120),
+                                        metadata={"description": "As written in the letter."})
+
+
+ATTORNEY_FORM = ("representative_nik", "representative_name")
 
 
 class HandoverIn(Schema):

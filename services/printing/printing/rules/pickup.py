@@ -36,6 +36,9 @@ class Collector:
     kind: str  # APPLICANT or REPRESENTATIVE
     same_kk: bool = False  # the representative's KK number is the applicant's
     power_of_attorney: bool = False  # a surat kuasa was uploaded for this card
+    # What of the person the surat kuasa names matches the one collecting: None when it names them; else the
+    # field that differs ("representative.nik" or "representative.name").
+    attorney_mismatch: str | None = None
 
 
 def authorise(policy: str, collector: Collector) -> str:
@@ -52,9 +55,27 @@ def authorise(policy: str, collector: Collector) -> str:
         raise PickupRefused("representative.kk_number",
                             "this office hands cards only to the applicant or a family member on the same KK")
     if collector.power_of_attorney:
+        if collector.attorney_mismatch:
+            raise PickupRefused(collector.attorney_mismatch, "the surat kuasa names another person: the one collecting "
+                                                             "must be the representative it names (NIK and name)")
         return ATTORNEY
     raise PickupRefused("surat_kuasa", "a representative outside the applicant's KK needs a power of attorney "
                                        "(surat kuasa) uploaded for this card before the handover")
+
+
+def attorney_mismatch(named_nik_hash: str | None, named_name: str | None, collector_nik_hash: str | None,
+                      collector_name: str | None) -> str | None:
+    """Whether the surat kuasa names the one collecting: their NIK, and their name as written (case and spacing
+    aside). None when it does; else the field that differs."""
+    if named_nik_hash is None or named_nik_hash != collector_nik_hash:
+        return "representative.nik"
+    if _plain(named_name) != _plain(collector_name) or not _plain(collector_name):
+        return "representative.name"
+    return None
+
+
+def _plain(name: str | None) -> str:
+    return " ".join((name or "").split()).casefold()
 
 
 def old_card(kind: str, stated: str | None) -> str | None:

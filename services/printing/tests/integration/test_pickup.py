@@ -142,27 +142,60 @@ def test_a_same_kk_office_hands_the_card_to_a_family_member_only(world):
     assert world.events(application_id)[-1]["data"]["collected_by"] == "representative"
 
 
+def upload_kuasa(world, application_id: str, content: bytes, filename: str = "kuasa.pdf", **named: str):
+    form = {"representative_nik": NEIGHBOUR["nik"], "representative_name": NEIGHBOUR["name"], **named}
+    return world.client.put(f"/v1/cards/{application_id}/surat-kuasa", headers=world.token(),
+                            data={"file": (io.BytesIO(content), filename), **form}, content_type="multipart/form-data")
+
+
+NEIGHBOUR = {"nik": "3273014101850002", "name": "Dewi Lestari"}
+
+
 def test_a_power_of_attorney_office_needs_the_surat_kuasa_uploaded_first(world):
     set_policy(world, "power_of_attorney")
     application_id, _ = ready_card(world)
-    neighbour = {"nik": "3273014101850002"}
-    refused = handover(world, application_id, collected_by="representative", representative=neighbour)
+    refused = handover(world, application_id, collected_by="representative", representative=NEIGHBOUR)
     assert refused.status_code == 422 and refused.json["errors"][0]["field"] == "surat_kuasa"
 
-    upload = world.client.put(f"/v1/cards/{application_id}/surat-kuasa", headers=world.token(),
-                              data={"file": (io.BytesIO(pdf_scan()), "kuasa.pdf")}, content_type="multipart/form-data")
+    upload = upload_kuasa(world, application_id, pdf_scan())
     assert upload.status_code == 201, upload.json
     assert upload.json["content_type"] == "application/pdf" and world.card(application_id)["surat_kuasa"] is True
-    accepted = handover(world, application_id, collected_by="representative", representative=neighbour)
+    accepted = handover(world, application_id, collected_by="representative",
+                        representative={**NEIGHBOUR, "name": "  dewi   LESTARI "})  # as written, case and spaces aside
     assert accepted.status_code == 200, accepted.json
     assert accepted.json["collector_relation"] == "attorney"
+
+
+def test_the_surat_kuasa_names_the_one_who_may_collect(world):
+    set_policy(world, "power_of_attorney")
+    application_id, _ = ready_card(world)
+    assert upload_kuasa(world, application_id, pdf_scan()).status_code == 201
+    for someone, field in (({"nik": "3273014101850003", "name": NEIGHBOUR["name"]}, "representative.nik"),
+                           ({"nik": NEIGHBOUR["nik"], "name": "Budi Santoso"}, "representative.name"),
+                           ({"nik": NEIGHBOUR["nik"]}, "representative.name")):
+        refused = handover(world, application_id, collected_by="representative", representative=someone)
+        assert refused.status_code == 422 and refused.json["errors"][0]["field"] == field, refused.json
+        assert "names another person" in refused.json["message"]
+    assert world.card(application_id)["state"] == "READY_FOR_PICKUP"
+
+
+@pytest.mark.parametrize(("form", "field"), [
+    ({"representative_nik": "123"}, "representative_nik"),
+    ({"representative_name": ""}, "representative_name"),
+    ({"representative_nik": NIK}, "representative_nik"),  # the applicant's own
+    ({"stamp": "x"}, "stamp"),
+])
+def test_a_surat_kuasa_without_the_representative_it_names_is_refused(world, form, field):
+    application_id, _ = ready_card(world)
+    refused = upload_kuasa(world, application_id, pdf_scan(), **form)
+    assert refused.status_code == 422 and refused.json["errors"][0]["field"] == field, refused.json
+    assert world.card(application_id)["surat_kuasa"] is False
 
 
 def test_the_surat_kuasa_is_kept_encrypted(world):
     application_id, _ = ready_card(world)
     document = scan()
-    upload = world.client.put(f"/v1/cards/{application_id}/surat-kuasa", headers=world.token(),
-                              data={"file": (io.BytesIO(document), "kuasa.jpg")}, content_type="multipart/form-data")
+    upload = upload_kuasa(world, application_id, document, "kuasa.jpg")
     assert upload.status_code == 201 and upload.json["content_type"] == "image/jpeg"
     with world.runtime.uow() as uow:
         key = pickups.power_of_attorney(uow, application_id).object_key
@@ -177,8 +210,7 @@ def test_the_surat_kuasa_is_kept_encrypted(world):
 ])
 def test_an_unreadable_surat_kuasa_is_refused(world, content, message):
     application_id, _ = ready_card(world)
-    upload = world.client.put(f"/v1/cards/{application_id}/surat-kuasa", headers=world.token(),
-                              data={"file": (io.BytesIO(content), "kuasa")}, content_type="multipart/form-data")
+    upload = upload_kuasa(world, application_id, content, "kuasa")
     assert upload.status_code == 422 and upload.json["errors"][0]["field"] == "file"
     assert message in upload.json["message"]
 

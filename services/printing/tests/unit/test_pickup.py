@@ -60,3 +60,15 @@ def test_a_lost_card_is_covered_by_its_loss_report_and_a_first_card_replaces_non
     assert pickup.old_card("new", None) is None and pickup.old_card("outside_domicile", None) is None
     with pytest.raises(pickup.PickupRefused):
         pickup.old_card("new", pickup.HANDED_IN)
+
+
+def test_the_surat_kuasa_must_name_the_one_collecting_by_nik_and_name():
+    assert pickup.attorney_mismatch("h1", "Dewi Lestari", "h1", " dewi  lestari") is None
+    assert pickup.attorney_mismatch("h1", "Dewi Lestari", "h2", "Dewi Lestari") == "representative.nik"
+    assert pickup.attorney_mismatch("h1", "Dewi Lestari", "h1", "Budi") == "representative.name"
+    assert pickup.attorney_mismatch("h1", "Dewi Lestari", "h1", None) == "representative.name"
+    assert pickup.attorney_mismatch(None, None, "h1", "Dewi") == "representative.nik"  # a letter naming nobody
+    someone_else = pickup.Collector(pickup.REPRESENTATIVE, power_of_attorney=True, attorney_mismatch="representative.nik")
+    with pytest.raises(pickup.PickupRefused) as refused:
+        pickup.authorise("power_of_attorney", someone_else)
+    assert refused.value.field == "representative.nik"
