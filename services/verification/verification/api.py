@@ -24,6 +24,7 @@ from .rules.decisions import RetryStage
 from .rules.states import CaseState
 from .schemas import (
     AdjudicationIn,
+    AvailabilityIn,
     CaseOut,
     CaseQuery,
     CaseSummaryOut,
@@ -36,6 +37,8 @@ from .schemas import (
     PauseIn,
     RejectionReviewIn,
     RetryIn,
+    SlotOut,
+    SlotQuery,
 )
 
 BEARER = [{"bearerAuth": []}]
@@ -248,6 +251,35 @@ def blueprint(runtime: Runtime) -> Blueprint:
                 {"actor": e.actor, "office_code": e.office_code, "action": e.action, "at": e.at.isoformat(),
                  "before": e.before, "after": e.after}
                 for e in entries]}
+
+    return blp
+
+
+def slots_blueprint(runtime: Runtime) -> Blueprint:
+    blp = Blueprint("interview_slots", __name__, url_prefix="/v1/interview-slots",
+                    description="Officers' availability for interviews.")
+
+    @blp.route("", methods=["POST"])
+    @requires("verifier", "supervisor")
+    @blp.arguments(AvailabilityIn)
+    @blp.response(201, SlotOut(many=True))
+    @blp.doc(summary="Offer your availability: `count` consecutive slots of `minutes` from `starts_at`; an interview "
+                     "scheduled without a time takes one.", security=BEARER)
+    def offer(body: dict[str, Any]):
+        with runtime.uow() as uow:
+            offered = interviews.offer(uow, g.principal.subject, body, utcnow())
+            uow.commit()
+            return [views.slot(s) for s in offered]
+
+    @blp.route("", methods=["GET"])
+    @requires("verifier", "supervisor")
+    @blp.arguments(SlotQuery, location="query")
+    @blp.response(200, SlotOut(many=True))
+    @blp.doc(summary="Future interview slots, earliest first: free ones unless free=false; one officer's with "
+                     "officer=.", security=BEARER)
+    def list_slots(query: dict[str, Any]):
+        with runtime.uow() as uow:
+            return [views.slot(s) for s in interviews.slots(uow, query["officer"], query["free"], utcnow())]
 
     return blp
 

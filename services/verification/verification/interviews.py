@@ -7,27 +7,70 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ektp_shared import transitions
 from ektp_shared.contracts.verification import INTERVIEW_HELD, INTERVIEW_MISSED, INTERVIEW_REMINDER, INTERVIEW_SCHEDULED
 from ektp_shared.db import new_id
+from ektp_shared.refusal import Refused, conflict
 from ektp_shared.uow import UnitOfWork
 
 from .cases import audit, move
-from .models import Case, Interview
+from .models import Case, Interview, InterviewSlot
 from .rules import decisions
 from .rules.decisions import DecisionNotAllowed
-from .rules.interviews import after_no_show, reminder_due
+from .rules.interviews import after_no_show, reminder_due, slot_times
 from .rules.states import INTERVIEW, CaseState, InterviewState
+
+
+def offer(uow: UnitOfWork, officer: str, body: dict[str, Any], now: dt.datetime) -> list[InterviewSlot]:
+    """The officer's availability: consecutive slots from `starts_at`; a time already offered is refused."""
+    if body["starts_at"] <= now:
+        raise Refused("not_in_future", "availability is offered for the future", field="starts_at")
+    slots = [InterviewSlot(id=new_id(), officer=officer, starts_at=at, minutes=body["minutes"], created_at=now)
+             for at in slot_times(body["starts_at"], body["count"], body["minutes"])]
+    try:
+        with uow.session.begin_nested():
+            uow.session.add_all(slots)
+    except IntegrityError as exc:
+        raise conflict("slot_exists", "the officer already offered one of these times", field="starts_at") from exc
+    return slots
+
+
+def slots(uow: UnitOfWork, officer: str | None, free: bool, now: dt.datetime) -> list[InterviewSlot]:
+    query = select(InterviewSlot).where(InterviewSlot.starts_at > now).order_by(InterviewSlot.starts_at, InterviewSlot.officer)
+    if officer:
+        query = query.where(InterviewSlot.officer == officer)
+    if free:
+        query = query.where(InterviewSlot.interview_id.is_(None))
+    return list(uow.session.scalars(query))
+
+
+def _take_slot(uow: UnitOfWork, officer: str, slot_id: str | None, interview_id: str, now: dt.datetime) -> dt.datetime:
+    """The officer's chosen free slot, else their earliest: taken for this interview (once, even if two schedule
+    at the same moment). Returns its start."""
+    free = [s for s in slots(uow, officer, True, now) if slot_id is None or s.id == slot_id]
+    if not free:
+        raise conflict("no_free_slot", "no free slot of your availability" + (" with this id" if slot_id else "")
+                       + "; offer some with POST /v1/interview-slots, or give starts_at", field="slot_id")
+    taken = uow.session.execute(update(InterviewSlot).where(InterviewSlot.id == free[0].id,
+                                                            InterviewSlot.interview_id.is_(None))
+                                .values(interview_id=interview_id))
+    if taken.rowcount != 1:
+        raise conflict("no_free_slot", "the slot was taken meanwhile", field="slot_id")
+    return free[0].starts_at
 
 
 def schedule(uow: UnitOfWork, case: Case, officer: str, roles: Collection[str], body: dict[str, Any],
              now: dt.datetime) -> Interview:
-    if body["starts_at"] <= now:
+    """At the time the officer gives, or in a slot of the officer's availability."""
+    if body["starts_at"] is not None and body["starts_at"] <= now:
         raise DecisionNotAllowed("an interview is scheduled in the future", "starts_at")
     state = decisions.schedule_interview(CaseState(case.state), roles)
-    interview = Interview(id=new_id(), case_id=case.id, starts_at=body["starts_at"], channel=body["channel"],
+    interview_id = new_id()
+    starts_at = body["starts_at"] or _take_slot(uow, officer, body["slot_id"], interview_id, now)
+    interview = Interview(id=interview_id, case_id=case.id, starts_at=starts_at, channel=body["channel"],
                           contact={"phone": body.get("phone"), "join_url": body.get("join_url")},
                           state=InterviewState.SCHEDULED.value, state_since=now, scheduled_by=officer, created_at=now)
     uow.session.add(interview)

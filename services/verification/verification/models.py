@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ektp_shared.db import EncryptedJSON, UTCDateTime, new_metadata
@@ -127,6 +127,20 @@ class Interview(Base):
     recorded_by: Mapped[str | None] = mapped_column(String(120))
     # When the citizen was reminded (interview.reminder), once.
     reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class InterviewSlot(Base):
+    """An officer's availability for interviews: one slot per row, taken by at most one interview."""
+
+    __tablename__ = "interview_slots"
+    __table_args__ = (UniqueConstraint("officer", "starts_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    officer: Mapped[str] = mapped_column(String(120), index=True)
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    interview_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 

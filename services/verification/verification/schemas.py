@@ -73,11 +73,20 @@ class ClaimNextIn(Schema):
 
 
 class InterviewIn(Schema):
-    starts_at = fields.AwareDateTime(required=True)
+    starts_at = fields.AwareDateTime(load_default=None, metadata={
+        "description": "A time of the officer's choosing; leave it out to take a slot of the officer's availability."})
+    slot_id = fields.String(load_default=None, validate=validate.Length(equal=36), metadata={
+        "description": "A free slot of the scheduling officer's availability (GET /v1/interview-slots); with neither "
+                       "slot_id nor starts_at, the earliest free one."})
     channel = fields.String(required=True, validate=validate.OneOf(["phone", "video"]))
     phone = fields.String(load_default=None, validate=validate.Regexp(r"^\+?[0-9 ()-]{8,20}$", error="phone must be a phone number"),
                           metadata={"description": "phone: the number the officer calls."})
     join_url = fields.Url(load_default=None, schemes={"https"}, metadata={"description": "video: the meeting link."})
+
+    @validates_schema
+    def _when(self, data: dict, **_: object) -> None:
+        if data.get("starts_at") and data.get("slot_id"):
+            raise ValidationError("give starts_at or slot_id, not both", field_name="slot_id")
 
     @validates_schema
     def _contact(self, data: dict, **_: object) -> None:
@@ -85,6 +94,25 @@ class InterviewIn(Schema):
             raise ValidationError("a phone interview needs the number to call", field_name="phone")
         if data["channel"] == "video" and not data.get("join_url"):
             raise ValidationError("a video interview needs the meeting link", field_name="join_url")
+
+
+class AvailabilityIn(Schema):
+    starts_at = fields.AwareDateTime(required=True, metadata={"description": "When the first slot begins."})
+    count = fields.Integer(load_default=1, strict=True, validate=validate.Range(min=1, max=32))
+    minutes = fields.Integer(load_default=20, strict=True, validate=validate.Range(min=5, max=120))
+
+
+class SlotOut(Schema):
+    id = fields.String()
+    officer = fields.String()
+    starts_at = fields.AwareDateTime()
+    minutes = fields.Integer()
+    free = fields.Boolean()
+
+
+class SlotQuery(Schema):
+    officer = fields.String(load_default=None, validate=validate.Length(min=1, max=120))
+    free = fields.Boolean(load_default=True)
 
 
 class InterviewOutcomeIn(Schema):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ektp_shared.uow import UnitOfWork
 
 from . import appointments, cases
-from .models import Case, CaseFlag, Interview
+from .models import Case, CaseFlag, Interview, InterviewSlot
 from .schemas import CaseOut, CaseSummaryOut
 
 SUMMARY_FIELDS = tuple(name for name in CaseSummaryOut().fields if name != "flags")
@@ -52,3 +52,8 @@ def adjudication_view(uow: UnitOfWork, case: Case, link: Link, biometrics_url: s
             "applicant": record(case.application_id),
             "candidates": [{**record(c["application_id"]), "reference_id": c["reference_id"], "score": c["score"]}
                            for c in case.candidates or []]}
+
+
+def slot(found: InterviewSlot) -> dict[str, Any]:
+    return {"id": found.id, "officer": found.officer, "starts_at": found.starts_at, "minutes": found.minutes,
+            "free": found.interview_id is None}

@@ -312,3 +312,39 @@ def test_metrics_count_cases_per_state_and_the_oldest_wait(service, officers, pe
     assert 'ektp_cases{state="APPROVED"} 0.0' in text
     oldest = next(line for line in text.splitlines() if line.startswith('ektp_case_oldest_seconds{state="OPEN"}'))
     assert float(oldest.split()[-1]) >= 0
+
+
+def test_an_interview_takes_a_slot_of_the_officer_s_availability(service, officers):
+    first = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)).replace(second=0, microsecond=0)
+    offered = service.client.post("/v1/interview-slots", headers=officers["ana"],
+                                  json={"starts_at": first.isoformat(), "count": 3, "minutes": 20})
+    assert offered.status_code == 201, offered.get_json()
+    times = [dt.datetime.fromisoformat(s["starts_at"]) for s in offered.get_json()]
+    assert times == [first, first + dt.timedelta(minutes=20), first + dt.timedelta(minutes=40)]
+    again = service.client.post("/v1/interview-slots", headers=officers["ana"], json={"starts_at": first.isoformat()})
+    assert again.status_code == 409 and again.get_json()["errors"][0]["field"] == "starts_at"
+
+    cases = []
+    for _ in range(2):
+        data = service.submit()
+        case_id = service.case_of(data["application_id"], officers["ana"])["id"]
+        service.claim(case_id, officers["ana"])
+        cases.append(case_id)
+    earliest = service.client.post(f"/v1/cases/{cases[0]}/interviews", headers=officers["ana"],
+                                   json={"channel": "phone", "phone": "081234567890"})
+    assert earliest.status_code == 201, earliest.get_json()
+    assert dt.datetime.fromisoformat(earliest.get_json()["interviews"][0]["starts_at"]) == first
+    chosen = offered.get_json()[2]["id"]
+    picked = service.client.post(f"/v1/cases/{cases[1]}/interviews", headers=officers["ana"],
+                                 json={"channel": "phone", "phone": "081234567890", "slot_id": chosen})
+    assert dt.datetime.fromisoformat(picked.get_json()["interviews"][0]["starts_at"]) == times[2]
+    free = service.client.get("/v1/interview-slots", headers=officers["ana"], query_string={"officer": "ana"}).get_json()
+    assert [s["starts_at"] for s in free] == [offered.get_json()[1]["starts_at"]]
+    [told] = [e for e in service.emitted("interview.scheduled.v1") if dt.datetime.fromisoformat(e["starts_at"]) == first]
+
+    data = service.submit()
+    case_id = service.case_of(data["application_id"], officers["budi"])["id"]
+    service.claim(case_id, officers["budi"])
+    none_offered = service.client.post(f"/v1/cases/{case_id}/interviews", headers=officers["budi"],
+                                       json={"channel": "phone", "phone": "081234567890"})
+    assert none_offered.status_code == 409 and none_offered.get_json()["errors"][0]["field"] == "slot_id"
