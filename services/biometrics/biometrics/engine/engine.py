@@ -9,9 +9,14 @@ as thread-safe), matching is thread-safe, so one Engine per process is the inten
 """
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
+
+from ektp_shared.face_detection import detect_faces
 
 from . import picture
 from .calibration import Calibration
@@ -22,7 +27,8 @@ from .finger import FingerExtractor, FingerPolicy, FingerTemplate
 from .fusion import fisher_log10
 from .gallery import Gallery, SearchPolicy
 from .matcher import Matcher, MccMatcher
-from .rejection import CaptureRejected
+from .portrait import token_image
+from .rejection import CaptureRejected, Reason
 from .sface import SFaceModel
 
 FACE_MODELS: dict[str, type] = {SFACE: SFaceModel, DLIB: DlibFaceModel}
@@ -113,6 +119,20 @@ class Engine:
             except CaptureRejected:
                 pass
         return templates
+
+    def portrait(self, image: bytes) -> bytes:
+        """The card's token portrait (PNG) from a face capture: eyes level, 0.25 W apart, at 0.6 W from the top
+        (ISO/IEC 19794-5). Raises CaptureRejected (face_not_found, image_unreadable)."""
+        rgb = picture.decode(image, "RGB")
+        faces = detect_faces(rgb)
+        if not faces:
+            raise CaptureRejected([Reason("face_not_found", "No face was found in the photo.")])
+        middle = np.array([rgb.shape[1] / 2, rgb.shape[0] / 2])
+        face = min(faces, key=lambda f: float(np.hypot(*(np.array(f.centre) - middle))))
+        left, right = sorted((face.landmarks[0], face.landmarks[1]), key=lambda eye: eye[0])  # as seen
+        out = io.BytesIO()
+        token_image(rgb, left, right).save(out, "PNG")
+        return out.getvalue()
 
     def extract_finger(self, position: int, image: bytes, ppi: float = 500.0) -> FingerTemplate:
         """position: ISO finger code 1..10. Raises CaptureRejected (finger_blank, finger_too_few_minutiae,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pytest
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select, text
 
 from biometrics.models import Template
 from ektp_shared.crypto import MAGIC
+from ektp_shared.face_detection import detect_faces
 
 from ..conftest import OBAMA, blank_png, fixture
 
@@ -112,3 +114,19 @@ def test_a_pool_of_extraction_processes_gives_the_same_verdicts_and_templates(ma
     refused = pooled.capture(pooled.apply(OBAMA), OBAMA, fingers={2: OBAMA.fingers()[2], 7: blank_png()})
     assert refused.status_code == 422
     assert [(e["field"], e["code"]) for e in refused.get_json()["errors"]] == [("finger_7", "finger_blank")]
+
+
+def test_the_card_portrait_is_a_token_image_with_the_eyes_where_iso_19794_5_puts_them(service):
+    application_id = service.apply(OBAMA)
+    assert service.capture(application_id, OBAMA).status_code == 202
+    path = f"/v1/enrolments/{application_id}/portrait"
+    assert service.client.get(path).status_code == 403, "only with a signed link"
+    response = service.client.get(service.runtime.links.sign(path, ttl_seconds=60))
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    token = Image.open(io.BytesIO(response.data)).convert("RGB")
+    assert token.size == (480, 640)  # 3:4, the card's photo box
+    [face] = detect_faces(np.asarray(token))  # found again, as a reader of the card would
+    left, right = sorted((face.landmarks[0], face.landmarks[1]), key=lambda eye: eye[0])
+    middle, apart = (left + right) / 2, right - left
+    assert abs(middle[0] - 240) < 6 and abs(middle[1] - 288) < 6, middle  # (0.5 W, 0.6 W)
+    assert abs(apart[0] - 120) < 6 and abs(apart[1]) < 3, apart  # 0.25 W apart, level

@@ -55,6 +55,10 @@ MILESTONES = {
     "card.collected.v1": {"collected_at": "2026-12-02T03:00:00+00:00", "collected_by": "applicant"},
     "interview.scheduled.v1": {"interview_id": str(uuid.uuid4()), "starts_at": "2026-11-24T03:00:00+00:00",
                                "channel": "video", "join_url": "https://meet.dukcapil.example/abc"},
+    "interview.reminder.v1": {"interview_id": str(uuid.uuid4()), "starts_at": "2026-11-24T03:00:00+00:00",
+                              "channel": "phone", "join_url": None},
+    "interview.missed.v1": {"interview_id": str(uuid.uuid4()), "starts_at": "2026-11-24T03:00:00+00:00",
+                            "channel": "phone", "missed": 1, "next": "new_interview"},
     "application.expired.v1": {"expired_at": "2026-12-20T03:00:00+00:00", "reason": "no_show"},
 }
 
