@@ -249,3 +249,13 @@ def test_an_interview_missed_too_often_says_a_supervisor_decides_not_that_anothe
                  render_email("interview.missed.v1", variables, lang).body):
         assert says in " ".join(text.split()).lower()
         assert "wawancara baru" not in text and "new interview" not in text
+
+
+@pytest.mark.parametrize(("lang", "old_card", "says"), [
+    ("id", "handed_in", "telah diserahkan dan ditarik"), ("en", "handed_in", "handed in and withdrawn"),
+    ("id", "reported_lost", "dilaporkan hilang tidak berlaku lagi"), ("en", "reported_lost", "reported lost is no longer valid"),
+])
+def test_a_replacement_s_collection_says_the_old_card_is_no_longer_valid(lang, old_card, says):
+    variables = {**VARIABLES["card.collected.v1"], "old_card": old_card}
+    assert says in " ".join(render_email("card.collected.v1", variables, lang).body.split())
+    assert "lama" not in render_email("card.collected.v1", VARIABLES["card.collected.v1"], "id").body
