@@ -125,7 +125,8 @@ def remind_due(uow: UnitOfWork, now: dt.datetime, lead: dt.timedelta) -> list[In
     reminded = []
     rows = uow.session.execute(select(Interview, Case).join(Case, Case.id == Interview.case_id).where(
         Interview.state == InterviewState.SCHEDULED.value, Interview.reminded_at.is_(None),
-        Interview.starts_at > now, Interview.starts_at <= now + lead)).all()
+        Interview.starts_at > now, Interview.starts_at <= now + lead)
+        .with_for_update(of=Interview, skip_locked=True)).all()  # two workers never remind the same interview
     for interview, case in rows:
         if not reminder_due(interview.starts_at, interview.created_at, now, lead):
             continue
