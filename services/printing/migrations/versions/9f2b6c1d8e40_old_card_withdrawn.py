@@ -1,7 +1,7 @@
 """cards.old_card and cards.withdrawn_at: a replacement withdraws the old card
 
 Revision ID: 9f2b6c1d8e40
-Revises: e6c665ab8a08
+Revises: 21a7b6bb4c9a
 Create Date: 2026-12-02 23:20:00.000000
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import ektp_shared.db
 
 revision = '9f2b6c1d8e40'
-down_revision = 'e6c665ab8a08'
+down_revision = '21a7b6bb4c9a'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """office_regency: the office an outside_domicile applicant chose; interviews.reminded_at; interview_slots
 
 Revision ID: 5d0c7e9a4b21
-Revises: 11c53aeeec3a
+Revises: d9381c8a17f5
 Create Date: 2026-12-02 23:05:00.000000
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import ektp_shared.db
 
 revision = '5d0c7e9a4b21'
-down_revision = '11c53aeeec3a'
+down_revision = 'd9381c8a17f5'
 branch_labels = None
 depends_on = None
 
