@@ -128,5 +128,7 @@ def test_the_card_portrait_is_a_token_image_with_the_eyes_where_iso_19794_5_puts
     [face] = detect_faces(np.asarray(token))  # found again, as a reader of the card would
     left, right = sorted((face.landmarks[0], face.landmarks[1]), key=lambda eye: eye[0])
     middle, apart = (left + right) / 2, right - left
-    assert abs(middle[0] - 240) < 6 and abs(middle[1] - 288) < 6, middle  # (0.5 W, 0.6 W)
-    assert abs(apart[0] - 120) < 6 and abs(apart[1]) < 3, apart  # 0.25 W apart, level
+    # Within what a second detection of the same face moves its landmarks by (a few pixels at this size):
+    assert abs(middle[0] - 240) < 8 and abs(middle[1] - 288) < 8, middle  # (0.5 W, 0.6 W)
+    assert abs(apart[0] - 120) < 8, apart  # 0.25 W apart
+    assert abs(np.degrees(np.arctan2(apart[1], apart[0]))) < 3, apart  # level
