@@ -34,6 +34,7 @@ from ektp_shared.bus.dispatcher import Dispatcher  # noqa: E402
 from ektp_shared.contracts import CloudEvent  # noqa: E402
 from ektp_shared.contracts.verification import APPLICATION_VERIFIED  # noqa: E402
 from ektp_shared.service import Runtime  # noqa: E402
+from ektp_shared.settings import DEVELOPMENT  # noqa: E402
 from ektp_shared.web.app import create_app  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent.parent / "services" / "biometrics" / "tests" / "fixtures"
@@ -62,7 +63,7 @@ def capture_files() -> dict:
 
 
 def measure(processes: int, rounds: int, folder: Path) -> dict[str, object]:
-    settings = SERVICE.load_settings({"EKTP_DATA_DIR": str(folder / f"p{processes}"),
+    settings = SERVICE.load_settings({**DEVELOPMENT, "EKTP_DATA_DIR": str(folder / f"p{processes}"),
                                       "EKTP_BUS_NAMESPACE": f"b{uuid.uuid4().hex[:8]}"}, extract_processes=processes)
     runtime = Runtime.build(SERVICE, settings)
     runtime.migrate()

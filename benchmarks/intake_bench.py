@@ -37,6 +37,7 @@ from ektp_launcher.local import stop_processes
 from ektp_shared.identity.contact import SMS, normalised
 from ektp_shared.identity.generator import random_kk, random_nik
 from ektp_shared.service import Runtime
+from ektp_shared.settings import DEVELOPMENT
 from ektp_shared.testing import infra
 from ektp_shared.testing.ports import free_port, wait_for_port
 
@@ -168,7 +169,7 @@ def run(args: argparse.Namespace) -> dict:
     intake_db, bare_db = infra.create_database("ektp_intake_bench"), infra.create_database("ektp_bare_bench")
     namespace = f"bench{uuid.uuid4().hex[:6]}"
     needed = 20 + int(args.seconds * (args.rate + 600)) + 100
-    env = {**os.environ, "EKTP_DATABASE_URL": intake_db, "EKTP_BROKER_URL": infra.RABBITMQ_URL,
+    env = {**os.environ, **DEVELOPMENT, "EKTP_DATABASE_URL": intake_db, "EKTP_BROKER_URL": infra.RABBITMQ_URL,
            "EKTP_BUS_NAMESPACE": namespace, "EKTP_DATA_DIR": str(work / "data"), "EKTP_LOG_LEVEL": "WARNING",
            "EKTP_WORKER_METRICS_PORT": str(free_port()), "BARE_DATABASE_URL": bare_db,
            "PROMETHEUS_MULTIPROC_DIR": str(work / "prometheus")}

@@ -36,6 +36,7 @@ from ektp_shared.contracts.printing import CARD_READY_FOR_PICKUP
 from ektp_shared.contracts.verification import APPLICATION_VERIFIED
 from ektp_shared.db import utcnow
 from ektp_shared.service import Runtime
+from ektp_shared.settings import DEVELOPMENT
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTRAIT = (ROOT / "services/printing/tests/fixtures/portrait.png").read_bytes()
@@ -48,7 +49,7 @@ HOLDER = {"nik": "3273015507900003", "kk_number": "3273010101200001", "full_name
 
 
 def runtime(spec, folder: Path, **overrides) -> Runtime:
-    settings = spec.load_settings({"EKTP_DATA_DIR": str(folder), "EKTP_BUS_NAMESPACE": f"bench{uuid.uuid4().hex[:6]}"},
+    settings = spec.load_settings({**DEVELOPMENT, "EKTP_DATA_DIR": str(folder), "EKTP_BUS_NAMESPACE": f"bench{uuid.uuid4().hex[:6]}"},
                                   **overrides)
     built = Runtime.build(spec, settings)
     built.migrate()

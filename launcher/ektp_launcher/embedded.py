@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 
 from ektp_shared import logs
 from ektp_shared.service import Runtime, discover
+from ektp_shared.settings import DEVELOPMENT
 from ektp_shared.site import discover_sites
 from ektp_shared.web.app import create_app
 from ektp_shared.worker import Worker
@@ -31,7 +32,7 @@ log = logging.getLogger("ektp.embedded")
 # (the demo, the curl walk-through, a browser) comes from this machine's address, so only the per-NIK limits
 # count: `make demo` may run again and again. A demo's card is collected the day it is printed.
 ONE_MACHINE = {"EKTP_PORTAL_COOKIE_SECURE": "false", "EKTP_CONSOLE_COOKIE_SECURE": "false",
-               "EKTP_INTAKE_TRUSTED_PROXIES": "1", **ONE_ADDRESS_FOR_ALL, **SAME_DAY_PICKUP}
+               "EKTP_INTAKE_TRUSTED_PROXIES": "1", **ONE_ADDRESS_FOR_ALL, **SAME_DAY_PICKUP, **DEVELOPMENT}
 
 
 class Suite:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import os
 import random
 import time
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from PIL import Image, ImageDraw
 from ektp_shared.auth import issue_development_token
 from ektp_shared.identity.contact import EMAIL, SMS
 from ektp_shared.identity.generator import random_kk, random_nik
-from ektp_shared.settings import Settings, load
+from ektp_shared.settings import DEVELOPMENT, Settings, load
 
 from .mailbox import Mailbox, new_code
 
@@ -141,7 +142,7 @@ class Journey:
         self.mailbox = mailbox
         self.say = say
         self.timeout = timeout
-        self._settings = settings or load(Settings, "demo")
+        self._settings = settings or load(Settings, "demo", {**os.environ, **DEVELOPMENT})
         self.http = requests.Session()
         self.citizen: dict[str, str] = {}  # the signed-in citizen's Authorization header
         self.offices: set[str] = set()  # the offices of the applicants so far: the demo officers work there

@@ -25,6 +25,7 @@ import requests
 from ektp_peers.seaweedfs import ACCESS_KEY, SECRET_KEY, SeaweedFS
 
 from ektp_shared.service import ServiceSpec, discover
+from ektp_shared.settings import DEVELOPMENT
 from ektp_shared.site import SiteSpec, discover_sites
 from ektp_shared.testing.ports import free_port, wait_for_port
 
@@ -272,7 +273,7 @@ def up(run_dir: Path, specs: dict[str, ServiceSpec], sites: dict[str, SiteSpec],
     try:
         pids.record("seaweedfs", seaweed.launch())
         seaweed.ready(timeout=STARTUP_SECONDS)
-        environ = {"EKTP_BROKER_URL": RABBITMQ_URL, "EKTP_RATE_LIMIT_STORAGE_URI": REDIS_URL,
+        environ = {**DEVELOPMENT, "EKTP_BROKER_URL": RABBITMQ_URL, "EKTP_RATE_LIMIT_STORAGE_URI": REDIS_URL,
                    "EKTP_S3_ENDPOINT": seaweed.endpoint, "EKTP_S3_ACCESS_KEY": ACCESS_KEY, "EKTP_S3_SECRET_KEY": SECRET_KEY,
                    "EKTP_DATA_DIR": str(run_dir)}
         cluster = LocalCluster(run_dir, environ, {name: ensure_database(f"{DATABASE_PREFIX}_{name}") for name in specs},

@@ -15,13 +15,14 @@ import argparse
 import dataclasses
 import datetime as dt
 import functools
+import os
 from collections.abc import Callable, Collection
 from typing import Any
 
 import jwt
 from flask import current_app, g, request
 
-from .settings import Settings, load
+from .settings import DEVELOPMENT, Settings, load
 from .web.errors import ApiError
 
 ROLES = ("verifier", "biometric_operator", "biometric_adjudicator", "print_operator", "supervisor", "admin")
@@ -179,7 +180,7 @@ def main() -> None:
     parser.add_argument("--subject", default="officer-dev")
     parser.add_argument("--minutes", type=int, default=480)
     args = parser.parse_args()
-    print(issue_development_token(load(Settings, "dev"), args.subject, args.role, args.minutes, offices=args.office))
+    print(issue_development_token(load(Settings, "dev", {**DEVELOPMENT, **os.environ}), args.subject, args.role, args.minutes, offices=args.office))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, LargeBinary, MetaData, TypeDecorator, create_engine, event, text
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from .crypto import Cipher
@@ -114,7 +115,7 @@ def make_engine(url: str, cipher: Cipher, pool_size: int = 5) -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size,
+        engine = create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size, connect_args={"connect_timeout": 5},
                                hide_parameters=True)  # bound values (personal data) stay out of errors and logs
     engine.dialect.ektp_cipher = cipher  # type: ignore[attr-defined]
     return engine
@@ -122,6 +123,13 @@ def make_engine(url: str, cipher: Cipher, pool_size: int = 5) -> Engine:
 
 def session_factory(engine: Engine) -> sessionmaker:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """The database did not answer (down, restarting, failing over, connection lost): wait and try again,
+    unlike an error of the statement or the data."""
+    return isinstance(exc, (OperationalError, InterfaceError)) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated)
 
 
 def ping(engine: Engine) -> None:

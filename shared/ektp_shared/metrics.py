@@ -44,6 +44,8 @@ EVENTS_CONSUMED = Counter("ektp_events_consumed_total", "Events whose handler co
 EVENTS_DUPLICATE = Counter("ektp_events_duplicate_total", "Redelivered events acknowledged without effect.", ["service", "event"])
 EVENTS_RETRIED = Counter("ektp_events_retried_total", "Events sent to a retry queue after a handler failure.", ["service", "event"])
 EVENTS_PARKED = Counter("ektp_events_parked_total", "Events moved to the parking lot.", ["service", "event", "reason"])
+WORKER_LOOP_FAILURES = Counter("ektp_worker_loop_restarts_total", "Worker loops (consumer, relay, tasks) restarted after a failure.",
+                               ["service", "loop"])
 EVENTS_REPLAYED = Counter("ektp_events_replayed_total", "Parked events an operator sent back to the queue.", ["service"])
 HANDLER_LATENCY = Histogram("ektp_event_handler_duration_seconds", "Time from receiving an event to committing its effect.",
                             ["service", "event"], buckets=LATENCY_BUCKETS)

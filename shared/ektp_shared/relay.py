@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from . import metrics
 from .bus.broker import Broker, OutgoingMessage, Publisher
+from .bus.signatures import SIGNATURE_HEADER, EventSignatures
 from .contracts import by_type
 from .db import utcnow
 from .messaging import MessagingTables
@@ -25,8 +26,9 @@ log = logging.getLogger(__name__)
 
 class OutboxRelay:
     def __init__(self, service: str, engine: Engine, tables: MessagingTables, broker: Broker, wakeup: threading.Event,
-                 batch_size: int = 100, retention_seconds: int = 86400):
+                 signatures: EventSignatures, batch_size: int = 100, retention_seconds: int = 86400):
         self.service = service
+        self.signatures = signatures
         self.engine = engine
         self.outbox = tables.outbox
         self.broker = broker
@@ -64,7 +66,8 @@ class OutboxRelay:
             if not rows:
                 return 0
             messages = [OutgoingMessage(row.type, json.dumps(row.envelope).encode(), row.event_id,
-                                        row.envelope.get("correlationid")) for row in rows]
+                                        row.envelope.get("correlationid"),
+                                        {SIGNATURE_HEADER: self.signatures.sign(row.envelope)}) for row in rows]
             self._ensure_publisher().publish(messages, exchange=self.broker.exchange.name)
             connection.execute(update(self.outbox).where(self.outbox.c.id.in_([row.id for row in rows]))
                                .values(published_at=utcnow()))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import sessionmaker
 
 from . import db
 from .bus.broker import Broker
+from .bus.signatures import EventSignatures
 from .bus.topology import Topology
 from .crypto import Cipher
 from .handlers import Handlers
@@ -89,7 +90,9 @@ class Runtime:
         self.engine = db.make_engine(settings.database_url, self.cipher, settings.database_pool_size)
         self.sessions: sessionmaker = db.session_factory(self.engine)
         self.topology = Topology(settings.bus_namespace, spec.name, spec.handlers.types, settings.retry_delays,
-                                 settings.bus_delivery_limit)
+                                 settings.bus_delivery_limit, settings.bus_parking_ttl_seconds,
+                                 settings.bus_parking_max_length)
+        self.signatures = EventSignatures.from_settings(settings)
         self.broker = Broker(settings.broker_url, self.topology, settings.bus_prefetch)
         self.links = LinkSigner(settings.link_secret)
         self.outbox_written = threading.Event()  # wakes the in-process relay early (embedded profile)
@@ -133,6 +136,17 @@ class Runtime:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions(), self.spec.messaging, f"/ektp/{self.name}", on_commit=self.outbox_written.set)
+
+    def readiness(self) -> tuple[dict[str, str], bool]:
+        """Whether the service's database and the broker answer, each named (readiness probes)."""
+        checks: dict[str, str] = {}
+        for name, probe in (("database", lambda: db.ping(self.engine)), ("broker", self.broker.ping)):
+            try:
+                probe()
+                checks[name] = "ok"
+            except Exception as exc:  # a readiness probe reports, it does not raise
+                checks[name] = f"unavailable: {type(exc).__name__}"
+        return checks, all(v == "ok" for v in checks.values())
 
     def migrate(self) -> None:
         db.migrate(self.spec.migrations_dir, self.settings.database_url)

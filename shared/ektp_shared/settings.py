@@ -31,7 +31,7 @@ class Settings:
     """What every service reads. A service subclasses this to add its own settings."""
 
     service: str = setting("", "Service name; set by the service itself, not by the environment.")
-    environment: str = setting("development", "`development` or `production`; production refuses development secrets.")
+    environment: str = setting("production", "`production` (the default: a deployment that forgets this fails closed) refuses development secrets and keys; `development` allows them and must be set explicitly.")
     data_dir: str = setting("var", "Folder for the embedded profile's SQLite files, objects and message outbox.")
     http_host: str = setting("127.0.0.1", "Address the API listens on when run by the launcher.")
     http_port: int = setting(0, "Port of the service's API (defaults per service: intake 8001 ... notify 8005).")
@@ -46,6 +46,13 @@ class Settings:
     bus_prefetch: int = setting(16, "Messages a worker holds unacknowledged at once.")
     bus_retry_delays: str = setting("1,5,30,120", "Seconds between retries of a failed handler; then the message is parked.")
     bus_delivery_limit: int = setting(5, "Redeliveries (after crashes) before RabbitMQ dead-letters a message to the parking lot.")
+    bus_max_message_bytes: int = setting(1024 * 1024, "Largest message a consumer reads; a bigger one is parked as `invalid` unread.")
+    bus_max_json_depth: int = setting(32, "Deepest nesting of JSON objects and arrays a consumer accepts; deeper is parked as `invalid`.")
+    bus_parking_ttl_seconds: int = setting(14 * 86400, "How long a parked message is kept before RabbitMQ drops it (replay or fix it before then).")
+    bus_parking_max_length: int = setting(100000, "Most messages a parking lot holds; beyond it the oldest are dropped (an alert fires long before).")
+    event_signing_key: str = setting("", "The service's Ed25519 private key signing its events (base64 of the 32-byte seed); empty = a development key.", secret=True)
+    event_public_keys: str = setting("", "Public keys of the producers whose events this service accepts: `producer:base64(32 bytes)`, comma separated; empty = development keys.")
+    worker_stall_seconds: int = setting(300, "A worker loop (consumer, relay) that has not come round for this long makes the worker's /healthz fail.")
     worker_shutdown_seconds: int = setting(30, "How long a stopping worker waits for the message in hand (keep below terminationGracePeriodSeconds).")
     outbox_batch_size: int = setting(100, "Events the relay publishes per batch (one confirm wait per batch).")
     outbox_poll_seconds: float = setting(0.2, "How often the relay looks for new outbox rows.")
@@ -81,11 +88,19 @@ class Settings:
     def retry_delays(self) -> tuple[int, ...]:
         return tuple(int(part) for part in self.bus_retry_delays.split(",") if part.strip())
 
+    def development_secrets(self) -> list[str]:
+        """The variables that still hold a development secret or key."""
+        found = [PREFIX + name.upper() for name in ("lookup_key", "link_secret") if getattr(self, name) == DEVELOPMENT_SECRET]
+        if self.jwt_secret == DEVELOPMENT_SECRET and not self.jwt_jwks_url:
+            found.append("EKTP_JWT_SECRET (or EKTP_JWT_JWKS_URL)")
+        if DEVELOPMENT_DATA_KEY in self.data_keys:
+            found.append("EKTP_DATA_KEYS")
+        found += [PREFIX + name.upper() for name in ("event_signing_key", "event_public_keys") if not getattr(self, name)]
+        return found
+
     @property
     def uses_development_secrets(self) -> bool:
-        return DEVELOPMENT_SECRET in (self.lookup_key, self.link_secret, self.jwt_secret if not self.jwt_jwks_url else "") or (
-            DEVELOPMENT_DATA_KEY in self.data_keys
-        )
+        return bool(self.development_secrets())
 
     def describe(self) -> list[dict[str, str]]:
         """The configuration table: variable, default and meaning of every setting."""
@@ -136,18 +151,26 @@ def load(cls: type[S], service: str, environ: Mapping[str, str] | None = None, *
         if field.name not in values and isinstance(field.default, str):
             values[field.name] = field.default.format(service=service, data_dir=data_dir)
     settings = cls(**values)
+    if settings.environment not in {"production", "development"}:
+        raise SettingsError(f"EKTP_ENVIRONMENT: {settings.environment!r} is neither production nor development")
     if settings.environment == "production" and settings.uses_development_secrets:
-        raise SettingsError("EKTP_ENVIRONMENT=production but a development secret or key is in use")
+        told = {f"{PREFIX}ENVIRONMENT", f"{PREFIX}{service.upper()}_ENVIRONMENT"} & set(environ)
+        named = "EKTP_ENVIRONMENT=production" if told else "EKTP_ENVIRONMENT is not set, so this is production"
+        raise SettingsError(f"{named}, which refuses development secrets and keys; set {', '.join(settings.development_secrets())} "
+                            "(or EKTP_ENVIRONMENT=development on a development machine)")
     return settings
+
+
+DEVELOPMENT = {f"{PREFIX}ENVIRONMENT": "development"}  # what a development machine, the launchers and the tests set
 
 
 def markdown_table(settings_classes: dict[str, type[Settings]]) -> str:
     """The configuration reference: the settings every service shares, then each service's own."""
     common = {field.name for field in dataclasses.fields(Settings)}
     lines = ["## Every service", "", "| variable | default | meaning |", "|---|---|---|"]
-    lines += [f"| `{row['variable']}` | `{row['default']}` | {row['help']} |" for row in load(Settings, "{service}", {}).describe()]
+    lines += [f"| `{row['variable']}` | `{row['default']}` | {row['help']} |" for row in load(Settings, "{service}", DEVELOPMENT).describe()]
     for service, cls in settings_classes.items():
-        own = [row for row in load(cls, service, {}).describe() if row["variable"].removeprefix(PREFIX).lower() not in common]
+        own = [row for row in load(cls, service, DEVELOPMENT).describe() if row["variable"].removeprefix(PREFIX).lower() not in common]
         if own:
             lines += ["", f"## {service}", "", "| variable | default | meaning |", "|---|---|---|"]
             lines += [f"| `{row['variable']}` | `{row['default']}` | {row['help']} |" for row in own]

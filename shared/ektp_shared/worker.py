@@ -1,17 +1,25 @@
 """A service's worker: the event consumer, the outbox relay and the periodic tasks, as threads of one
 process. SIGTERM stops consuming, lets the message in hand finish, and exits (Kubernetes sends it
-``terminationGracePeriodSeconds`` before killing the pod)."""
+``terminationGracePeriodSeconds`` before killing the pod).
+
+Every loop is supervised: a failure (broker or database away, a bug) is logged, counted in
+``ektp_worker_loop_restarts_total`` and the loop starts again after a back-off. The worker's HTTP port serves
+``/metrics``, ``/healthz`` (liveness: the consumer and relay threads run and came round recently) and
+``/readyz`` (its database and the broker answer)."""
 from __future__ import annotations
 
+import json
 import logging
 import signal
 import threading
 import time
 from collections.abc import Callable
 
-from prometheus_client import start_http_server
+from prometheus_client import make_wsgi_app
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
 
-from . import logs
+from . import logs, metrics
 from .bus.consumer import EventConsumer
 from .bus.dispatcher import Dispatcher
 from .messaging import purge_inbox
@@ -28,26 +36,34 @@ class Worker:
         self.runtime = runtime
         settings = runtime.settings
         self.relay = OutboxRelay(runtime.name, runtime.engine, runtime.spec.messaging, runtime.broker,
-                                 runtime.outbox_written, settings.outbox_batch_size, settings.outbox_retention_seconds)
+                                 runtime.outbox_written, runtime.signatures, settings.outbox_batch_size, settings.outbox_retention_seconds)
         self.consumer = EventConsumer(runtime.broker, Dispatcher.of(runtime))
         self.stopping = threading.Event()
-        self.threads: list[threading.Thread] = []
+        self.threads: dict[str, threading.Thread] = {}
+        self.beats: dict[str, float] = {}
+
+    def _failed(self, name: str, exc: Exception, failures: int) -> None:
+        """Log and count a loop's failure, then wait its back-off (longer after each failure in a row)."""
+        delay = FAILURE_BACKOFF_SECONDS[min(failures, len(FAILURE_BACKOFF_SECONDS) - 1)]
+        metrics.WORKER_LOOP_FAILURES.labels(self.runtime.name, name.partition(":")[0]).inc()
+        log.warning("worker loop failed; restarting", extra={"loop": name, "error": type(exc).__name__, "retry_in": delay})
+        self.beats[name] = time.monotonic()
+        self.stopping.wait(delay)
 
     def _loop(self, name: str, step: Callable[[], bool], idle_wait: Callable[[], None]) -> None:
         """Run ``step`` until stopped; it returns True when it did work (then runs again at once)."""
         failures = 0
         with logs.context(self.runtime.name):
             while not self.stopping.is_set():
+                self.beats[name] = time.monotonic()
                 try:
                     busy = step()
                     failures = 0
                 except Exception as exc:  # keep the loop alive; back off while the broker or database is away
-                    delay = FAILURE_BACKOFF_SECONDS[min(failures, len(FAILURE_BACKOFF_SECONDS) - 1)]
-                    failures += 1
-                    log.warning("worker loop failed", extra={"loop": name, "error": type(exc).__name__, "retry_in": delay})
                     if name == "relay":
                         self.relay.reset()
-                    self.stopping.wait(delay)
+                    self._failed(name, exc, failures)
+                    failures += 1
                     continue
                 if not busy:
                     idle_wait()
@@ -69,8 +85,33 @@ class Worker:
         return False
 
     def _consume(self) -> None:
+        """kombu's loop reconnects to the broker by itself; anything else that escapes it restarts it here."""
+        failures = 0
         with logs.context(self.runtime.name):
-            self.consumer.run()
+            while not self.stopping.is_set():
+                try:
+                    self.consumer.run()
+                    return
+                except Exception as exc:  # a dead consumer would leave the queue unread: restart it
+                    self.consumer.reset()
+                    self._failed("consumer", exc, failures)
+                    failures += 1
+                    self.consumer.beat = time.monotonic()
+
+    def liveness(self) -> tuple[dict[str, str], bool]:
+        """The consumer and the relay: their threads run and came round within ``worker_stall_seconds``."""
+        now, stall = time.monotonic(), self.runtime.settings.worker_stall_seconds
+        beats = {"consumer": self.consumer.beat, "relay": self.beats.get("relay", now)}
+        checks = {}
+        for name, beat in beats.items():
+            thread = self.threads.get(name)
+            if thread is None or not thread.is_alive():
+                checks[name] = "dead"
+            elif now - beat > stall:
+                checks[name] = f"stalled for {now - beat:.0f}s"
+            else:
+                checks[name] = "ok"
+        return checks, all(v == "ok" for v in checks.values())
 
     def start(self) -> None:
         """Start every loop in background threads (the embedded profile runs five workers this way)."""
@@ -84,25 +125,42 @@ class Worker:
         for name, target in plans:
             thread = threading.Thread(target=target, name=f"{self.runtime.name}-{name}", daemon=True)
             thread.start()
-            self.threads.append(thread)
+            self.threads[name] = thread
 
     def stop(self, timeout: float = 30) -> None:
         self.stopping.set()
         self.consumer.stop()
         self.relay.wakeup.set()
         deadline = time.monotonic() + timeout
-        for thread in self.threads:
+        for thread in self.threads.values():
             thread.join(max(0.0, deadline - time.monotonic()))
         self.consumer.close()
         self.relay.reset()
 
 
+def probes_app(worker: Worker) -> Callable:
+    """The worker's HTTP port: ``/metrics``, ``/healthz`` (liveness) and ``/readyz`` (readiness), JSON."""
+    prometheus = make_wsgi_app()
+
+    def app(environ: dict, start_response: Callable) -> object:
+        path = Request(environ).path
+        if path not in ("/healthz", "/readyz"):
+            return prometheus(environ, start_response)
+        checks, ok = worker.liveness() if path == "/healthz" else worker.runtime.readiness()
+        status = ("alive" if ok else "dead") if path == "/healthz" else ("ready" if ok else "not_ready")
+        body = json.dumps({"status": status, "service": worker.runtime.name, "checks": checks})
+        return Response(body, status=200 if ok else 503, mimetype="application/json")(environ, start_response)
+
+    return app
+
+
 def run(spec: ServiceSpec) -> None:
-    """Entry point of ``python -m <service>.worker``: serve worker metrics, run until SIGTERM or SIGINT."""
+    """Entry point of ``python -m <service>.worker``: serve the probes and metrics, run until SIGTERM or SIGINT."""
     runtime = Runtime.build(spec)
     logs.configure(runtime.settings.log_level)
-    start_http_server(runtime.settings.worker_metrics_port, addr=runtime.settings.http_host)
     worker = Worker(runtime)
+    server = make_server(runtime.settings.http_host, runtime.settings.worker_metrics_port, probes_app(worker), threaded=True)
+    threading.Thread(target=server.serve_forever, name="probes", daemon=True).start()
     done = threading.Event()
 
     def _terminate(signum: int, _frame: object) -> None:

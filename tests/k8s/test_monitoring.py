@@ -18,6 +18,7 @@ import yaml
 from prometheus_client import REGISTRY
 
 from ektp_shared.service import Runtime, discover
+from ektp_shared.settings import DEVELOPMENT
 from ektp_shared.testing import debian, infra
 from ektp_shared.web.app import create_app
 
@@ -101,7 +102,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     data_dir = tmp_path_factory.mktemp("metrics")
     for name, spec in SPECS.items():
         importlib.import_module(f"{name}.worker")
-        settings = spec.load_settings({"EKTP_DATA_DIR": str(data_dir), "EKTP_BUS_NAMESPACE": f"m{uuid.uuid4().hex[:8]}"})
+        settings = spec.load_settings({**DEVELOPMENT, "EKTP_DATA_DIR": str(data_dir), "EKTP_BUS_NAMESPACE": f"m{uuid.uuid4().hex[:8]}"})
         runtime = Runtime.build(spec, settings)
         runtime.migrate()
         body = create_app(runtime).test_client().get("/metrics").get_data(as_text=True)

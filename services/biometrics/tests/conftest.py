@@ -28,6 +28,7 @@ from biometrics.service import SERVICE
 from ektp_shared.contracts.intake import APPLICATION_SUBMITTED
 from ektp_shared.contracts.verification import APPLICATION_VERIFIED
 from ektp_shared.links import LinkSigner
+from ektp_shared.settings import DEVELOPMENT
 from ektp_shared.testing.harness import ServiceHarness
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -159,7 +160,7 @@ def make_biometrics(runtime_factory) -> Iterator[Any]:
     servers: list[IntakeDocuments] = []
 
     def make(real: bool = False, **overrides: Any) -> Biometrics:
-        probe = SERVICE.load_settings({})
+        probe = SERVICE.load_settings(DEVELOPMENT)
         intake = IntakeDocuments(LinkSigner(overrides.get("link_secret", probe.link_secret)))
         servers.append(intake)
         return Biometrics(runtime_factory(SERVICE, real=real, intake_url=intake.url, **overrides), intake)

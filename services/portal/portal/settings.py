@@ -14,6 +14,6 @@ class PortalSettings(Settings):
     cookie_secure: bool = setting(True, "Send the session cookie over HTTPS only (false only for plain http on one machine).")
     session_hours: int = setting(12, "Lifetime of the session cookie; the sign-in itself lapses sooner when idle (intake's rules).")
 
-    @property
-    def uses_development_secrets(self) -> bool:
-        return self.secret_key == DEVELOPMENT_SECRET
+    def development_secrets(self) -> list[str]:
+        """The portal holds no data and signs no events: its cookie key is its one secret."""
+        return ["EKTP_PORTAL_SECRET_KEY"] if self.secret_key == DEVELOPMENT_SECRET else []

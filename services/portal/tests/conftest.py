@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from ektp_launcher.journey import Person, passport_photo, sample_person, scanned_document
 from ektp_shared.service import discover
+from ektp_shared.settings import DEVELOPMENT
 from ektp_shared.testing.harness import ServiceHarness
 from ektp_shared.web.app import create_app
 from portal.site import SITE
@@ -60,7 +61,7 @@ def intake(runtime_factory) -> Iterator[Intake]:
 
 @pytest.fixture
 def portal_settings(intake):
-    return SITE.load_settings({}, intake_url=intake.url, cookie_secure=False)
+    return SITE.load_settings(DEVELOPMENT, intake_url=intake.url, cookie_secure=False)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import amqp
 from kombu import Connection, Exchange, Producer, Queue, binding
 
 from ..contracts.envelope import STRUCTURED_CONTENT_TYPE
-from .topology import Topology
+from .topology import EXCHANGE_TYPE, Topology
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +64,8 @@ class Broker:
         self.url = url
         self.topology = topology
         self.prefetch = prefetch
-        self.exchange = Exchange(topology.exchange, type="topic", durable=True)
-        self.retry_exchange = Exchange(topology.retry_exchange, type="direct", durable=True)
+        self.exchange = Exchange(topology.exchange, type=EXCHANGE_TYPE, durable=True)
+        self.retry_exchange = Exchange(topology.retry_exchange, type=EXCHANGE_TYPE, durable=True)
 
     @property
     def is_amqp(self) -> bool:
@@ -135,7 +135,8 @@ class Broker:
         parked_headers.pop("x-death", None)
         message = OutgoingMessage(self.topology.parking_queue, body, message_id or "", headers=parked_headers,
                                   content_type=content_type)
-        publisher.publish([message], exchange="")
+        # Through the retry exchange: a service's broker user may not publish to the default exchange.
+        publisher.publish([message], exchange=self.retry_exchange.name if self.is_amqp else "")
 
     def parked(self, limit: int = 100) -> list[ParkedMessage]:
         """Read the parking lot without consuming it (messages are returned to the queue)."""
@@ -154,13 +155,17 @@ class Broker:
         return seen
 
     def replay(self, message_ids: Iterable[str] | None = None) -> int:
-        """Send parked messages (all, or those with the given ids) back to the service's queue, attempts reset."""
+        """Send parked messages (all, or those with the given ids) back to the service's queue, attempts reset.
+        On RabbitMQ they go through the shortest retry queue (a service may not publish to the default exchange)."""
         wanted = set(message_ids) if message_ids is not None else None
         replayed = 0
         with self.connect() as connection:
             channel = connection.default_channel
             queue = Queue(self.topology.parking_queue, durable=True)(channel)
             publisher = self.publisher(connection)
+            back, exchange = self.topology.queue, ""
+            if self.is_amqp and self.topology.retry_delays:
+                back, exchange = self.topology.retry_queue(min(self.topology.retry_delays)), self.retry_exchange.name
             kept = []
             while True:
                 message = queue.get(no_ack=False, accept=None)
@@ -172,9 +177,9 @@ class Broker:
                     continue
                 headers = {k: v for k, v in _plain_headers(message.headers).items()
                            if k not in {RETRY_HEADER, ERROR_HEADER, REASON_HEADER, "x-death", "x-delivery-count"}}
-                publisher.publish([OutgoingMessage(self.topology.queue, message.body, props.get("message_id") or "",
+                publisher.publish([OutgoingMessage(back, message.body, props.get("message_id") or "",
                                                    props.get("correlation_id"), headers,
-                                                   message.content_type or STRUCTURED_CONTENT_TYPE)], exchange="")
+                                                   message.content_type or STRUCTURED_CONTENT_TYPE)], exchange=exchange)
                 message.ack()
                 replayed += 1
             for message in kept:

@@ -2,7 +2,12 @@
 
 parse the envelope → find the handler → validate the data against the contract → in one transaction:
 claim the event id in the inbox, run the handler → commit → acknowledge. A message that is not a valid
-event is parked at once with the reason (retrying cannot fix it); a handler that raises is retried.
+event is parked at once with the reason (retrying cannot fix it); so is one that is not signed by the
+producer its contract names ("unauthenticated"). A handler that raises is retried. When the database does not
+answer, nothing is decided: the consumer holds the messages and tries again once it answers.
+
+Reading a message is bounded (size, JSON nesting depth) and never raises: whatever a sender puts on the bus,
+the consumer decides and goes on.
 
 Messages that arrive together are handled in one transaction (one commit, one fsync, for the batch). If
 any handler of a batch fails, the batch is rolled back and each message is handled on its own, so one
@@ -23,8 +28,10 @@ from marshmallow import ValidationError
 from .. import logs, metrics
 from ..contracts import CloudEvent, Contract, load_envelope
 from ..contracts.envelope import from_binary_mode, is_binary_mode
+from ..db import is_unavailable
 from ..handlers import Handler, Handlers
 from ..uow import UnitOfWork
+from .signatures import SIGNATURE_HEADER, EventSignatures, SignatureError
 
 log = logging.getLogger(__name__)
 UNKNOWN_EVENT = "unknown"
@@ -35,6 +42,30 @@ class Outcome(enum.Enum):
     DUPLICATE = "duplicate"
     FAILED = "failed"  # retry, then park
     INVALID = "invalid"  # park now
+    UNAUTHENTICATED = "unauthenticated"  # park now: not signed by the contract's producer
+    UNAVAILABLE = "unavailable"  # the database did not answer: hold the message, try again
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """What a consumer agrees to read (settings ``bus_max_message_bytes``, ``bus_max_json_depth``)."""
+
+    max_bytes: int = 1024 * 1024
+    max_depth: int = 32
+
+
+def json_depth(value: Any) -> int:
+    """Nesting depth of a parsed JSON value, without recursion (a scalar is 0, ``[]`` is 1)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+            deepest = max(deepest, depth + 1)
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+            deepest = max(deepest, depth + 1)
+    return deepest
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,30 +87,50 @@ class Prepared:
 
 class Dispatcher:
     def __init__(self, service: str, handlers: Handlers, unit_of_work: Callable[[], UnitOfWork],
-                 context: Callable[[], Any]):
+                 context: Callable[[], Any], signatures: EventSignatures, limits: Limits = Limits()):
         self.service = service
         self.handlers = handlers
         self.unit_of_work = unit_of_work
         self.context = context  # built on first use: a service's context may load models
+        self.signatures = signatures
+        self.limits = limits
 
     @classmethod
     def of(cls, runtime: Any) -> "Dispatcher":
         """The dispatcher of a service's runtime (what its worker consumes with)."""
-        return cls(runtime.name, runtime.spec.handlers, runtime.uow, lambda: runtime.context)
+        settings = runtime.settings
+        return cls(runtime.name, runtime.spec.handlers, runtime.uow, lambda: runtime.context, runtime.signatures,
+                   Limits(settings.bus_max_message_bytes, settings.bus_max_json_depth))
 
-    @staticmethod
-    def parse(body: bytes, headers: dict[str, Any] | None) -> CloudEvent:
+    def parse(self, body: bytes, headers: dict[str, Any] | None) -> dict[str, Any]:
+        """The envelope as received (JSON object), within the limits; ``ValidationError`` names what is wrong."""
+        if len(body) > self.limits.max_bytes:
+            raise ValidationError({"_body": [f"message of {len(body)} bytes is over the limit of {self.limits.max_bytes}"]})
         try:
             payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except RecursionError as exc:
+            raise ValidationError({"_body": [f"not JSON we read: nested more than {self.limits.max_depth} deep"]}) from exc
+        except (ValueError, UnicodeDecodeError) as exc:  # includes bytes that are not UTF-8
             raise ValidationError({"_body": [f"not JSON: {exc}"]}) from exc
+        if json_depth(payload) > self.limits.max_depth:
+            raise ValidationError({"_body": [f"not JSON we read: nested more than {self.limits.max_depth} deep"]})
         if is_binary_mode(headers):
             payload = from_binary_mode(headers or {}, payload)
-        return load_envelope(payload)
+        if not isinstance(payload, dict):
+            raise ValidationError({"_schema": ["the message body is not a JSON object"]})
+        return payload
 
     def prepare(self, body: bytes, headers: dict[str, Any] | None) -> Prepared | Decision:
         try:
-            envelope = self.parse(body, headers)
+            return self._prepare(body, headers or {})
+        except Exception as exc:  # whatever a sender put on the bus, the consumer parks it and goes on
+            log.warning("unreadable message", extra={"error": type(exc).__name__})
+            return Decision(Outcome.INVALID, reason=f"unreadable message: {type(exc).__name__}: {str(exc)[:200]}")
+
+    def _prepare(self, body: bytes, headers: dict[str, Any]) -> Prepared | Decision:
+        try:
+            payload = self.parse(body, headers)
+            envelope = load_envelope(payload)
         except ValidationError as exc:
             return Decision(Outcome.INVALID, reason=f"invalid envelope: {exc.messages}")
         registered = self.handlers.get(envelope.type)
@@ -87,6 +138,10 @@ class Dispatcher:
             return Decision(Outcome.INVALID, reason=f"no handler for event type {envelope.type!r}",
                             correlation_id=envelope.correlationid)
         contract, handler = registered
+        try:
+            self.signatures.verify(contract.producer, payload, headers.get(SIGNATURE_HEADER))
+        except SignatureError as exc:
+            return Decision(Outcome.UNAUTHENTICATED, contract.key, f"unauthenticated: {exc}", envelope.correlationid)
         try:
             event = dataclasses.replace(envelope, data=contract.schema_instance.load(envelope.data))
         except ValidationError as exc:
@@ -105,10 +160,13 @@ class Dispatcher:
         if runnable:
             try:
                 outcomes = self._run(runnable)
-            except Exception:  # one handler failed: redo them one by one so the others still land
-                outcomes = {}
-                for item in runnable:
-                    outcomes.update(self._run_alone(item))
+            except Exception as exc:  # one handler failed: redo them one by one so the others still land
+                if is_unavailable(exc):
+                    outcomes = {id(item): self._unavailable(item, exc) for item in runnable}
+                else:
+                    outcomes = {}
+                    for item in runnable:
+                        outcomes.update(self._run_alone(item))
         decisions = [p if isinstance(p, Decision) else outcomes[id(p)] for p in prepared]
         elapsed = time.perf_counter() - started
         for decision in decisions:
@@ -137,8 +195,15 @@ class Dispatcher:
         try:
             return self._run([item])
         except Exception as exc:  # any failure of a handler is retried, then parked with its error
+            if is_unavailable(exc):
+                return {id(item): self._unavailable(item, exc)}
             with logs.context(self.service, item.event.correlationid):
                 log.warning("handler failed", extra={"event_type": item.contract.key, "event_id": item.event.id,
                                                      "error": type(exc).__name__})
             return {id(item): Decision(Outcome.FAILED, item.contract.key, f"{type(exc).__name__}: {exc}",
                                        item.event.correlationid)}
+
+    @staticmethod
+    def _unavailable(item: Prepared, exc: Exception) -> Decision:
+        return Decision(Outcome.UNAVAILABLE, item.contract.key, f"database unavailable: {type(exc).__name__}",
+                        item.event.correlationid)

@@ -4,7 +4,9 @@ One durable topic exchange carries every event. Each service has one quorum queu
 types it consumes; a failed message waits in a per-delay retry queue (its TTL dead-letters it back to the
 service's queue), and after the last delay it lands in the service's parking lot. The service queue's
 delivery limit dead-letters a message that keeps crashing workers straight to the parking lot, so
-nothing loops forever. The same description declares the queues, renders the Kubernetes topology
+nothing loops forever. The parking lot keeps a message for a bounded time and holds a bounded number
+(the oldest go first); an alert fires long before either bound is reached. Both exchanges are topic
+exchanges, so the broker's topic permissions can say which routing keys each service may publish. The same description declares the queues, renders the Kubernetes topology
 resources and is checked against them.
 """
 from __future__ import annotations
@@ -13,6 +15,7 @@ import dataclasses
 from typing import Any
 
 QUORUM = {"x-queue-type": "quorum"}
+EXCHANGE_TYPE = "topic"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,6 +33,8 @@ class Topology:
     consumed_types: tuple[str, ...]
     retry_delays: tuple[int, ...]
     delivery_limit: int
+    parking_ttl_seconds: int = 14 * 86400
+    parking_max_length: int = 100000
 
     @property
     def exchange(self) -> str:
@@ -61,7 +66,9 @@ class Topology:
                                                        "x-dead-letter-routing-key": self.queue},
                              self.retry_exchange, (self.retry_queue(delay),))
                    for delay in self.retry_delays]
-        parking = QueueSpec(self.parking_queue, dict(QUORUM), self.retry_exchange, (self.parking_queue,))
+        parking = QueueSpec(self.parking_queue, {**QUORUM, "x-message-ttl": self.parking_ttl_seconds * 1000,
+                                                 "x-max-length": self.parking_max_length, "x-overflow": "drop-head"},
+                            self.retry_exchange, (self.parking_queue,))
         return [main, *retries, parking]
 
     def next_step(self, attempts_so_far: int) -> tuple[str, int | None]:

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from ..service import Runtime, ServiceSpec
+from ..settings import DEVELOPMENT
 from . import infra
 from .harness import ServiceHarness
 
@@ -51,7 +52,7 @@ def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 def real_environment(namespace: str, seaweed: Any = None) -> dict[str, str]:
     """The real profile's wiring for tests: the machine's RabbitMQ under ``namespace`` and its Redis for rate
     limits, SeaweedFS if given, fast retries. The database URL is the caller's (one per service)."""
-    environ = {"EKTP_BROKER_URL": infra.RABBITMQ_URL, "EKTP_BUS_NAMESPACE": namespace,
+    environ = {**DEVELOPMENT, "EKTP_BROKER_URL": infra.RABBITMQ_URL, "EKTP_BUS_NAMESPACE": namespace,
                "EKTP_RATE_LIMIT_STORAGE_URI": infra.REDIS_URL,
                "EKTP_BUS_RETRY_DELAYS": FAST_RETRIES, "EKTP_OUTBOX_POLL_SECONDS": "0.05"}
     if seaweed is not None:
@@ -106,7 +107,7 @@ def runtime_factory(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[
             database = infra.create_database(f"ektp_{spec.name}")
             environ = {**real_environment(namespace, seaweed), "EKTP_DATABASE_URL": database}
         else:
-            environ = {"EKTP_DATA_DIR": str(tmp_path / "var"), "EKTP_BUS_NAMESPACE": namespace,
+            environ = {**DEVELOPMENT, "EKTP_DATA_DIR": str(tmp_path / "var"), "EKTP_BUS_NAMESPACE": namespace,
                        "EKTP_BUS_RETRY_DELAYS": FAST_RETRIES, "EKTP_OUTBOX_POLL_SECONDS": "0.05"}
         settings = spec.load_settings(environ, **overrides)
         runtime = Runtime.build(spec, settings)

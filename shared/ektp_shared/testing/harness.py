@@ -16,10 +16,19 @@ from sqlalchemy import select
 
 from ..auth import issue_development_token
 from ..bus.dispatcher import Decision, Dispatcher, Outcome
-from ..contracts import CloudEvent, Contract
+from ..bus.signatures import SIGNATURE_HEADER, EventSignatures
+from ..contracts import CloudEvent, Contract, by_type
 from ..contracts.envelope import TYPE_PREFIX
 from ..service import Runtime
 from ..web.app import create_app
+
+
+def signed(envelope: dict[str, Any]) -> dict[str, str]:
+    """The signature header a producer puts on ``envelope`` (its development key)."""
+    contract = by_type(str(envelope.get("type")))
+    if contract is None:
+        return {}
+    return {SIGNATURE_HEADER: EventSignatures.development(contract.producer).sign(envelope)}
 
 
 class ServiceHarness:
@@ -35,7 +44,8 @@ class ServiceHarness:
 
     # -- events in ----------------------------------------------------------------------------------
     def dispatch(self, envelope: dict[str, Any], headers: dict[str, Any] | None = None) -> Decision:
-        return self.dispatcher.dispatch(json.dumps(envelope).encode(), headers)
+        """Deliver ``envelope`` signed by its contract's producer (development keys), unless ``headers`` say otherwise."""
+        return self.dispatcher.dispatch(json.dumps(envelope).encode(), {**signed(envelope), **(headers or {})})
 
     def event(self, contract: Contract, data: dict[str, Any], *, time: dt.datetime | None = None,
               source: str = "/test") -> CloudEvent:

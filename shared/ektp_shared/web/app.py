@@ -14,7 +14,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import logs, metrics
 from ..auth import TokenVerifier, requires
-from ..db import ping
 from ..messaging import outbox_backlog
 from ..service import Runtime, ServiceSpec
 from ..settings import Settings
@@ -37,17 +36,6 @@ def _check_content_type() -> None:
             raise errors.ApiError(415, "unsupported_media_type",
                                   f"Content-Type must be application/json (or multipart/form-data for uploads), not {mimetype or 'missing'}",
                                   field="Content-Type", location="headers")
-
-
-def _readiness(runtime: Runtime) -> tuple[dict[str, str], bool]:
-    checks: dict[str, str] = {}
-    for name, probe in (("database", lambda: ping(runtime.engine)), ("broker", runtime.broker.ping)):
-        try:
-            probe()
-            checks[name] = "ok"
-        except Exception as exc:  # a readiness probe reports, it does not raise
-            checks[name] = f"unavailable: {type(exc).__name__}"
-    return checks, all(v == "ok" for v in checks.values())
 
 
 def _outbox_collector(runtime: Runtime) -> metrics.ScrapeCollector:
@@ -77,7 +65,7 @@ def _platform_blueprint(runtime: Runtime) -> Blueprint:
     def readyz():
         now = time.monotonic()
         if ready_cache["result"] is None or now - ready_cache["at"] > READINESS_CACHE_SECONDS:
-            ready_cache.update(at=now, result=_readiness(runtime))
+            ready_cache.update(at=now, result=runtime.readiness())
         checks, ok = ready_cache["result"]
         return jsonify({"status": "ready" if ok else "not_ready", "checks": checks}), 200 if ok else 503
 

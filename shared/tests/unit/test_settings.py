@@ -2,7 +2,7 @@ import dataclasses
 
 import pytest
 
-from ektp_shared.settings import Settings, SettingsError, load, setting
+from ektp_shared.settings import DEVELOPMENT, Settings, SettingsError, load, setting
 
 
 @dataclasses.dataclass(frozen=True)
@@ -11,7 +11,7 @@ class PrinterSettings(Settings):
 
 
 def test_a_service_specific_variable_wins_over_the_general_one():
-    environ = {"EKTP_DATABASE_URL": "postgresql://db/{x}", "EKTP_PRINTING_DATABASE_URL": "sqlite:///p.db",
+    environ = {**DEVELOPMENT, "EKTP_DATABASE_URL": "postgresql://db/{x}", "EKTP_PRINTING_DATABASE_URL": "sqlite:///p.db",
                "EKTP_COPIES": "3"}
     printing = load(PrinterSettings, "printing", environ)
     intake = load(PrinterSettings, "intake", environ)
@@ -20,7 +20,7 @@ def test_a_service_specific_variable_wins_over_the_general_one():
 
 
 def test_defaults_are_per_service():
-    settings = load(Settings, "notify", {"EKTP_DATA_DIR": "/srv/ektp"})
+    settings = load(Settings, "notify", {**DEVELOPMENT, "EKTP_DATA_DIR": "/srv/ektp"})
     assert settings.database_url == "sqlite:////srv/ektp/notify.sqlite3"
     assert settings.s3_bucket == "ektp-notify"
 
@@ -35,7 +35,24 @@ def test_production_refuses_development_secrets():
         load(Settings, "intake", {"EKTP_ENVIRONMENT": "production"})
 
 
+def test_without_the_environment_setting_a_service_with_development_secrets_refuses_to_start():
+    """Fail closed: a deployment that forgets EKTP_ENVIRONMENT is production, and says what to set."""
+    with pytest.raises(SettingsError) as refused:
+        load(Settings, "intake", {})
+    message = str(refused.value)
+    assert message.startswith("EKTP_ENVIRONMENT is not set, so this is production")
+    for variable in ("EKTP_JWT_SECRET", "EKTP_DATA_KEYS", "EKTP_EVENT_SIGNING_KEY", "EKTP_EVENT_PUBLIC_KEYS"):
+        assert variable in message
+    assert "EKTP_ENVIRONMENT=development" in message
+    assert load(Settings, "intake", DEVELOPMENT).environment == "development"
+
+
+def test_an_unknown_environment_is_refused():
+    with pytest.raises(SettingsError, match="EKTP_ENVIRONMENT"):
+        load(Settings, "intake", {"EKTP_ENVIRONMENT": "staging"})
+
+
 def test_the_configuration_table_hides_secret_defaults():
-    rows = {row["variable"]: row for row in load(Settings, "intake", {}).describe()}
+    rows = {row["variable"]: row for row in load(Settings, "intake", DEVELOPMENT).describe()}
     assert rows["EKTP_JWT_SECRET"]["default"] == ""
     assert rows["EKTP_BUS_RETRY_DELAYS"]["default"] == "1,5,30,120"

@@ -13,6 +13,7 @@ import pytest
 from ektp_peers.card_printer import CardPrinterEmulator
 
 from ektp_shared.db import utcnow
+from ektp_shared.settings import DEVELOPMENT
 from printing import cards, print_jobs, printers
 from printing.card_front.chip import chip_record
 from printing.drivers import driver_for
@@ -116,7 +117,7 @@ def test_a_worker_killed_mid_print_makes_exactly_one_card_and_voids_the_lost_one
         world.printers(world.office["code"], uri(slow))
         application_id = world.new_card()
         settings = world.runtime.settings
-        environment = {**os.environ, "EKTP_DATA_DIR": settings.data_dir, "EKTP_BUS_NAMESPACE": settings.bus_namespace,
+        environment = {**os.environ, **DEVELOPMENT, "EKTP_DATA_DIR": settings.data_dir, "EKTP_BUS_NAMESPACE": settings.bus_namespace,
                        "EKTP_PRINTING_PRINTER_URI": settings.printer_uri, "EKTP_PRINTING_PRINTER_EMULATOR": "false",
                        "EKTP_PRINTING_DEVELOPMENT_STOCK": "0", "EKTP_PRINTING_PRINT_RETRY_SECONDS": "0"}
         worker = subprocess.Popen([sys.executable, "-c", "from ektp_shared.service import Runtime\n"
