@@ -8,7 +8,8 @@ exists (a new data key would make every encrypted column unreadable).
 Not created here, because the operators generate them: <service>-db-app (CloudNativePG) and
 <user>-user-credentials (Messaging Topology Operator). Not created here, because only you know them:
 ektp-db-backup-s3 (production backups) and notify's provider credentials (docs/deploy.md, Secrets).
-Standard library only: it runs wherever kubectl does.
+Standard library only, except the event-signing keys (Ed25519), which need the `cryptography` package
+(the services' own; `pip install cryptography` where kubectl runs).
 """
 from __future__ import annotations
 
@@ -32,6 +33,24 @@ def data_key() -> str:
     return "k1:" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
+def event_keys() -> dict[str, Callable[[], str]]:
+    """One Secret with every service's Ed25519 event-signing key (base64 seed) and the producers' public keys
+    (`producer:base64`, the format EKTP_EVENT_PUBLIC_KEYS reads): made together, so they always match."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+
+    pairs = {}
+    for service in SERVICES:
+        key = Ed25519PrivateKey.generate()
+        seed = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+        public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        pairs[service] = (base64.b64encode(seed).decode(), base64.b64encode(public).decode())
+    keys: dict[str, Callable[[], str]] = {f"{service}-signing-key": lambda s=seed: s for service, (seed, _) in pairs.items()}
+    public_keys = ",".join(f"{service}:{public}" for service, (_, public) in pairs.items())
+    keys["public-keys"] = lambda: public_keys
+    return keys
+
+
 def minio_root() -> str:
     return f"export MINIO_ROOT_USER=ektp-admin\nexport MINIO_ROOT_PASSWORD={token()}\n"
 
@@ -45,6 +64,7 @@ def plan() -> dict[str, dict[str, Callable[[], str]]]:
         "ektp-minio-root": {"config.env": minio_root},
         # The citizens' portal signs its session cookie and its forms' CSRF tokens with this key.
         "ektp-portal": {"secret-key": token},
+        "ektp-event-keys": event_keys(),
     }
     for service in SERVICES:
         wanted[f"ektp-{service}"] = {"data-keys": data_key, "lookup-key": token}

@@ -6,11 +6,20 @@ from alembic import context
 from sqlalchemy import MetaData, create_engine, pool
 
 from .service import ServiceSpec
+from .settings import DEVELOPMENT
+
+
+def database_url(spec: ServiceSpec) -> str:
+    """Migrations read only the database URL: the secrets guard is for the processes that use the secrets
+    (a migration Job gets none of them)."""
+    import os
+
+    return spec.load_settings({**os.environ, **DEVELOPMENT}).database_url
 
 
 def run_migrations(metadata: MetaData, spec: ServiceSpec) -> None:
     config = context.config
-    url = config.get_main_option("sqlalchemy.url") or spec.load_settings().database_url
+    url = config.get_main_option("sqlalchemy.url") or database_url(spec)
     options = {"target_metadata": metadata, "render_as_batch": url.startswith("sqlite"), "compare_type": True}
     if context.is_offline_mode():
         context.configure(url=url, literal_binds=True, **options)
@@ -42,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     spec = found[args[0]]
     cli = CommandLine(prog=f"migrations {spec.name}")
     options = cli.parser.parse_args(args[1:])
-    cli.run_cmd(alembic_config(spec.migrations_dir, spec.load_settings().database_url), options)
+    cli.run_cmd(alembic_config(spec.migrations_dir, database_url(spec)), options)
 
 
 if __name__ == "__main__":

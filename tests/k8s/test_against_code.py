@@ -4,6 +4,7 @@ reference. A rename in the code (a setting, a queue, an event type) fails here, 
 from __future__ import annotations
 
 import base64
+from dataclasses import astuple
 import importlib.util
 import inspect
 import re
@@ -13,16 +14,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from prometheus_client import make_wsgi_app
 from werkzeug.test import Client
 
 from ektp_shared import gunicorn_conf, metrics
-from ektp_shared.bus.topology import Topology
+from ektp_shared.bus.permissions import permissions_of
+from ektp_shared.bus.signatures import new_key
+from ektp_shared.bus.topology import EXCHANGE_TYPE, Topology
+from ektp_shared.contracts import CATALOG
 from ektp_shared.crypto import Cipher
 from ektp_shared.service import Runtime, discover
 from ektp_shared.settings import DEVELOPMENT_DATA_KEY, DEVELOPMENT_SECRET, PREFIX
 from ektp_shared.web.app import create_app
-from ektp_shared.worker import Worker
+from ektp_shared.worker import Worker, probes_app
 
 K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
 SPECS = discover()
@@ -51,6 +54,10 @@ def placeholder(variable: str, ref: Any) -> str:
     """A value of the right shape for a Secret reference; never a development secret."""
     if variable == "EKTP_DATA_KEYS":
         return "k1:" + base64.b64encode(secrets.token_bytes(32)).decode()
+    if variable == "EKTP_EVENT_SIGNING_KEY":
+        return new_key()[0]
+    if variable == "EKTP_EVENT_PUBLIC_KEYS":
+        return ",".join(f"{service}:{new_key()[1]}" for service in SPECS)
     return f"{ref.key}-{secrets.token_hex(8)}"
 
 
@@ -105,16 +112,23 @@ def test_api_probes_ask_paths_the_app_answers(service, all_manifests, runtime_fa
 
 
 @pytest.mark.parametrize("service", SPECS)
-def test_worker_probes_ask_the_metrics_server_the_worker_starts(manifests, service):
-    _, worker = deployment(manifests, service, "worker")
-    environment = manifests.process_environment(worker, placeholder)
+def test_worker_probes_ask_the_probe_server_the_worker_starts(manifests, service, runtime_factory):
+    _, container = deployment(manifests, service, "worker")
+    environment = manifests.process_environment(container, placeholder)
     settings = SPECS[service].load_settings(environment)
-    served = Client(make_wsgi_app())  # what ektp_shared.worker.run serves through start_http_server
-    for probe in ("startupProbe", "livenessProbe"):
-        get = worker[probe]["httpGet"]
-        assert ports(worker)[get["port"]] == settings.worker_metrics_port
-        response = served.get(get["path"])
-        assert response.status_code == 200 and b"# HELP" in response.data
+    worker = Worker(runtime_factory(SPECS[service]))
+    worker.start()
+    try:
+        served = Client(probes_app(worker))  # what ektp_shared.worker.run serves on worker_metrics_port
+        for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+            get = container[probe]["httpGet"]
+            assert ports(container)[get["port"]] == settings.worker_metrics_port
+            response = served.get(get["path"])
+            assert response.status_code == 200, (probe, response.data)
+        assert {container[p]["httpGet"]["path"] for p in ("livenessProbe", "readinessProbe")} == {"/healthz", "/readyz"}
+        assert b"# HELP" in served.get("/metrics").data
+    finally:
+        worker.stop(timeout=10)
 
 
 # -- settings ----------------------------------------------------------------------------------------
@@ -144,7 +158,7 @@ def test_secrets_reach_the_pods_only_through_secret_references(manifests, servic
                   variable_field(v, service, secret_fields)}
         assert not leaked, f"{configmap['metadata']['name']} holds secrets {leaked}"
     # The values production checks (ektp_shared.settings: uses_development_secrets) must always be given.
-    required = {"data_keys", "lookup_key", "link_secret", "jwt_secret"}
+    required = {"data_keys", "lookup_key", "link_secret", "jwt_secret", "event_signing_key", "event_public_keys"}
     for component in ("api", "worker"):
         _, container = deployment(manifests, service, component)
         environment = manifests.environment(container)
@@ -282,8 +296,8 @@ def test_topology_resources_are_exactly_what_the_services_declare(manifests):
     expected_queues, expected_bindings, exchanges = {}, set(), {}
     for service in SPECS:
         declared = topology(manifests, service)
-        exchanges[declared.exchange] = "topic"
-        exchanges[declared.retry_exchange] = "direct"
+        exchanges[declared.exchange] = EXCHANGE_TYPE
+        exchanges[declared.retry_exchange] = EXCHANGE_TYPE
         for queue in declared.queues():
             expected_queues[queue.name] = queue.arguments
             expected_bindings |= {(queue.exchange, queue.name, key) for key in queue.routing_keys}
@@ -331,7 +345,18 @@ def test_each_service_account_on_the_broker_reaches_only_its_own_queues(manifest
             assert may("configure", exchange) and may("write", exchange) and may("read", exchange), exchange
         for queue in own:  # declare, bind (write), consume and inspect the parking lot (read)
             assert may("configure", queue) and may("write", queue) and may("read", queue), queue
-        assert may("write", "amq.default")  # retries and parking go through the default exchange
+        assert not may("write", "amq.default"), "the default exchange would reach any queue by name"
+        assert allowed == dict(zip(("configure", "write", "read"), astuple(permissions_of(declared))[:3]))
+        topics = {t["spec"]["permissions"]["exchange"]: t["spec"]["permissions"] for t in manifests.of("TopicPermission")
+                  if t["spec"]["userReference"]["name"] == service}
+        events = topics[declared.exchange]["write"]
+        produced = {c.type for c in CATALOG.values() if c.producer == service}
+        for contract in CATALOG.values():
+            assert (re.fullmatch(events, contract.type) is not None) == (contract.type in produced), (service, contract.key)
+        assert re.fullmatch(topics[declared.retry_exchange]["write"], declared.parking_queue)
+        for other in SPECS:
+            if other != service:
+                assert not re.fullmatch(topics[declared.retry_exchange]["write"], topology(manifests, other).parking_queue)
         for other in SPECS:
             if other != service:
                 for queue in topology(manifests, other).queues():
@@ -391,9 +416,15 @@ def test_the_secrets_script_makes_values_the_services_accept():
     plan = {name: {key: make() for key, make in keys.items()} for name, keys in script.plan().items()}
     for service, spec in SPECS.items():
         own, shared = plan[f"ektp-{service}"], plan["ektp-shared"]
+        events = plan["ektp-event-keys"]
         settings = spec.load_settings({"EKTP_ENVIRONMENT": "production", "EKTP_DATA_KEYS": own["data-keys"],
                                        "EKTP_LOOKUP_KEY": own["lookup-key"], "EKTP_LINK_SECRET": shared["link-secret"],
-                                       "EKTP_JWT_SECRET": shared["jwt-secret"]})
+                                       "EKTP_JWT_SECRET": shared["jwt-secret"],
+                                       "EKTP_EVENT_SIGNING_KEY": events[f"{service}-signing-key"],
+                                       "EKTP_EVENT_PUBLIC_KEYS": events["public-keys"]})
+        signatures = Runtime.build(spec, settings).signatures
+        envelope = {"id": "1", "type": "t"}
+        signatures.verify(service, envelope, signatures.sign(envelope))  # its key matches its published public key
         cipher = Cipher.from_settings(settings)
         assert cipher.decrypt(cipher.encrypt(b"3201010101900001")) == b"3201010101900001"
     root = plan["ektp-minio-root"]["config.env"]
