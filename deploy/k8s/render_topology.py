@@ -87,11 +87,12 @@ def render(topologies: list[Topology]) -> list[dict]:
             docs.append(resource("Queue", queue_name, service,
                                  {"name": queue.name, "type": QUORUM["x-queue-type"], "durable": True, "autoDelete": False,
                                   "deletionPolicy": "retain", **({"arguments": arguments} if arguments else {})}))
-            for key in queue.routing_keys:
+            bindings = [(queue.exchange, key) for key in queue.routing_keys] + list(queue.also)
+            for exchange, key in bindings:
                 # Event bindings are named after the event, the retry and parking ones after their queue.
-                label = key.removeprefix(TYPE_PREFIX + ".") if queue.exchange == topology.exchange else suffix
+                label = key.removeprefix(TYPE_PREFIX + ".") if exchange == topology.exchange else (suffix or "back")
                 docs.append(resource("Binding", k8s_name(service, label), service,
-                                     {"source": queue.exchange, "destination": queue.name, "destinationType": "queue",
+                                     {"source": exchange, "destination": queue.name, "destinationType": "queue",
                                       "routingKey": key}))
         main = topology.queues()[0]
         docs.append(resource("Policy", k8s_name(service, "dead-letter"), service, {

@@ -1,5 +1,5 @@
 """The real profile on one machine (``make up``): for each service an API under gunicorn and a worker, as
-separate processes, against the machine's RabbitMQ, PostgreSQL (one database per service) and Redis (rate limits), and a
+separate processes, each service with a broker user of its own (``broker_accounts``), against the machine's RabbitMQ, PostgreSQL (one database per service) and Redis (rate limits), and a
 SeaweedFS S3 server. The end-to-end tests start the same cluster (``LocalCluster``) and kill its
 processes to prove nothing is lost.
 
@@ -24,12 +24,13 @@ import psutil
 import requests
 from ektp_peers.seaweedfs import ACCESS_KEY, SECRET_KEY, SeaweedFS
 
-from ektp_shared.service import ServiceSpec, discover
+from ektp_shared.service import Runtime, ServiceSpec, discover
 from ektp_shared.settings import DEVELOPMENT
 from ektp_shared.site import SiteSpec, discover_sites
 from ektp_shared.testing.ports import free_port, wait_for_port
 
 from . import peers
+from .broker_accounts import BrokerAccounts
 from .pidfiles import PidFiles, stop
 
 # Load tests and benchmarks on one machine send every applicant from one address: the per-address limits would
@@ -47,7 +48,7 @@ DATABASE_PREFIX = os.environ.get("EKTP_LOCAL_DATABASE_PREFIX", "ektp")  # databa
 
 class LocalCluster:
     def __init__(self, run_dir: Path, environ: dict[str, str], databases: dict[str, str], ports: dict[str, int] | None = None,
-                 gunicorn_workers: int = 1):
+                 gunicorn_workers: int = 1, accounts: BrokerAccounts | None = None):
         self.run_dir = Path(run_dir)
         self.environ = environ
         self.databases = databases
@@ -60,6 +61,8 @@ class LocalCluster:
         self.apis: dict[str, subprocess.Popen] = {}
         self.workers: dict[str, subprocess.Popen] = {}
         self.printers: list = []
+        self.accounts = accounts  # one broker user per service with its own permissions; else environ's URL
+        self.broker_urls: dict[str, str] = {}
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
@@ -74,6 +77,8 @@ class LocalCluster:
             env.update({"EKTP_DATABASE_URL": self.databases[service],
                         "EKTP_WORKER_METRICS_PORT": str(self.metrics_ports[service])})
         env.update({f"EKTP_{name.upper()}_URL": self.url(name) for name in self.specs})
+        if service in self.broker_urls:
+            env["EKTP_BROKER_URL"] = self.broker_urls[service]
         return env
 
     def _log(self, name: str):
@@ -114,6 +119,10 @@ class LocalCluster:
         self.pids.forget(f"{service}-worker")
 
     def start(self, timeout: float = 180) -> "LocalCluster":
+        if self.accounts is not None and not self.broker_urls:
+            environ = {**os.environ, **self.environ}
+            self.broker_urls = self.accounts.create({name: Runtime.build(spec, spec.load_settings(environ)).topology
+                                                     for name, spec in self.specs.items()}, environ["EKTP_BROKER_URL"])
         self.migrate()
         self.printers = peers.card_printers({name: spec.load_settings({**os.environ, **self.environ})
                                              for name, spec in self.specs.items()})
@@ -154,6 +163,9 @@ class LocalCluster:
         for printer in self.printers:
             printer.stop()
         self.printers.clear()
+        if self.accounts is not None:
+            self.accounts.delete()
+            self.broker_urls.clear()
 
 
 def stop_processes(processes: list[subprocess.Popen], timeout: float = 30) -> None:
@@ -254,7 +266,7 @@ def main() -> None:
     run_dir = Path(args.run_dir)
     specs = discover()
     sites = discover_sites()
-    ports = {name: spec.load_settings().http_port for name, spec in [*specs.items(), *sites.items()]}
+    ports = {name: spec.load_settings({**os.environ, **DEVELOPMENT}).http_port for name, spec in [*specs.items(), *sites.items()]}
     pids = PidFiles(run_dir / "pids")
     for sig in STOP_SIGNALS:
         signal.signal(sig, _stop)
@@ -277,7 +289,8 @@ def up(run_dir: Path, specs: dict[str, ServiceSpec], sites: dict[str, SiteSpec],
                    "EKTP_S3_ENDPOINT": seaweed.endpoint, "EKTP_S3_ACCESS_KEY": ACCESS_KEY, "EKTP_S3_SECRET_KEY": SECRET_KEY,
                    "EKTP_DATA_DIR": str(run_dir)}
         cluster = LocalCluster(run_dir, environ, {name: ensure_database(f"{DATABASE_PREFIX}_{name}") for name in specs},
-                               ports=ports, gunicorn_workers=int(os.environ.get("GUNICORN_WORKERS", "2")))
+                               ports=ports, gunicorn_workers=int(os.environ.get("GUNICORN_WORKERS", "2")),
+                               accounts=BrokerAccounts())
         cluster.start(timeout=STARTUP_SECONDS)
         for name in sites:
             print(f"{name:>12}: {cluster.url(name)}", flush=True)

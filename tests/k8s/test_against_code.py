@@ -301,6 +301,7 @@ def test_topology_resources_are_exactly_what_the_services_declare(manifests):
         for queue in declared.queues():
             expected_queues[queue.name] = queue.arguments
             expected_bindings |= {(queue.exchange, queue.name, key) for key in queue.routing_keys}
+            expected_bindings |= {(exchange, queue.name, key) for exchange, key in queue.also}
     queues = {}
     for doc in manifests.of("Queue"):
         spec = doc["spec"]

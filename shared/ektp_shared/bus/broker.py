@@ -81,8 +81,9 @@ class Broker:
         declared = []
         for spec_ in self.topology.queues():
             exchange = exchanges[spec_.exchange]
-            declared.append(Queue(spec_.name, bindings=[binding(exchange, routing_key=key) for key in spec_.routing_keys],
-                                  durable=True, queue_arguments=spec_.arguments))
+            bindings = [binding(exchange, routing_key=key) for key in spec_.routing_keys]
+            bindings += [binding(exchanges[name], routing_key=key) for name, key in spec_.also]
+            declared.append(Queue(spec_.name, bindings=bindings, durable=True, queue_arguments=spec_.arguments))
         return declared
 
     def declare(self, channel: Any) -> None:
@@ -155,17 +156,15 @@ class Broker:
         return seen
 
     def replay(self, message_ids: Iterable[str] | None = None) -> int:
-        """Send parked messages (all, or those with the given ids) back to the service's queue, attempts reset.
-        On RabbitMQ they go through the shortest retry queue (a service may not publish to the default exchange)."""
+        """Send parked messages (all, or those with the given ids) back to the service's queue, attempts reset."""
         wanted = set(message_ids) if message_ids is not None else None
         replayed = 0
         with self.connect() as connection:
             channel = connection.default_channel
             queue = Queue(self.topology.parking_queue, durable=True)(channel)
             publisher = self.publisher(connection)
-            back, exchange = self.topology.queue, ""
-            if self.is_amqp and self.topology.retry_delays:
-                back, exchange = self.topology.retry_queue(min(self.topology.retry_delays)), self.retry_exchange.name
+            # Through the retry exchange: a service's broker user may not publish to the default exchange.
+            exchange = self.retry_exchange.name if self.is_amqp else ""
             kept = []
             while True:
                 message = queue.get(no_ack=False, accept=None)
@@ -177,7 +176,7 @@ class Broker:
                     continue
                 headers = {k: v for k, v in _plain_headers(message.headers).items()
                            if k not in {RETRY_HEADER, ERROR_HEADER, REASON_HEADER, "x-death", "x-delivery-count"}}
-                publisher.publish([OutgoingMessage(back, message.body, props.get("message_id") or "",
+                publisher.publish([OutgoingMessage(self.topology.queue, message.body, props.get("message_id") or "",
                                                    props.get("correlation_id"), headers,
                                                    message.content_type or STRUCTURED_CONTENT_TYPE)], exchange=exchange)
                 message.ack()

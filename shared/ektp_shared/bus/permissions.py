@@ -42,5 +42,5 @@ def permissions_of(topology: Topology) -> BrokerPermissions:
     events = "^(" + "|".join(re.escape(t) for t in produced) + ")$" if produced else "^$"
     return BrokerPermissions(configure=resources, write=resources, read=resources, topics=(
         TopicPermission(topology.exchange, write=events, read=".*"),
-        TopicPermission(topology.retry_exchange, write=rf"^{own}\..+$", read=".*"),
+        TopicPermission(topology.retry_exchange, write=rf"^{own}(\..+)?$", read=".*"),
     ))

@@ -24,6 +24,7 @@ class QueueSpec:
     arguments: dict[str, Any]
     exchange: str
     routing_keys: tuple[str, ...]
+    also: tuple[tuple[str, str], ...] = ()  # further (exchange, routing key) bindings
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,9 +61,10 @@ class Topology:
         main = QueueSpec(self.queue, {**QUORUM, "x-delivery-limit": self.delivery_limit,
                                       "x-dead-letter-exchange": self.retry_exchange,
                                       "x-dead-letter-routing-key": self.parking_queue},
-                         self.exchange, tuple(sorted(self.consumed_types)))
+                         self.exchange, tuple(sorted(self.consumed_types)),
+                         also=((self.retry_exchange, self.queue),))  # back from a retry queue, or replayed
         retries = [QueueSpec(self.retry_queue(delay), {**QUORUM, "x-message-ttl": delay * 1000,
-                                                       "x-dead-letter-exchange": "",
+                                                       "x-dead-letter-exchange": self.retry_exchange,
                                                        "x-dead-letter-routing-key": self.queue},
                              self.retry_exchange, (self.retry_queue(delay),))
                    for delay in self.retry_delays]

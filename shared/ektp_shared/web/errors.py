@@ -4,7 +4,8 @@
      "errors": [{"field": "applicant.nik", "location": "json", "message": "..."}]}
 
 Validation (webargs/marshmallow), malformed JSON, wrong content type, oversize bodies, unknown routes
-and ids, missing or insufficient tokens all come out this way, never as an HTML page or a 500.
+and ids, missing or insufficient tokens all come out this way, never as an HTML page or a 500. When the
+database or the broker does not answer, the answer is 503 with ``Retry-After``, not 500.
 """
 from __future__ import annotations
 
@@ -15,9 +16,18 @@ from typing import Any
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
+from ..db import is_unavailable
 from ..refusal import Refused
 
 log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5
+
+
+def unavailable(exc: BaseException) -> bool:
+    """The database or the broker did not answer (an outage, a restart, a failover): the client may retry."""
+    from kombu.exceptions import OperationalError as BrokerUnavailable
+
+    return is_unavailable(exc) or isinstance(exc, BrokerUnavailable)
 
 
 class ApiError(Exception):
@@ -108,5 +118,9 @@ def install(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
+        if unavailable(exc):
+            log.warning("dependency unavailable", extra={"error": type(exc).__name__})
+            return jsonify({"code": "unavailable", "message": "the service is briefly unavailable; try again shortly",
+                            "errors": []}), 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
         log.exception("unhandled error", extra={"error": type(exc).__name__})
         return jsonify({"code": "internal_error", "message": "an unexpected error occurred", "errors": []}), 500
