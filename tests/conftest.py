@@ -1,5 +1,5 @@
 """The real profile for the cross-service tests: every service's API (gunicorn) and worker as separate
-processes, on the machine's RabbitMQ and PostgreSQL (fresh databases, a namespace of our own on the
+processes, each with a broker user of its own, on the machine's RabbitMQ and PostgreSQL (fresh databases, a namespace of our own on the
 broker), a SeaweedFS S3 server, an SMTP server (aiosmtpd) and a recording HTTP SMS gateway."""
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ektp_peers.sms_gateway import SmsGatewayFake
 from ektp_peers.smtp import SmtpSink
 from kombu import Connection, Exchange, Queue
 
+from ektp_launcher.broker_accounts import BrokerAccounts
 from ektp_launcher.journey import Endpoints, Journey
 from ektp_launcher.local import ONE_ADDRESS_FOR_ALL, LocalCluster
 from ektp_launcher.mailbox import Peers
@@ -79,7 +80,7 @@ def suite(seaweedfs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealS
                "EKTP_BUS_RETRY_DELAYS": FAST_RETRIES, **ONE_ADDRESS_FOR_ALL,
                "EKTP_INTAKE_CODE_RESEND_SECONDS": "0"}  # a citizen signs in at the portal and through the API
     tap = EventTap(namespace)
-    cluster = LocalCluster(run_dir, environ, databases)
+    cluster = LocalCluster(run_dir, environ, databases, accounts=BrokerAccounts())
     try:
         cluster.start()
         endpoints = Endpoints(*(cluster.url(name) for name in ("intake", "verification", "biometrics", "printing", "notify")))

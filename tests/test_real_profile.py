@@ -3,24 +3,28 @@ over RabbitMQ, PostgreSQL and S3, with every hop, object and message checked; re
 the parking lot and other teams' publishers; and the same journey with the citizen at the portal in Chromium."""
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
 import json
 import random
 import re
 import signal
 import time
 import uuid
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pika
 import pytest
 import requests
+import rfc8785
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from playwright.sync_api import expect
 
 from ektp_launcher.journey import sample_person
 from ektp_launcher.mailbox import new_code
 from ektp_launcher.portal_journey import apply
-from ektp_shared.contracts import CloudEvent
+from ektp_shared.contracts import CATALOG, CloudEvent
 from ektp_shared.contracts.envelope import TYPE_PREFIX
 from ektp_shared.crypto import MAGIC
 from ektp_shared.identity.contact import SMS
@@ -32,6 +36,7 @@ JOURNEY_EVENTS = ["application.submitted.v1", "application.verified.v1", "appoin
                   "biometrics.identify_requested.v1", "biometrics.enrolled.v1", "card.printed.v1",
                   "card.ready_for_pickup.v1", "card.collected.v1"]
 NOTIFIED = ["application.submitted.v1", "appointment.scheduled.v1", "card.ready_for_pickup.v1", "card.collected.v1"]
+PRODUCERS = {contract.key: contract.producer for contract in CATALOG.values()}
 CONSUMERS = {"intake": 6, "verification": 1, "biometrics": 3, "printing": 2, "notify": 4}  # of the journey's events
 
 
@@ -68,18 +73,41 @@ def worker_metrics(suite, service: str) -> str:
     return requests.get(suite.cluster.worker_metrics_url(service), timeout=5).text
 
 
+def signature(envelope: dict, producer: str) -> str:
+    """As the README shows another team: Ed25519 over the RFC 8785 canonical JSON of the envelope, base64
+    (here the producer's development key; a real producer's key comes from its Secret)."""
+    seed = hashlib.sha256(f"ektp-development-event-key:{producer}".encode()).digest()
+    return base64.b64encode(Ed25519PrivateKey.from_private_bytes(seed).sign(rfc8785.dumps(envelope))).decode()
+
+
 def publish_with_pika(suite, routing_key: str, body: bytes, content_type: str = "application/cloudevents+json",
-                      headers: dict | None = None) -> None:
-    """As another team's service would: plain pika, publisher confirms, no code of ours."""
-    url = urlsplit(infra.RABBITMQ_URL)
-    connection = pika.BlockingConnection(pika.ConnectionParameters(url.hostname, url.port, "/",
-                                                                   pika.PlainCredentials(url.username, url.password)))
+                      headers: dict | None = None, signed_by: str | None = "producer", url: str | None = None) -> None:
+    """As another team's service would: plain pika, publisher confirms, no code of ours. The event is signed by
+    its contract's producer unless ``signed_by`` names another signer (or None: unsigned)."""
+    headers = dict(headers or {})
+    if signed_by is not None:
+        try:
+            envelope = json.loads(body)
+        except ValueError:
+            envelope = None
+        if isinstance(envelope, dict) and any(name.startswith("cloudEvents:") for name in headers):
+            envelope = {"data": envelope, **{name.removeprefix("cloudEvents:"): value for name, value in headers.items()
+                                             if name.startswith("cloudEvents:")}}
+        if isinstance(envelope, dict):
+            producer = PRODUCERS.get(routing_key.removeprefix(TYPE_PREFIX + ".")) if signed_by == "producer" else signed_by
+            headers["x-ektp-signature"] = signature(envelope, producer or "unknown")
+    parts = urlsplit(url or infra.RABBITMQ_URL)
+    connection = pika.BlockingConnection(pika.ConnectionParameters(
+        parts.hostname, parts.port, "/", pika.PlainCredentials(unquote(parts.username), unquote(parts.password))))
     channel = connection.channel()
     channel.confirm_delivery()
-    channel.basic_publish(f"{suite.namespace}.events", routing_key, body,
-                          pika.BasicProperties(content_type=content_type, delivery_mode=2, headers=headers,
-                                               message_id=str(uuid.uuid4())))
-    connection.close()
+    try:
+        channel.basic_publish(f"{suite.namespace}.events", routing_key, body,
+                              pika.BasicProperties(content_type=content_type, delivery_mode=2, headers=headers or None,
+                                                   message_id=str(uuid.uuid4())))
+    finally:
+        if connection.is_open:
+            connection.close()
 
 
 def is_code(text: str) -> bool:
@@ -371,3 +399,64 @@ def test_a_citizen_applies_in_the_browser_and_watches_the_card_reach_their_hands
         stranger.page.fill("#nik", person.nik)
         stranger.page.click("button:has-text('Lacak')")
         expect(stranger.page.locator("#hasil")).to_have_text("Sudah diambil")
+
+
+def parked_in(suite, service: str, reason: str) -> list[dict]:
+    listed = requests.get(f"{suite.cluster.url(service)}/v1/admin/parking", headers=admin(suite)).json()["messages"]
+    return [m for m in listed if m["reason"] == reason]
+
+
+def test_poisonous_messages_are_parked_with_their_reason_and_a_journey_still_reaches_collected(suite):
+    """A message nested 100 000 deep (it used to kill the consumer thread with RecursionError), one of 20 MB
+    and one that is not UTF-8, on a routing key printing consumes: each parked with its reason, and the
+    workers go on consuming."""
+    verified = f"{TYPE_PREFIX}.application.verified.v1"
+    before = len(parked_in(suite, "printing", "invalid"))
+    poison = {"nested": b'{"data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+              "huge": b'{"data": "' + b"x" * (20 * 1024 * 1024) + b'"}',
+              "not utf-8": b'{"id": "\xff\xfe\xfd", "type": "' + verified.encode() + b'"}'}
+    for body in poison.values():
+        publish_with_pika(suite, verified, body, signed_by=None)
+    found = wait_until(lambda: len(parked := parked_in(suite, "printing", "invalid")) >= before + 3 and parked,
+                       timeout=60, what="the three poisonous messages in printing's parking lot")
+    errors = [m["error"] for m in found]
+    assert any("nested more than 32 deep" in e for e in errors)
+    assert any("over the limit of 1048576" in e for e in errors)
+    assert any("not JSON" in e and "utf-8" in e.lower() for e in errors)
+
+    person = sample_person(random.Random(17), "Gerhard_Schroeder", (109, 110), email="tahan@example.org",
+                           phone="081355554444")
+    assert suite.journey.run(person)["status"] == "COLLECTED"
+    for name in CONSUMERS:
+        assert requests.get(f"http://127.0.0.1:{suite.cluster.metrics_ports[name]}/healthz").status_code == 200, name
+
+
+def test_a_forged_verification_is_refused_by_the_broker_or_parked_unauthenticated_and_no_card_is_made(suite):
+    application_id = str(uuid.uuid4())
+    forged = _verified_event(application_id).to_dict()
+    body = json.dumps(forged).encode()
+    # From another producer's broker user (intake's): RabbitMQ refuses the routing key, and the default exchange.
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as refused:
+        publish_with_pika(suite, forged["type"], body, url=suite.cluster.broker_urls["intake"])
+    assert refused.value.reply_code == 403 and "access to topic" in refused.value.reply_text
+    parts = urlsplit(suite.cluster.broker_urls["intake"])
+    connection = pika.BlockingConnection(pika.ConnectionParameters(
+        parts.hostname, parts.port, "/", pika.PlainCredentials(unquote(parts.username), unquote(parts.password))))
+    channel = connection.channel()
+    channel.confirm_delivery()
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker, match="amq.default"):
+        channel.basic_publish("", f"{suite.namespace}.printing", body, pika.BasicProperties(delivery_mode=2))
+    connection.close()
+
+    # With a broker account that may publish it (here the administrator's), unsigned or signed by the wrong key.
+    publish_with_pika(suite, forged["type"], body, signed_by=None)
+    publish_with_pika(suite, forged["type"], body, signed_by="intake")
+    found = wait_until(lambda: len(m := [p for p in parked_in(suite, "printing", "unauthenticated")
+                                         if p["event_type"] == forged["type"]]) >= 2 and m,
+                       timeout=30, what="the forged events in printing's parking lot")
+    assert {m["error"].split(":")[0] for m in found} == {"unauthenticated"}
+    assert any("not signed" in m["error"] for m in found) and any("not verification's" in m["error"] for m in found)
+    card = requests.get(f"{suite.journey.at.printing}/v1/cards/{application_id}", headers=suite.journey.token("print_operator"))
+    assert card.status_code == 404, "no card for a forged verification"
+    parked = total(worker_metrics(suite, "printing"), "ektp_events_parked_total", reason="unauthenticated")
+    assert parked >= 2
