@@ -9,7 +9,7 @@ ROLE ?= verifier
 OUTBOX ?= var/outbox
 PYTEST_ARGS ?=
 
-.PHONY: help venv lock run up demo samples test test-fast asyncapi config-docs token code translations screenshots bench eval-biometrics images migrate lint k8s-validate clean
+.PHONY: help venv lock run up demo samples test test-fast chaos asyncapi config-docs token code translations screenshots bench eval-biometrics images migrate lint k8s-validate clean
 
 help:
 	@echo "make run        start all five services in one process (embedded profile, ports 8001-8005)"
@@ -22,6 +22,7 @@ help:
 	@echo "make code TO=+62812...     print the newest one-time code make run sent to that number or address"
 	@echo "make asyncapi   write the event catalogue to docs/asyncapi.yaml"
 	@echo "make bench      run the benchmarks and print what they measured"
+	@echo "make chaos      200 applications while processes, broker, database and network fail (benchmarks/RESILIENCE.md)"
 	@echo "make lock       re-resolve requirements.lock from the pyprojects"
 
 $(STAMP): requirements.lock
@@ -48,7 +49,7 @@ samples: venv
 	@$(PY) -m ektp_launcher.samples var/samples
 
 migrate: venv
-	@for s in intake verification biometrics printing notify; do $(PY) -m ektp_shared.migrations $$s upgrade head || exit 1; done
+	@for s in intake verification biometrics printing notify; do EKTP_ENVIRONMENT=$${EKTP_ENVIRONMENT:-development} $(PY) -m ektp_shared.migrations $$s upgrade head || exit 1; done
 
 token: venv
 	@$(PY) -m ektp_shared.auth --role $(ROLE) $(foreach office,$(OFFICE),--office $(office))
@@ -80,6 +81,10 @@ test: venv
 
 test-fast: venv
 	$(PY) -m pytest -q shared/tests/unit services/*/tests/unit $(PYTEST_ARGS)
+
+# A day's applications while the broker, the database, workers, APIs and the network fail: benchmarks/RESILIENCE.md.
+chaos: venv
+	$(PY) -m ektp_launcher.chaos $(CHAOS_ARGS)
 
 bench: venv
 	$(PY) benchmarks/run.py
