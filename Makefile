@@ -49,7 +49,7 @@ samples: venv
 	@$(PY) -m ektp_launcher.samples var/samples
 
 migrate: venv
-	@for s in intake verification biometrics printing notify; do EKTP_ENVIRONMENT=$${EKTP_ENVIRONMENT:-development} $(PY) -m ektp_shared.migrations $$s upgrade head || exit 1; done
+	@for s in intake verification biometrics printing notify; do $(PY) -m ektp_shared.migrations $$s upgrade head || exit 1; done
 
 token: venv
 	@$(PY) -m ektp_shared.auth --role $(ROLE) $(foreach office,$(OFFICE),--office $(office))

@@ -243,6 +243,7 @@ def main() -> None:
     args = parser.parse_args()
     plan = Plan(args.kills, args.broker_restarts, args.database_restarts, args.network_cut)
     folder = Path(tempfile.mkdtemp(prefix="ektp-chaos-"))
+    folder.chmod(0o755)  # the broker and the database run as their own users
     results, faults, facts = run(args.applications, args.concurrency, plan, folder, args.interval)
     text = report(results, faults, facts, plan)
     Path(args.report).write_text(text)

@@ -69,7 +69,7 @@ class RabbitNode:
                                         stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + timeout
         while self.ctl("await_startup", "--timeout", "5", check=False).returncode != 0:
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or self.process.poll() is not None:
                 raise TimeoutError(f"RabbitMQ node {self.node} did not start; see {self.folder}/log")
             time.sleep(1)
         wait_for_port(self.port, timeout=30)
