@@ -4,11 +4,11 @@ reference. A rename in the code (a setting, a queue, an event type) fails here, 
 from __future__ import annotations
 
 import base64
-from dataclasses import astuple
 import importlib.util
 import inspect
 import re
 import secrets
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
