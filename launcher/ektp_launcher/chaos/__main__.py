@@ -15,6 +15,7 @@ import argparse
 import json
 import platform
 import random
+import signal
 import sys
 import tempfile
 import threading
@@ -241,6 +242,7 @@ def main() -> None:
     parser.add_argument("--report", default="benchmarks/RESILIENCE.md")
     parser.add_argument("--keep", action="store_true", help="keep the run's folder (logs)")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop what the run started (finally) on SIGTERM
     plan = Plan(args.kills, args.broker_restarts, args.database_restarts, args.network_cut)
     folder = Path(tempfile.mkdtemp(prefix="ektp-chaos-"))
     folder.chmod(0o755)  # the broker and the database run as their own users

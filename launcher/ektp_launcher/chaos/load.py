@@ -1,7 +1,7 @@
 """The chaos run's clients: citizens and officers who keep going while things fail.
 
 ``PatientSession`` is what a well-behaved client does: a dropped connection or a 503 is retried after a
-pause (the ``Retry-After`` it was given), create and submit carry an ``Idempotency-Key`` so a retry cannot
+pause (the ``Retry-After`` it was given, also with a 429), create and submit carry an ``Idempotency-Key`` so a retry cannot
 make a second application, and every answer of 500 or more is recorded (the run fails on any that is not a
 503 with ``Retry-After``). ``drive`` takes one application to its end from whatever state the services say
 it is in, so a step lost to a crash is simply done again.
@@ -59,6 +59,10 @@ class PatientSession(requests.Session):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(1)
+                continue
+            if response.status_code == 429 and response.headers.get("Retry-After") and time.monotonic() < deadline:
+                # A retried code request after a dropped connection meets "one per minute": wait, as asked.
+                time.sleep(float(response.headers["Retry-After"]))
                 continue
             if response.status_code < 500:
                 return response
