@@ -35,6 +35,7 @@ from ektp_shared.contracts import CloudEvent  # noqa: E402
 from ektp_shared.contracts.verification import APPLICATION_VERIFIED  # noqa: E402
 from ektp_shared.service import Runtime  # noqa: E402
 from ektp_shared.settings import DEVELOPMENT  # noqa: E402
+from ektp_shared.testing.harness import signed  # noqa: E402
 from ektp_shared.web.app import create_app  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent.parent / "services" / "biometrics" / "tests" / "fixtures"
@@ -51,7 +52,7 @@ def approve(runtime: Runtime) -> str:
         "application_id": application_id, "receipt_number": "KTP-3201-261127-ABCDEF-0", "kind": "new",
         "verified_at": "2026-11-27T10:00:00+00:00", "card_holder": holder,
         "office": {"code": "DISDUKCAPIL-3201", "name": "DISDUKCAPIL", "address": "Cibinong"}})
-    Dispatcher.of(runtime).dispatch(json.dumps(event.to_dict()).encode(), None)
+    Dispatcher.of(runtime).dispatch(json.dumps(event.to_dict()).encode(), signed(event.to_dict()))
     return application_id
 
 

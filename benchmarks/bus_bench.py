@@ -26,6 +26,7 @@ from ektp_shared.service import Runtime, ServiceSpec
 from ektp_shared.settings import Settings
 from ektp_shared.testing import infra
 from ektp_shared.testing.fixtures import real_environment
+from ektp_shared.testing.harness import signed
 from ektp_shared.worker import Worker
 
 QUORUM = {"x-queue-type": "quorum"}
@@ -119,7 +120,8 @@ def our_path(n: int, prefetch: int) -> float:
             tap(channel).declare()
             producer = Producer(channel, runtime.broker.exchange)
             for _ in range(n):
-                producer.publish(json.dumps(sample_event().to_dict()).encode(), routing_key=CARD_PRINTED.type,
+                event = sample_event().to_dict()
+                producer.publish(json.dumps(event).encode(), routing_key=CARD_PRINTED.type, headers=signed(event),
                                  delivery_mode=2, content_type="application/cloudevents+json", content_encoding="binary")
             worker = Worker(runtime)
             started = time.perf_counter()

@@ -37,6 +37,7 @@ from ektp_shared.contracts.verification import APPLICATION_VERIFIED
 from ektp_shared.db import utcnow
 from ektp_shared.service import Runtime
 from ektp_shared.settings import DEVELOPMENT
+from ektp_shared.testing.harness import signed
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTRAIT = (ROOT / "services/printing/tests/fixtures/portrait.png").read_bytes()
@@ -59,7 +60,7 @@ def runtime(spec, folder: Path, **overrides) -> Runtime:
 def deliver(dispatcher: Dispatcher, contract, application_id: str, data: dict) -> None:
     event = CloudEvent.new(source="/bench", type=contract.type, correlationid=application_id,
                            data={"application_id": application_id, **data})
-    outcome = dispatcher.dispatch(json.dumps(event.to_dict()).encode(), {}).outcome.value
+    outcome = dispatcher.dispatch(json.dumps(event.to_dict()).encode(), signed(event.to_dict())).outcome.value
     if outcome != "handled":
         raise RuntimeError(f"{contract.key} was {outcome}")
 

@@ -5,6 +5,9 @@ planted (``make chaos`` is the day-sized run, benchmarks/RESILIENCE.md)."""
 from __future__ import annotations
 
 import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -15,13 +18,21 @@ from ektp_shared.testing import infra
 pytestmark = pytest.mark.slow
 
 
-def test_twenty_applications_come_through_crashes_outages_and_a_network_cut(tmp_path):
+@pytest.fixture
+def folder() -> Iterator[Path]:
+    """Outside pytest's private temporary folders: the broker and the database run as their own users."""
+    made = Path(tempfile.mkdtemp(prefix="ektp-chaos-test-"))
+    made.chmod(0o755)
+    yield made
+    shutil.rmtree(made, ignore_errors=True)
+
+
+def test_twenty_applications_come_through_crashes_outages_and_a_network_cut(folder):
     for command in ("rabbitmq-server", "rabbitmqctl", "runuser"):
         if not shutil.which(command):
             infra.unavailable(f"the chaos run needs {command} (Debian: rabbitmq-server, util-linux)")
-    tmp_path.chmod(0o755)
     plan = Plan(process_kills=1, broker_restarts=1, database_restarts=1, network_cut_seconds=10)
-    results, faults, facts = run(20, concurrency=10, plan=plan, folder=tmp_path, interval=2.0, say=lambda line: None)
+    results, faults, facts = run(20, concurrency=10, plan=plan, folder=folder, interval=2.0, say=print)
     summary = report(results, faults, facts, plan)
     assert not faults.failures, summary
     kills = [what for _, _, what in faults.timeline.entries if what.startswith("SIGKILL")]

@@ -14,6 +14,7 @@ from biometrics.service import SERVICE
 from biometrics.tasks import sync_gallery
 from ektp_shared.bus.dispatcher import Dispatcher
 from ektp_shared.service import Runtime
+from ektp_shared.testing.harness import signed
 
 from ..conftest import BIDEN, HARINGTON, OBAMA
 
@@ -32,7 +33,7 @@ def test_a_new_worker_rebuilds_the_gallery_from_the_database_and_finds_duplicate
         again = service.apply(OBAMA)
         assert service.capture(again, OBAMA, impression=2).status_code == 202
         request = service.outbox()[-1]
-        Dispatcher.of(replica).dispatch(json.dumps(request).encode(), None)
+        Dispatcher.of(replica).dispatch(json.dumps(request).encode(), signed(request))
     finally:
         replica.dispose()
     suspected, = service.emitted("biometrics.duplicate_suspected.v1")
@@ -74,7 +75,7 @@ def test_a_corrupt_gallery_record_is_a_matcher_error_and_the_request_is_retried(
         again = service.apply(BIDEN)
         service.capture(again, BIDEN)
         request = service.outbox()[-1]
-        decision = Dispatcher.of(replica).dispatch(json.dumps(request).encode(), None)
+        decision = Dispatcher.of(replica).dispatch(json.dumps(request).encode(), signed(request))
     finally:
         replica.dispose()
     assert decision.outcome.value == "failed" and "TemplateFormatError" in decision.reason

@@ -14,6 +14,7 @@ from biometrics.service import SERVICE
 from ektp_shared.bus.dispatcher import Dispatcher
 from ektp_shared.crypto import MAGIC
 from ektp_shared.service import Runtime
+from ektp_shared.testing.harness import signed
 
 from ..conftest import OBAMA
 
@@ -32,7 +33,7 @@ def test_two_replicas_deciding_one_person_at_once_enrol_once_and_raise_the_other
     def decide(runtime: Runtime, envelope: dict) -> None:
         dispatcher = Dispatcher.of(runtime)
         start.wait()
-        outcomes[envelope["data"]["application_id"]] = dispatcher.dispatch(json.dumps(envelope).encode(), None)
+        outcomes[envelope["data"]["application_id"]] = dispatcher.dispatch(json.dumps(envelope).encode(), signed(envelope))
 
     threads = [threading.Thread(target=decide, args=pair) for pair in zip((service.runtime, replica), requests)]
     try:
