@@ -8,6 +8,7 @@ Every loop is supervised: a failure (broker or database away, a bug) is logged, 
 ``/readyz`` (its database and the broker answer)."""
 from __future__ import annotations
 
+import faulthandler
 import json
 import logging
 import signal
@@ -169,6 +170,7 @@ def run(spec: ServiceSpec) -> None:
 
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGINT, _terminate)
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1`: every thread's stack, to see a hang
     worker.start()
     log.info("worker started", extra={"queue": runtime.topology.queue})
     done.wait()

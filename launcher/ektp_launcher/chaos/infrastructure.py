@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import pwd
-import selectors
 import shutil
 import socket
 import subprocess
@@ -133,90 +132,77 @@ class PostgresCluster:
 
 
 class TcpProxy:
-    """Forwards 127.0.0.1:``port`` to a target. ``cut()`` is the network path failing: every open connection is
-    dropped and new ones are refused until ``restore()``."""
+    """Forwards 127.0.0.1:``port`` to a target, two threads per connection (a slow reader stalls only its own
+    connection). ``cut()`` is the network path failing: every open connection is dropped and new ones are
+    refused until ``restore()``."""
 
     def __init__(self, target_port: int):
         self.target_port = target_port
-        self.port = free_port()
-        self._listener = socket.create_server(("127.0.0.1", self.port))
-        self._listener.setblocking(False)
-        self._selector = selectors.DefaultSelector()
-        self._selector.register(self._listener, selectors.EVENT_READ, None)
-        self._peers: dict[socket.socket, socket.socket] = {}
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._open: set[socket.socket] = set()
+        self._lock = threading.Lock()
         self._cut = threading.Event()
         self._stopping = threading.Event()
-        self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._run, name="chaos-proxy", daemon=True)
 
     def start(self) -> "TcpProxy":
-        self._thread.start()
+        threading.Thread(target=self._accept, name="chaos-proxy", daemon=True).start()
         return self
 
     def cut(self) -> None:
         self._cut.set()
-        with self._lock:
-            for sock in list(self._peers):
-                self._close(sock)
+        self._close_all()
 
     def restore(self) -> None:
         self._cut.clear()
 
     def stop(self) -> None:
         self._stopping.set()
-        self._thread.join(5)
-        with self._lock:
-            for sock in list(self._peers):
-                self._close(sock)
         self._listener.close()
+        self._close_all()
 
-    def _close(self, sock: socket.socket) -> None:
-        other = self._peers.pop(sock, None)
-        for one in (sock, other):
-            if one is None:
-                continue
-            try:
-                self._selector.unregister(one)
-            except (KeyError, ValueError):
-                pass
-            one.close()
-            self._peers.pop(one, None)
-
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            for key, _ in self._selector.select(timeout=0.2):
-                with self._lock:
-                    if key.fileobj is self._listener:
-                        self._accept()
-                    elif key.fileobj in self._peers:
-                        self._forward(key.fileobj)
+    def _close_all(self) -> None:
+        with self._lock:
+            for sock in self._open:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                sock.close()
+            self._open.clear()
 
     def _accept(self) -> None:
-        try:
-            client, _ = self._listener.accept()
-        except BlockingIOError:
-            return
-        if self._cut.is_set():
-            client.close()
-            return
-        try:
-            upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=2)
-        except OSError:
-            client.close()
-            return
-        for sock in (client, upstream):
-            sock.setblocking(False)
-            self._selector.register(sock, selectors.EVENT_READ, None)
-        self._peers[client], self._peers[upstream] = upstream, client
-
-    def _forward(self, sock: socket.socket) -> None:
-        try:
-            data = sock.recv(65536)
-            if data:
-                self._peers[sock].setblocking(True)
-                self._peers[sock].sendall(data)
-                self._peers[sock].setblocking(False)
+        while not self._stopping.is_set():
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
                 return
+            if self._cut.is_set():
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=2)
+                upstream.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._open |= {client, upstream}
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    def _pump(self, source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
         except OSError:
             pass
-        self._close(sock)
+        with self._lock:
+            for sock in (source, target):
+                if sock in self._open:
+                    try:
+                        sock.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+                    sock.close()
+                    self._open.discard(sock)
