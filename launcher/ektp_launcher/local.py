@@ -86,9 +86,12 @@ class LocalCluster:
         return open(self.run_dir / f"{name}.log", "ab")
 
     def migrate(self) -> None:
-        for name in self.specs:
-            subprocess.run([sys.executable, "-m", "ektp_shared.migrations", name, "upgrade", "head"], env=self._env(name),
-                           check=True, stdout=subprocess.DEVNULL)
+        """Every service's migrations at once (each has its own database)."""
+        running = {name: subprocess.Popen([sys.executable, "-m", "ektp_shared.migrations", name, "upgrade", "head"],
+                                          env=self._env(name), stdout=subprocess.DEVNULL) for name in self.specs}
+        failed = [name for name, process in running.items() if process.wait() != 0]
+        if failed:
+            raise RuntimeError(f"migrations failed: {', '.join(failed)}")
 
     # Each API and worker runs in a process group of its own: a terminal's Ctrl-C or hang-up reaches the launcher
     # alone, which stops them in order (gunicorn would take a hang-up for "reload"); after a hard stop of the

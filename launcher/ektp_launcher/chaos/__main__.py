@@ -135,15 +135,18 @@ def run(applications: int, concurrency: int, plan: Plan, folder: Path, interval:
             journey.http = PatientSession(errors)
             return drive(journey, item, deadline, stop)
 
-        with ThreadPoolExecutor(concurrency) as pool:
-            futures = []
-            for index, item in enumerate(driven):
-                time.sleep(max(0.0, faults.timeline.started + index * interval - time.time()))
-                futures.append(pool.submit(one, item))
-            for count, future in enumerate(futures, 1):
-                future.result()
-                if count % max(1, applications // 10) == 0:
-                    say(f"{count}/{applications} driven ({time.time() - faults.timeline.started:.0f} s)")
+        try:
+            with ThreadPoolExecutor(concurrency) as pool:
+                futures = []
+                for index, item in enumerate(driven):
+                    time.sleep(max(0.0, faults.timeline.started + index * interval - time.time()))
+                    futures.append(pool.submit(one, item))
+                for count, future in enumerate(futures, 1):
+                    future.result()
+                    if count % max(1, applications // 10) == 0:
+                        say(f"{count}/{applications} driven ({time.time() - faults.timeline.started:.0f} s)")
+        finally:
+            stop.set()  # interrupted: the drivers and the fault injector stop too
         injector.join()
         say("load done; settling")
         settle(databases, broker.url)

@@ -101,8 +101,10 @@ def _step(journey: Journey, application_id: str, person: Person, receipt: str, s
         if found and found[0]["state"] == "ADJUDICATION":
             # The fixtures hold a handful of people: repeats are flagged by 1:N, rightly, and an adjudicator
             # (who here knows they are test applicants) decides they are distinct.
-            _ok(http.post(f"{at.verification}/v1/cases/{found[0]['id']}/adjudication", json={"decision": "distinct"},
-                          headers=journey.token("biometric_adjudicator")), "adjudicate", (409,))
+            case, adjudicator = found[0]["id"], journey.token("biometric_adjudicator")
+            _ok(http.post(f"{at.verification}/v1/cases/{case}/claim", headers=adjudicator), "claim", (409,))
+            _ok(http.post(f"{at.verification}/v1/cases/{case}/adjudication", json={"decision": "distinct"},
+                          headers=adjudicator), "adjudicate", (409,))
     elif status == "READY_FOR_PICKUP":
         _ok(http.post(f"{at.printing}/v1/cards/{application_id}/handover", json={"receipt_number": receipt, "nik": person.nik},
                       headers=journey.token("print_operator")), "handover", (409,))
