@@ -34,6 +34,7 @@ def test_twenty_applications_come_through_crashes_outages_and_a_network_cut(fold
     plan = Plan(process_kills=1, broker_restarts=1, database_restarts=1, network_cut_seconds=10)
     results, faults, facts = run(20, concurrency=10, plan=plan, folder=folder, interval=2.0, say=print)
     summary = report(results, faults, facts, plan)
+    print(summary)  # with -s: the same report make chaos writes to benchmarks/RESILIENCE.md
     assert not faults.failures, summary
     kills = [what for _, _, what in faults.timeline.entries if what.startswith("SIGKILL")]
     assert len(kills) == 10, "every worker and every API was killed once"
