@@ -121,7 +121,7 @@ class LocalCluster:
         process.wait(timeout=60)
         self.pids.forget(f"{service}-worker")
 
-    def start(self, timeout: float = 180) -> "LocalCluster":
+    def start(self, timeout: float = 360) -> "LocalCluster":
         if self.accounts is not None and not self.broker_urls:
             environ = {**os.environ, **self.environ}
             self.broker_urls = self.accounts.create({name: Runtime.build(spec, spec.load_settings(environ)).topology
