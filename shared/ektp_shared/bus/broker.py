@@ -28,6 +28,7 @@ RETRY_HEADER = "x-ektp-attempts"
 ERROR_HEADER = "x-ektp-error"
 REASON_HEADER = "x-ektp-parked-reason"
 CONFIRM_TIMEOUT_SECONDS = 30
+DESCRIBE_BYTES = 1024 * 1024  # a bigger parked message is listed without reading its type
 
 
 class PublishNotConfirmed(RuntimeError):
@@ -191,8 +192,9 @@ class Broker:
         headers = _plain_headers(message.headers)
         event_type = None
         try:
-            event_type = json.loads(message.body).get("type")
-        except (ValueError, AttributeError):
+            if len(message.body) <= DESCRIBE_BYTES:
+                event_type = json.loads(message.body).get("type")
+        except Exception:  # a parked message may be anything (too deep, not JSON, not an object): that is why it is here
             pass
         return ParkedMessage(message.properties.get("message_id"), event_type, headers.get(REASON_HEADER),
                              headers.get(ERROR_HEADER), int(headers.get(RETRY_HEADER, 0)), message.body, headers)

@@ -102,3 +102,18 @@ def test_configured_keys_replace_the_development_ones():
         own.verify("verification", event, EventSignatures.development("verification").sign(event))
     with pytest.raises(SignatureError, match="no public key"):
         own.verify("intake", event, own.sign(event))
+
+
+def test_the_parking_lot_lists_a_poisonous_message_without_reading_into_it():
+    from ektp_shared.bus.broker import Broker
+
+    class Parked:
+        headers = {"x-ektp-parked-reason": "invalid"}
+        properties = {"message_id": "m1"}
+
+        def __init__(self, body: bytes):
+            self.body = body
+
+    for body in (b"[" * 100_000 + b"]" * 100_000, b"\xff\xfe", b"[1]", b"x" * (2 * 1024 * 1024)):
+        described = Broker._describe(Parked(body))
+        assert (described.message_id, described.reason, described.event_type) == ("m1", "invalid", None)
