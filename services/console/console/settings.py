@@ -21,10 +21,15 @@ class ConsoleSettings(Settings):
     oidc_client_id: str = setting("ektp-console", "The console's client at the provider.")
     oidc_client_secret: str = setting("", "The console's client secret at the provider.", secret=True)
 
-    @property
-    def uses_development_secrets(self) -> bool:
-        # Without a provider the console signs officers in with development tokens: a development credential.
-        return super().uses_development_secrets or self.secret_key == DEVELOPMENT_SECRET or not self.oidc_issuer
+    def development_secrets(self) -> list[str]:
+        # The console signs no events. Without a provider it signs officers in with development tokens: a
+        # development credential.
+        found = [name for name in super().development_secrets() if not name.startswith("EKTP_EVENT_")]
+        if self.secret_key == DEVELOPMENT_SECRET:
+            found.append("EKTP_CONSOLE_SECRET_KEY")
+        if not self.oidc_issuer:
+            found.append("EKTP_CONSOLE_OIDC_ISSUER")
+        return found
 
     @property
     def base_url(self) -> str:
