@@ -18,7 +18,7 @@ import requests
 
 from ektp_launcher.pidfiles import PidFiles, stop
 from ektp_shared.service import discover
-from ektp_shared.settings import Settings, load
+from ektp_shared.settings import DEVELOPMENT, Settings, load
 from ektp_shared.site import discover_sites
 from ektp_shared.testing import infra
 from ektp_shared.testing.ports import free_port
@@ -73,7 +73,7 @@ def environ(tmp_path):
     MakeUp.started.clear()
     left = PidFiles(tmp_path / "local" / "pids").running()
     stop(left, at_once=left)
-    infra.delete_namespace(namespace, list(discover()), load(Settings, "test", {}).retry_delays)
+    infra.delete_namespace(namespace, list(discover()), load(Settings, "test", DEVELOPMENT).retry_delays)
     for name in discover():
         infra.drop_database(f"{infra.POSTGRES_URL}/{prefix}_{name}")
 

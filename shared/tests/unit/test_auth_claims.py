@@ -6,11 +6,11 @@ import jwt
 import pytest
 
 from ektp_shared.auth import Principal, claim_at, development_claims, issue_development_token, roles_claim
-from ektp_shared.settings import Settings, load
+from ektp_shared.settings import DEVELOPMENT, Settings, load
 
 
 def test_roles_are_read_at_the_client_roles_path_by_default():
-    settings = load(Settings, "x", {})
+    settings = load(Settings, "x", DEVELOPMENT)
     assert roles_claim(settings) == "resource_access.ektp.roles"
     claims = {"resource_access": {"ektp": {"roles": ["verifier"]}, "other": {"roles": ["admin"]}},
               "realm_access": {"roles": ["admin"]}}
@@ -19,7 +19,7 @@ def test_roles_are_read_at_the_client_roles_path_by_default():
 
 
 def test_a_development_token_carries_roles_and_offices_where_the_services_read_them():
-    settings = load(Settings, "x", {"EKTP_JWT_CLIENT_ID": "ektp-services"})
+    settings = load(Settings, "x", {**DEVELOPMENT, "EKTP_JWT_CLIENT_ID": "ektp-services"})
     claims = development_claims(settings, "ana", ["verifier"], ["DISDUKCAPIL-3201"])
     assert claims["resource_access"] == {"ektp-services": {"roles": ["verifier"]}}
     assert claims["offices"] == ["DISDUKCAPIL-3201"]
