@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 from console.site import SITE
 from ektp_shared.contracts.intake import APPLICATION_SUBMITTED
 from ektp_shared.service import discover
+from ektp_shared.settings import DEVELOPMENT
 from ektp_shared.testing.harness import ServiceHarness
 from ektp_shared.web.app import create_app
 from verification.models import Case
@@ -96,7 +97,7 @@ def console_factory(tmp_path) -> Iterator:
     served: list[Served] = []
 
     def make(verification: Verification, port: int = 0, serve: bool = False, **overrides: Any):
-        environ = {"EKTP_DATA_DIR": str(tmp_path / "var")}
+        environ = {**DEVELOPMENT, "EKTP_DATA_DIR": str(tmp_path / "var")}
         settings = SITE.load_settings(environ, verification_url=verification.url, cookie_secure=False, **overrides)
         app = SITE.create_app(settings)
         if not serve:
