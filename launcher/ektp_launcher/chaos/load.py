@@ -60,9 +60,11 @@ class PatientSession(requests.Session):
                     raise
                 time.sleep(1)
                 continue
-            if response.status_code == 429 and response.headers.get("Retry-After") and time.monotonic() < deadline:
+            wait = float(response.headers.get("Retry-After") or 0)
+            if response.status_code == 429 and 0 < wait <= 60 and time.monotonic() + wait < deadline:
                 # A retried code request after a dropped connection meets "one per minute": wait, as asked.
-                time.sleep(float(response.headers["Retry-After"]))
+                # (An hourly limit is not waited out here: the step fails and is tried again later.)
+                time.sleep(wait)
                 continue
             if response.status_code < 500:
                 return response
