@@ -9,7 +9,7 @@ ROLE ?= verifier
 OUTBOX ?= var/outbox
 PYTEST_ARGS ?=
 
-.PHONY: help venv lock run up demo samples test test-fast chaos asyncapi config-docs token code translations screenshots bench eval-biometrics images migrate lint k8s-validate clean
+.PHONY: help venv lock run up demo samples test test-fast test-chaos chaos asyncapi config-docs token code translations screenshots bench eval-biometrics images migrate lint k8s-validate clean
 
 help:
 	@echo "make run        start all five services in one process (embedded profile, ports 8001-8005)"
@@ -75,9 +75,14 @@ screenshots: venv
 	rm -rf docs/screenshots && EKTP_SCREENSHOTS=$(abspath docs/screenshots) $(PY) -m pytest -q services/portal/tests/browser $(PYTEST_ARGS)
 	EKTP_SCREENSHOTS=$(abspath docs/screenshots/console) $(PY) -m pytest -q services/console/tests/browser $(PYTEST_ARGS)
 
+# The CI-sized chaos run (tests/test_chaos.py, 20 applications) runs on its own for now: `make test-chaos`.
 test: venv
 	$(PY) -m ektp_launcher.testsetup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --ignore=tests/test_chaos.py $(PYTEST_ARGS)
+
+test-chaos: venv
+	$(PY) -m ektp_launcher.testsetup
+	$(PY) -m pytest -q tests/test_chaos.py $(PYTEST_ARGS)
 
 test-fast: venv
 	$(PY) -m pytest -q shared/tests/unit services/*/tests/unit $(PYTEST_ARGS)
