@@ -11,6 +11,7 @@ import pytest
 from ektp_peers.oidc_provider import OidcClient, OidcProvider, OidcUser
 
 from ektp_shared.auth import issue_development_token
+from ektp_shared.bus.signatures import new_key
 from ektp_shared.service import discover
 from ektp_shared.settings import SettingsError
 from ektp_shared.web.app import create_app
@@ -112,8 +113,10 @@ def test_production_refuses_the_development_secret_and_development_tokens(runtim
     spec = discover("verification")["verification"]
     with pytest.raises(SettingsError, match="development secret"):
         spec.load_settings({"EKTP_ENVIRONMENT": "production"})
+    signing, public = new_key()
     settings = spec.load_settings({"EKTP_ENVIRONMENT": "production", "EKTP_JWT_SECRET": "s" * 40,
                                    "EKTP_LOOKUP_KEY": "l" * 40, "EKTP_LINK_SECRET": "k" * 40,
-                                   "EKTP_DATA_KEYS": "p:" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVoxMjM0NTY="})
+                                   "EKTP_DATA_KEYS": "p:" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVoxMjM0NTY=",
+                                   "EKTP_EVENT_SIGNING_KEY": signing, "EKTP_EVENT_PUBLIC_KEYS": f"intake:{public}"})
     with pytest.raises(ValueError, match="refused in production"):
         issue_development_token(settings, "x", ["admin"])

@@ -163,6 +163,8 @@ class SmppSmsProvider:
                     return self._client
             except (smpplib.exceptions.ConnectionError, OSError):
                 pass
+            except smpplib.exceptions.PDUError:
+                pass  # an SMSC going away answers our last PDUs with "incorrect bind status": that bind is over
             self._drop()
         client = _Client(
             self.config.host,

@@ -18,6 +18,7 @@ from .test_pickup import pdf_scan
 OWN, OTHER = OFFICE["code"], "DISDUKCAPIL-9999"
 NIK = "3273015507900003"
 
+REPRESENTATIVE_NIK = "3273014101850002"  # the neighbour a surat kuasa names
 # (role, method, path, body, what the card's own office gets: the card is queued for print, not printed yet)
 CARD_ENDPOINTS = [
     ("print_operator", "get", "/v1/cards/{id}", None, 200),
@@ -49,8 +50,9 @@ def token(world, subject: str, role: str, offices: tuple[str, ...]) -> dict[str,
 def call(world, role, method, path, body, offices):
     headers = token(world, "operator-7", role, offices)
     if body == "file":
-        return world.client.put(path, headers=headers, data={"file": (io.BytesIO(pdf_scan()), "sk.pdf")},
-                                content_type="multipart/form-data")
+        return world.client.put(path, headers=headers, data={
+            "file": (io.BytesIO(pdf_scan()), "sk.pdf"), "representative_nik": REPRESENTATIVE_NIK,
+            "representative_name": "Dewi Lestari"}, content_type="multipart/form-data")
     return getattr(world.client, method)(path, json=body, headers=headers)
 
 
