@@ -7,15 +7,14 @@ import datetime as dt
 import functools
 from pathlib import Path
 
-from flask import Flask, Response, flash, render_template, request, session
+from flask import Flask, flash, render_template, request, session
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from ektp_shared import metrics
 from ektp_shared.auth import TokenVerifier
-from ektp_shared.web.observe import observe_requests
+from ektp_shared.web.observe import serve_as_site
 
 from . import apis, officer, wording
 from .oidc import Provider
@@ -45,33 +44,13 @@ def create_app(settings: ConsoleSettings) -> Flask:
                           console_tokens=functools.cache(lambda: _verifier(settings, provider)))
     Babel(app, locale_selector=select_language)
     CSRFProtect(app)
-    observe_requests(app, "console")
+    serve_as_site(app, "console", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'")
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(officer=officer.current, may=officer.may, development=officer.development, languages=LANGUAGES,
                                  w=wording, development_mode=provider is None)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.add_extension("jinja2.ext.do")
-
-    @app.after_request
-    def _headers(response: Response) -> Response:
-        if request.endpoint != "static":
-            response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
-                                                               "object-src 'none'; base-uri 'none'")
-        return response
-
-    @app.route("/healthz")
-    def healthz():
-        return {"status": "alive", "service": "console"}
-
-    @app.route("/metrics")
-    def metrics_endpoint():
-        body, content_type = metrics.exposition("console", [])
-        return Response(body, content_type=content_type)
 
     @app.errorhandler(apis.SignedOut)
     def _signed_out(_: apis.SignedOut):

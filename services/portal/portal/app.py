@@ -7,15 +7,14 @@ import hashlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, flash, redirect, render_template, request, session, url_for
+from flask import Flask, flash, redirect, render_template, request, session, url_for
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ektp_shared import metrics
-from ektp_shared.web.observe import observe_requests
+from ektp_shared.web.observe import serve_as_site
 
 from . import citizen, wording
 from .intake import Intake, SignedOut, Unavailable
@@ -48,7 +47,8 @@ def create_app(settings: PortalSettings) -> Flask:
     CSRFProtect(app)
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
-    observe_requests(app, "portal")
+    serve_as_site(app, "portal", "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; "
+                                 "form-action 'self'")
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(w=wording, signed_in=citizen.signed_in, languages=LANGUAGES,
@@ -56,27 +56,6 @@ def create_app(settings: PortalSettings) -> Flask:
     app.jinja_env.filters.update(document=wording.document_name)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.add_extension("jinja2.ext.do")
-
-    @app.after_request
-    def _headers(response: Response) -> Response:
-        # Pages are personal: never cached by a proxy or kept in a shared phone's back history.
-        if request.endpoint != "static":
-            response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; "
-                                                               "object-src 'none'; base-uri 'none'; form-action 'self'")
-        return response
-
-    @app.route("/healthz")
-    def healthz():
-        return {"status": "alive", "service": "portal"}
-
-    @app.route("/metrics")
-    def metrics_endpoint():
-        body, content_type = metrics.exposition("portal", [])
-        return Response(body, content_type=content_type)
 
     @app.errorhandler(SignedOut)
     def _signed_out(_: SignedOut):

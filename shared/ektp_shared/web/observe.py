@@ -26,3 +26,30 @@ def observe_requests(app: Flask, name: str) -> None:
             metrics.HTTP_LATENCY.labels(name, route, request.method).observe(
                 time.perf_counter() - g.get("started", time.perf_counter()))
         return response
+
+
+def serve_as_site(app: Flask, name: str, content_security_policy: str) -> None:
+    """What every site (the portal, the console) does beside its pages: request metrics, /healthz and
+    /metrics, and the headers of pages that hold personal data (never cached, never framed, scripts and
+    styles only from the site itself)."""
+    observe_requests(app, name)
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        # Pages are personal: never cached by a proxy or kept in a shared device's back history.
+        if request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Content-Security-Policy", content_security_policy)
+        return response
+
+    @app.route("/healthz")
+    def healthz():
+        return {"status": "alive", "service": name}
+
+    @app.route("/metrics")
+    def metrics_endpoint():
+        body, content_type = metrics.exposition(name, [])
+        return Response(body, content_type=content_type)
