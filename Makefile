@@ -75,11 +75,12 @@ screenshots: venv
 	rm -rf docs/screenshots && EKTP_SCREENSHOTS=$(abspath docs/screenshots) $(PY) -m pytest -q services/portal/tests/browser $(PYTEST_ARGS)
 	EKTP_SCREENSHOTS=$(abspath docs/screenshots/console) $(PY) -m pytest -q services/console/tests/browser $(PYTEST_ARGS)
 
-# The CI-sized chaos run (tests/test_chaos.py, 20 applications) runs on its own for now: `make test-chaos`.
+# Everything, the CI-sized chaos run (tests/test_chaos.py, 20 applications) included.
 test: venv
 	$(PY) -m ektp_launcher.testsetup
-	$(PY) -m pytest --ignore=tests/test_chaos.py $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The CI-sized chaos run alone.
 test-chaos: venv
 	$(PY) -m ektp_launcher.testsetup
 	$(PY) -m pytest -q tests/test_chaos.py $(PYTEST_ARGS)

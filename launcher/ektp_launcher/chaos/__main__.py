@@ -35,7 +35,7 @@ from ektp_shared.settings import DEVELOPMENT
 from ektp_shared.testing.ports import free_port
 
 from ..broker_accounts import BrokerAccounts
-from ..journey import SAMPLE_FACES, Endpoints, Journey, sample_person
+from ..journey import SAMPLE_PEOPLE, Endpoints, Journey, sample_person
 from ..local import ONE_ADDRESS_FOR_ALL, LocalCluster
 from ..mailbox import Peers
 from . import checks
@@ -51,9 +51,8 @@ def people(count: int, seed: int) -> list[Driven]:
     rng = random.Random(seed)
     people = []
     for index in range(count):
-        slot = index % 5  # the fixtures' five people with their own face and fingers
-        person = sample_person(rng, SAMPLE_FACES[slot], (101 + 2 * slot, 102 + 2 * slot),
-                               email=f"chaos{index}@example.org", phone=f"08129{index:07d}")
+        face, fingers = SAMPLE_PEOPLE[index % len(SAMPLE_PEOPLE)]
+        person = sample_person(rng, face, fingers, email=f"chaos{index}@example.org", phone=f"08129{index:07d}")
         people.append(Driven(person))
     return people
 
