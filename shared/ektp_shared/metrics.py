@@ -124,3 +124,38 @@ class StateGauges:
                     since = since.replace(tzinfo=dt.timezone.utc)
                 oldest.add_metric([state], max(0.0, (now - since).total_seconds()) if since else 0)
         return [count, oldest]
+
+
+def province_of_office(office_code: str) -> str:
+    """The two-digit province code of an office code (``DISDUKCAPIL-3201`` → ``32``); ``unknown`` otherwise.
+    Provinces keep a per-province label bounded (38 of them) where offices (514) would not be."""
+    _, _, regency = office_code.rpartition("-")
+    return regency[:2] if len(regency) >= 4 and regency[:4].isdigit() else "unknown"
+
+
+@dataclasses.dataclass(frozen=True)
+class ProvinceGauges:
+    """Rows per province and state, read at scrape time from a table that records each row's office: the
+    per-province business figures of the dashboards (backlog, throughput as the final state's growth)."""
+
+    name: str
+    help: str
+    state_column: Any
+    office_column: Any
+    states: tuple[str, ...]
+
+    def collector(self, engine: Engine) -> ScrapeCollector:
+        return ScrapeCollector(lambda: self.collect(engine))
+
+    def collect(self, engine: Engine) -> Iterable[Metric]:
+        counts: dict[tuple[str, str], int] = {}
+        with engine.connect() as connection:
+            for row in connection.execute(select(self.office_column.label("office"), self.state_column.label("state"),
+                                                 func.count().label("n")).group_by(self.office_column, self.state_column)):
+                if row.state in self.states:
+                    key = (province_of_office(row.office or ""), row.state)
+                    counts[key] = counts.get(key, 0) + row.n
+        gauge = GaugeMetricFamily(self.name, self.help, labels=["province", "state"])
+        for (province, state), n in sorted(counts.items()):
+            gauge.add_metric([province, state], n)
+        return [gauge]

@@ -1,6 +1,6 @@
 """Printing's gauges, read from its database at scrape time so every process reports the same truth: cards
 by state and the oldest in each open state, print jobs by state, each printer's last reported status, each
-office's blank-card stock."""
+office's blank-card stock, cards per province of their office."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +8,7 @@ import datetime as dt
 from prometheus_client.core import GaugeMetricFamily
 
 from ektp_shared.db import utcnow
-from ektp_shared.metrics import ScrapeCollector, StateGauges
+from ektp_shared.metrics import ProvinceGauges, ScrapeCollector, StateGauges
 from ektp_shared.service import Runtime
 
 from . import blank_cards, policies, print_jobs, printers
@@ -22,6 +22,9 @@ CARDS = StateGauges(
     oldest=("ektp_card_oldest_in_state_seconds", "Time the longest-waiting card has been in each open state."),
     label="state", state_column=Card.state, since_column=Card.state_since,
     states=tuple(state.value for state in CardState), open_states=frozenset(s.value for s in CardState if s not in CARD.final))
+BY_PROVINCE = ProvinceGauges("ektp_province_cards", "Cards per province of the office that prints and hands them over, in each state.",
+                             state_column=Card.state, office_column=Card.office_code,
+                             states=tuple(state.value for state in CardState))
 
 
 def collector(runtime: Runtime) -> ScrapeCollector:

@@ -17,6 +17,7 @@ SERVICE = ServiceSpec(
     migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
     blueprints=lambda runtime: api.blueprints(runtime),
     tasks=tasks.tasks,
-    collectors=lambda runtime: [metrics.collector(runtime), metrics.CARDS.collector(runtime.engine)],
+    collectors=lambda runtime: [metrics.collector(runtime), metrics.CARDS.collector(runtime.engine),
+                                metrics.BY_PROVINCE.collector(runtime.engine)],
     context=context.build,
 )

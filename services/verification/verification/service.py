@@ -17,6 +17,6 @@ SERVICE = ServiceSpec(
     migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
     blueprints=lambda runtime: [api.blueprint(runtime), api.slots_blueprint(runtime), api.offices_blueprint(runtime), api.admin_blueprint(runtime)],
     tasks=tasks.tasks,
-    collectors=lambda runtime: [metrics.CASES.collector(runtime.engine)],
+    collectors=lambda runtime: [metrics.CASES.collector(runtime.engine), metrics.BY_PROVINCE.collector(runtime.engine)],
     context=context.build,
 )

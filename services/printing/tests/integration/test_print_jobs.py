@@ -256,6 +256,8 @@ def test_printer_status_is_polled_into_the_metrics(world, emulator):
     metrics = world.client.get("/metrics").text
     assert 'ektp_print_jobs{state="qc_passed"} 1.0' in metrics and 'ektp_print_jobs{state="queued"} 0.0' in metrics
     assert f'ektp_card_stock{{office="{world.office["code"]}"}} 199.0' in metrics
+    province = world.office["code"].rpartition("-")[2][:2]
+    assert f'ektp_province_cards{{province="{province}",state="READY_FOR_PICKUP"}} 1.0' in metrics
 
 
 def test_a_printer_that_does_not_answer_the_poll_is_down(world, tmp_path):

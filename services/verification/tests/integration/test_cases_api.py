@@ -305,11 +305,13 @@ def test_reading_a_case_is_audited_with_the_officer(service, officers):
 
 
 def test_metrics_count_cases_per_state_and_the_oldest_wait(service, officers, people, make_submission):
-    service.submit()
+    first = service.submit()
     service.submit(make_submission(people[1]))
     text = service.client.get("/metrics").get_data(as_text=True)
     assert 'ektp_cases{state="OPEN"} 2.0' in text
     assert 'ektp_cases{state="APPROVED"} 0.0' in text
+    province = service.case_of(first["application_id"], officers["ana"])["office_code"].rpartition("-")[2][:2]
+    assert f'ektp_province_cases{{province="{province}",state="OPEN"}} 2.0' in text
     oldest = next(line for line in text.splitlines() if line.startswith('ektp_case_oldest_seconds{state="OPEN"}'))
     assert float(oldest.split()[-1]) >= 0
 
