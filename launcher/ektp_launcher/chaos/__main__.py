@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import signal
@@ -161,7 +162,8 @@ def run(applications: int, concurrency: int, plan: Plan, folder: Path, interval:
         checks.server_errors(errors, results)
         facts = {"duration_seconds": time.time() - started, "load_seconds": time.time() - faults.timeline.started,
                  "retried_steps": sum(item.retries for item in driven), "concurrency": concurrency, "interval": interval,
-                 "machine": f"{platform.node()} ({platform.machine()}), Python {platform.python_version()}"}
+                 "machine": f"{platform.node()} ({platform.machine()}, {os.cpu_count()} cores), Python {platform.python_version()}",
+                 "load_average": os.getloadavg()[1]}  # what else ran: a loaded machine stretches every step
         return results, faults, facts
     finally:
         if cluster is not None:
@@ -189,7 +191,8 @@ def report(results: checks.Results, faults: Faults, facts: dict, plan: Plan) -> 
         "",
         f"Machine: {facts['machine']}; {facts['concurrency']} applicants at a time, one new every "
         f"{facts['interval']:.1f} s. Whole run {facts['duration_seconds'] / 60:.1f} min (load and faults "
-        f"{facts['load_seconds'] / 60:.1f} min).",
+        f"{facts['load_seconds'] / 60:.1f} min); load average over the last 5 minutes at the end "
+        f"{facts['load_average']:.1f}.",
         "",
         "## Result",
         "",

@@ -48,6 +48,11 @@ def remembered(uow: UnitOfWork, scope: str, key: str | None, body_fingerprint: s
     return found.application_id
 
 
+def seen(uow: UnitOfWork, scope: str, key: str | None) -> bool:
+    """Whether a request with this key already took effect (its retry makes nothing new)."""
+    return key is not None and len(key) <= MAX_LENGTH and uow.session.get(IdempotencyKey, (scope, key)) is not None
+
+
 def remember(uow: UnitOfWork, scope: str, key: str | None, body_fingerprint: str, application_id: str,
              now: dt.datetime) -> None:
     if key is not None:

@@ -54,13 +54,20 @@ def blueprint(runtime: Runtime) -> Blueprint:
     def context() -> IntakeContext:
         return runtime.context
 
+    def a_retry() -> bool:
+        """A retry whose Idempotency-Key already made a draft gets that draft back and makes none: not counted,
+        so a client on a flaky network is not locked out of its own draft for a day."""
+        with runtime.uow() as uow:
+            return idempotency.seen(uow, "create", request.headers.get(idempotency.HEADER))
+
     def sees(other: Application) -> bool:
         return citizens.owns(context(), citizen(), other)
 
     @blp.route("", methods=["POST"])
     @citizen_required
-    @limiter.limit(settings.limit_drafts)
-    @limiter.limit(settings.limit_drafts_per_nik, key_func=drafts_per_nik, exempt_when=draft_without_nik)
+    @limiter.limit(settings.limit_drafts, exempt_when=a_retry)
+    @limiter.limit(settings.limit_drafts_per_nik, key_func=drafts_per_nik,
+                   exempt_when=lambda: draft_without_nik() or a_retry())
     @blp.arguments(ApplicationIn)
     @blp.response(201, ApplicationOut)
     @blp.doc(summary="Create a draft for the signed-in citizen's NIK; its contact must be addresses they proved.",

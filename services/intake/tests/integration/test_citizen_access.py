@@ -152,6 +152,19 @@ def test_sixty_tracking_attempts_in_a_minute_from_one_address_get_429s(make_inta
     assert other_address.status_code == 404, "another address is counted on its own"
 
 
+def test_retries_of_a_draft_with_its_idempotency_key_do_not_count_against_the_nik_s_limit(make_intake, citizen):
+    intake = make_intake(limit_drafts_per_nik="2 per day")
+    body = citizen(54)
+    intake.sign_in(body["applicant"]["nik"])
+    answers = [intake.client.post("/v1/applications", json=body, headers={"Idempotency-Key": "flaky-network"})
+               for _ in range(5)]
+    assert [a.status_code for a in answers] == [201] * 5
+    assert len({a.get_json()["id"] for a in answers}) == 1, "one draft, given back to every retry"
+    new_keys = [intake.client.post("/v1/applications", json=body, headers={"Idempotency-Key": f"tap-{n}"}).status_code
+                for n in range(2)]
+    assert new_keys[-1] == 429, "requests that could make a draft are still counted"
+
+
 def test_tracking_one_nik_from_many_addresses_is_limited_per_nik(make_intake, citizen):
     intake = make_intake(limit_tracking="10000 per minute", limit_tracking_per_nik="3 per hour")
     anyone = intake.client.application.test_client()
