@@ -1,18 +1,18 @@
 """Object storage as rendered (SeaweedFS operator): every service has its own bucket, identity and access key,
-and a policy that reaches its own bucket only, with exactly the S3 actions its ObjectStore makes; nobody has
-admin rights; a pod gets only its own service's key."""
+granted Read, Write and List on its own bucket only; nobody has admin rights; a pod gets only its own
+service's key. The grants run on a real SeaweedFS of the version production runs: a service's key works in
+its bucket through the platform's own S3 client and is refused in every other."""
 from __future__ import annotations
 
-import inspect
-import re
+import secrets
 
-from ektp_shared import objects
+import pytest
+from minio.error import S3Error
+
+from ektp_shared.objects import S3Backend
+from ektp_shared.testing import infra
 
 from .test_against_code import SPECS, containers
-
-# The S3 calls the platform's ObjectStore makes, and the IAM action each needs (HEAD bucket is ListBucket).
-ACTIONS = {"bucket_exists": "s3:ListBucket", "put_object": "s3:PutObject", "get_object": "s3:GetObject",
-           "remove_object": "s3:DeleteObject"}
 
 
 def by_name(manifests, kind: str) -> dict[str, dict]:
@@ -27,32 +27,69 @@ def test_each_service_has_its_own_bucket_identity_and_key_on_the_one_cluster(man
     for name in buckets:
         assert buckets[name]["clusterRef"]["name"] == identities[name]["seaweedRef"]["name"] == "ektp-objects"
         assert buckets[name]["reclaimPolicy"] == "Retain" and not buckets[name].get("anonymousRead")
-        assert "owner" not in buckets[name] and "access" not in buckets[name], "rights come from the policies only"
+        assert "owner" not in buckets[name], "an owner would have every right on the bucket"
         assert credentials[name]["identityRef"]["name"] == name
         assert credentials[name]["secretRef"]["name"] == f"{name}-s3"
 
 
-def test_each_policy_is_bound_to_one_identity_and_reaches_only_its_own_bucket(manifests):
-    policies, bindings = by_name(manifests, "S3Policy"), by_name(manifests, "S3PolicyBinding")
-    # make_bucket runs only when the bucket is missing; the Bucket resources create them first.
-    used = set(re.findall(r"self\.client\.(\w+)\(self\.bucket", inspect.getsource(objects.S3Backend))) - {"make_bucket"}
-    assert used == set(ACTIONS), "a new S3 call: add the action it needs to ACTIONS and to the policies"
-    bound: dict[str, list[str]] = {}
-    for binding in bindings.values():
-        subjects = binding["subjects"]
-        assert [subject["kind"] for subject in subjects] == ["S3Identity"]
-        bound.setdefault(subjects[0]["name"], []).append(binding["policyRef"]["name"])
-    assert set(bound) == {f"ektp-{service}" for service in SPECS}
-    for identity, (policy_name,) in bound.items():
-        statements = policies[policy_name]["statements"]
-        assert all(statement["effect"] == "Allow" for statement in statements)
-        granted = {(action, resource) for statement in statements
-                   for action in statement["actions"] for resource in statement["resources"]}
-        bucket = identity  # ektp-<service>: the bucket the service's settings name (test_against_code)
-        assert granted == {("s3:ListBucket", bucket), ("s3:GetObject", f"{bucket}/*"),
-                           ("s3:PutObject", f"{bucket}/*"), ("s3:DeleteObject", f"{bucket}/*")}, identity
-        assert {action for action, _ in granted} == set(ACTIONS.values())
-        assert not any("*" in action or "Admin" in action or action.startswith("iam:") for action, _ in granted)
+def grants(manifests) -> dict[str, set[str]]:
+    """Identity -> its SeaweedFS actions, as the operator sets them from the Buckets' grants (`Read:<bucket>`)."""
+    actions: dict[str, set[str]] = {}
+    for bucket, spec in by_name(manifests, "Bucket").items():
+        for grant in spec.get("access", []):
+            actions.setdefault(grant["user"], set()).update(f"{action}:{bucket}" for action in grant["actions"])
+    return actions
+
+
+def test_each_identity_may_read_write_and_list_its_own_bucket_and_nothing_else(manifests):
+    assert grants(manifests) == {f"ektp-{service}": {f"{action}:ektp-{service}" for action in ("Read", "Write", "List")}
+                                 for service in SPECS}
+
+
+@pytest.fixture(scope="module")
+def object_store(tmp_path_factory, all_manifests):
+    """A real SeaweedFS (the version production runs) with the manifests' buckets and bucket-scoped keys."""
+    from ektp_peers.seaweedfs import SeaweedFS
+
+    prod = next(manifests for manifests in all_manifests if manifests.overlay == "prod")
+    keys = {service: (f"ektp-{service}-key", secrets.token_urlsafe(24)) for service in SPECS}
+    actions = grants(prod)
+    identities = [{"name": f"ektp-{service}", "credentials": [{"accessKey": access, "secretKey": secret}],
+                   "actions": sorted(actions[f"ektp-{service}"])} for service, (access, secret) in keys.items()]
+    server = SeaweedFS(tmp_path_factory.mktemp("objects"), identities=identities)
+    try:
+        server.start()
+    except Exception as exc:
+        infra.unavailable(f"SeaweedFS did not start: {exc}")
+    admin = S3Backend(server.endpoint, server.access_key, server.secret_key, "")
+    for bucket in by_name(prod, "Bucket"):  # what the Bucket resources create
+        admin.client.make_bucket(bucket)
+    yield server, keys
+    server.stop()
+
+
+@pytest.mark.parametrize("service", ["intake", "biometrics"])
+def test_a_services_key_works_in_its_own_bucket_and_is_refused_in_every_other(object_store, service):
+    server, keys = object_store
+    access, secret = keys[service]
+    own = S3Backend(server.endpoint, access, secret, f"ektp-{service}")
+    own.ensure_bucket()  # what a service does on start: it exists, so nothing is created
+    own.put("a/1", b"encrypted bytes", "application/octet-stream")
+    assert own.get("a/1") == b"encrypted bytes"
+    own.delete("a/1")
+    own.ping()
+    for other in SPECS:
+        if other == service:
+            continue
+        foreign = S3Backend(server.endpoint, access, secret, f"ektp-{other}")
+        for attempt in (lambda: foreign.put("x", b"x", "application/octet-stream"), lambda: foreign.get("x"),
+                        lambda: foreign.delete("x")):
+            with pytest.raises(S3Error) as refused:
+                attempt()
+            assert refused.value.code == "AccessDenied", other
+    with pytest.raises(S3Error) as refused:
+        own.client.make_bucket(f"ektp-{service}-more")
+    assert refused.value.code == "AccessDenied"
 
 
 def test_a_pod_gets_only_its_own_services_object_storage_key(manifests):
@@ -68,7 +105,6 @@ def test_a_wrong_field_in_an_object_store_resource_fails_validation(manifests, v
     seaweed = manifests.get("Seaweed", "ektp-objects")
     broken = {**seaweed, "spec": {**seaweed["spec"], "volume": {**seaweed["spec"]["volume"], "replicas": "three"}}}
     assert any("replicas" in error for error in validator(broken))
-    policy = manifests.get("S3Policy", "ektp-intake-bucket")
-    broken = {**policy, "spec": {**policy["spec"], "statements": [{"effect": "Allow", "action": ["s3:*"],
-                                                                    "resources": ["*"]}]}}
-    assert validator(broken) != []
+    bucket = manifests.get("Bucket", "ektp-intake")
+    broken = {**bucket, "spec": {**bucket["spec"], "access": [{"user": "ektp-intake", "actions": ["Read", "Delete"]}]}}
+    assert any("Delete" in error for error in validator(broken))
