@@ -575,9 +575,12 @@ CALLS_BETWEEN_SERVICES = {("printing", "biometrics"), ("biometrics", "intake")}
 
 
 def test_only_the_ingress_controller_reaches_the_apis_and_only_prometheus_the_metrics(manifests):
+    # The gateway's proxies reach exactly the APIs its routes lead to (base/edge: intake, biometrics).
+    routed = {backend["name"] for route in manifests.of("HTTPRoute") for rule in route["spec"]["rules"]
+              for backend in rule.get("backendRefs", [])}
     for service in SPECS:
         api, worker = pod(manifests, service, "api"), pod(manifests, service, "worker")
-        assert allowed(manifests, INGRESS, api, 8080)
+        assert allowed(manifests, INGRESS, api, 8080) == (service in routed), service
         assert not allowed(manifests, INGRESS, worker, 9100)
         assert allowed(manifests, PROMETHEUS, api, 8080) and allowed(manifests, PROMETHEUS, worker, 9100)
         assert not allowed(manifests, GRAFANA, api, 8080)
