@@ -68,7 +68,7 @@ def object_store(tmp_path_factory, all_manifests):
     server.stop()
 
 
-@pytest.mark.parametrize("service", ["intake", "biometrics"])
+@pytest.mark.parametrize("service", SPECS)
 def test_a_services_key_works_in_its_own_bucket_and_is_refused_in_every_other(object_store, service):
     server, keys = object_store
     access, secret = keys[service]
