@@ -4,6 +4,7 @@ broker), a SeaweedFS S3 server, an SMTP server (aiosmtpd) and a recording HTTP S
 from __future__ import annotations
 
 import json
+import secrets
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -78,7 +79,10 @@ def suite(seaweedfs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealS
                "EKTP_NOTIFY_SMS_GATEWAY_USERKEY": sms.userkey, "EKTP_NOTIFY_SMS_GATEWAY_PASSKEY": sms.passkey,
                "EKTP_PRINTING_PRINTER_URI": f"cardprinter://127.0.0.1:{free_port()}",
                "EKTP_BUS_RETRY_DELAYS": FAST_RETRIES, **ONE_ADDRESS_FOR_ALL,
-               "EKTP_INTAKE_CODE_RESEND_SECONDS": "0"}  # a citizen signs in at the portal and through the API
+               "EKTP_INTAKE_CODE_RESEND_SECONDS": "0",  # a citizen signs in at the portal and through the API
+               # Each document service its own link key, as in Kubernetes: the journey's photo fetch (biometrics
+               # from intake) and portrait fetch (printing from biometrics) only work with the right one.
+               "EKTP_INTAKE_LINK_SECRET": secrets.token_urlsafe(32), "EKTP_BIOMETRICS_LINK_SECRET": secrets.token_urlsafe(32)}
     tap = EventTap(namespace)
     cluster = LocalCluster(run_dir, environ, databases, accounts=BrokerAccounts())
     try:

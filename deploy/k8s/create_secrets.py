@@ -6,7 +6,7 @@ exists (a new data key would make every encrypted column unreadable).
     python3 deploy/k8s/create_secrets.py --apply          # create the missing ones in namespace ektp
 
 Not created here, because the operators generate them: <service>-db-app (CloudNativePG) and
-<user>-user-credentials (Messaging Topology Operator). Not created here, because only you know them:
+<user>-user-credentials (Messaging Topology Operator), ektp-<service>-s3 (SeaweedFS operator: S3Credentials). Not created here, because only you know them:
 ektp-db-backup-s3 (production backups) and notify's provider credentials (docs/deploy.md, Secrets).
 Standard library only, except the event-signing keys (Ed25519), which need the `cryptography` package
 (the services' own; `pip install cryptography` where kubectl runs).
@@ -51,25 +51,21 @@ def event_keys() -> dict[str, Callable[[], str]]:
     return keys
 
 
-def minio_root() -> str:
-    return f"export MINIO_ROOT_USER=ektp-admin\nexport MINIO_ROOT_PASSWORD={token()}\n"
-
-
 def plan() -> dict[str, dict[str, Callable[[], str]]]:
     """Secret name -> key -> how its value is made."""
     wanted: dict[str, dict[str, Callable[[], str]]] = {
-        # Shared by all services: officers' HS256 tokens (development) and the signed links that printing
-        # presents to biometrics.
-        "ektp-shared": {"jwt-secret": token, "link-secret": token},
-        "ektp-minio-root": {"config.env": minio_root},
+        # Shared by all services: officers' HS256 tokens (development).
+        "ektp-shared": {"jwt-secret": token},
+        # One key per service that serves documents by signed link, given only to it and to those that link to
+        # them: intake's (verification, biometrics) and biometrics' (verification, printing).
+        "ektp-intake-links": {"link-secret": token},
+        "ektp-biometrics-links": {"link-secret": token},
         # The citizens' portal signs its session cookie and its forms' CSRF tokens with this key.
         "ektp-portal": {"secret-key": token},
         "ektp-event-keys": event_keys(),
     }
     for service in SERVICES:
         wanted[f"ektp-{service}"] = {"data-keys": data_key, "lookup-key": token}
-        wanted[f"ektp-{service}-s3"] = {"CONSOLE_ACCESS_KEY": lambda service=service: f"ektp-{service}",
-                                        "CONSOLE_SECRET_KEY": token}
     return wanted
 
 

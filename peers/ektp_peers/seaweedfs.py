@@ -21,10 +21,13 @@ GRPC_SAFE_BELOW = 55535  # weed listens for gRPC on each port + 10000
 
 
 class SeaweedFS:
-    def __init__(self, data_dir: Path, s3_port: int | None = None):
+    def __init__(self, data_dir: Path, s3_port: int | None = None, identities: list[dict] | None = None):
         self.data_dir = Path(data_dir)
         self.s3_port = s3_port or free_port(GRPC_SAFE_BELOW)
         self.process: subprocess.Popen | None = None
+        # More S3 identities besides the admin one (s3.json format: name, credentials, actions such as
+        # `Read:bucket`), e.g. the bucket-scoped keys of the Kubernetes manifests.
+        self.identities = list(identities or [])
 
     access_key = ACCESS_KEY
     secret_key = SECRET_KEY
@@ -45,7 +48,8 @@ class SeaweedFS:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         config = self.data_dir / "s3.json"
         config.write_text(json.dumps({"identities": [{"name": ACCESS_KEY, "credentials": [
-            {"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}], "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}))
+            {"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}], "actions": ["Admin", "Read", "Write", "List", "Tagging"]},
+            *self.identities]}))
         # Every port is our own (gRPC listens on port + 10000), so several instances can share a machine.
         master, volume, filer = (free_port(GRPC_SAFE_BELOW) for _ in range(3))
         log = open(self.data_dir / "weed.log", "ab")

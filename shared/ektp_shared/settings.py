@@ -68,7 +68,7 @@ class Settings:
 
     data_keys: str = setting(DEVELOPMENT_DATA_KEY, "Data-encryption keys `kid:base64(32 bytes)`, comma separated; the first encrypts, all decrypt.", secret=True)
     lookup_key: str = setting(DEVELOPMENT_SECRET, "HMAC key for lookup hashes (NIK).", secret=True)
-    link_secret: str = setting(DEVELOPMENT_SECRET, "HMAC key of short-lived download links.", secret=True)
+    link_secret: str = setting("", "HMAC key of the short-lived links to this service's own documents, which it checks (its own key: intake and biometrics serve documents; empty for a service that serves none).", secret=True)
 
     jwt_secret: str = setting(DEVELOPMENT_SECRET, "HS256 secret of officer tokens (development). Ignored when jwt_jwks_url is set.", secret=True)
     jwt_jwks_url: str = setting("", "JWKS URL of the OIDC provider (production: tokens signed with its keys, RS256/ES256).")
@@ -90,7 +90,9 @@ class Settings:
 
     def development_secrets(self) -> list[str]:
         """The variables that still hold a development secret or key."""
-        found = [PREFIX + name.upper() for name in ("lookup_key", "link_secret") if getattr(self, name) == DEVELOPMENT_SECRET]
+        # Every link key (a service's own and those of the services it links to) counts, whatever its name.
+        names = ["lookup_key"] + [f.name for f in dataclasses.fields(self) if f.name.endswith("link_secret")]
+        found = [PREFIX + name.upper() for name in names if getattr(self, name) == DEVELOPMENT_SECRET]
         if self.jwt_secret == DEVELOPMENT_SECRET and not self.jwt_jwks_url:
             found.append("EKTP_JWT_SECRET (or EKTP_JWT_JWKS_URL)")
         if DEVELOPMENT_DATA_KEY in self.data_keys:

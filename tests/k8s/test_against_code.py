@@ -157,8 +157,12 @@ def test_secrets_reach_the_pods_only_through_secret_references(manifests, servic
         leaked = {v for v in configmap.get("data", {}) if v.startswith(PREFIX) and
                   variable_field(v, service, secret_fields)}
         assert not leaked, f"{configmap['metadata']['name']} holds secrets {leaked}"
-    # The values production checks (ektp_shared.settings: uses_development_secrets) must always be given.
-    required = {"data_keys", "lookup_key", "link_secret", "jwt_secret", "event_signing_key", "event_public_keys"}
+    # The values production checks (ektp_shared.settings: uses_development_secrets) must always be given:
+    # among the link keys, those the service has a development default for (its own if it serves documents,
+    # those of the services it links to).
+    required = {"data_keys", "lookup_key", "jwt_secret", "event_signing_key", "event_public_keys"}
+    required |= {f.name for f in settings_class.__dataclass_fields__.values()
+                 if f.name.endswith("link_secret") and f.default == DEVELOPMENT_SECRET}
     for component in ("api", "worker"):
         _, container = deployment(manifests, service, component)
         environment = manifests.environment(container)
@@ -184,6 +188,8 @@ def test_settings_load_and_point_into_the_cluster(manifests, service):
         where = f"{manifests.overlay} {service}-{component}"
         assert settings.environment == ("production" if manifests.overlay == "prod" else "development"), where
         assert DEVELOPMENT_SECRET not in (settings.lookup_key, settings.link_secret, settings.jwt_secret), where
+        for name in {f for f in fields if f.endswith("link_secret")}:
+            assert getattr(settings, name) != DEVELOPMENT_SECRET, f"{where}: {name}"
         assert DEVELOPMENT_DATA_KEY not in settings.data_keys, where
 
         database = urlsplit(settings.database_url)
@@ -196,11 +202,13 @@ def test_settings_load_and_point_into_the_cluster(manifests, service):
         assert (broker.scheme, broker.hostname, broker.port, broker.path) == ("amqp", "ektp-rabbitmq", 5672, "//"), where
         manifests.get("RabbitmqCluster", broker.hostname)
 
-        tenant = manifests.get("Tenant", "ektp-objects")["spec"]
-        assert settings.s3_endpoint == "minio:80" and not settings.s3_secure, where
-        assert settings.s3_bucket in {bucket["name"] for bucket in tenant["buckets"]}, where
-        access = manifests.environment(container)["EKTP_S3_ACCESS_KEY"]
-        assert access.name in {user["name"] for user in tenant["users"]}, where
+        # The S3 gateway Service the operator makes for the Seaweed ektp-objects: <name>-s3, port 8333.
+        assert settings.s3_endpoint == "ektp-objects-s3:8333", where
+        manifests.get("Seaweed", "ektp-objects")
+        manifests.get("Bucket", settings.s3_bucket)
+        credentials = manifests.get("S3Credentials", f"ektp-{service}")["spec"]
+        for variable, field in (("EKTP_S3_ACCESS_KEY", "accessKey"), ("EKTP_S3_SECRET_KEY", "secretKey")):
+            assert astuple(manifests.environment(container)[variable])[:2] == (credentials["secretRef"]["name"], field), where
 
         limits = urlsplit(settings.rate_limit_storage_uri)
         store = manifests.get("Service", limits.hostname)
@@ -378,10 +386,6 @@ def secret_references(manifests) -> set[tuple[str, str, bool]]:
             for value in manifests.environment(container).values():
                 if not isinstance(value, str):
                     found.add((value.name, value.key, value.optional))
-    for tenant in manifests.of("Tenant"):
-        found.add((tenant["spec"]["configuration"]["name"], "config.env", False))
-        for user in tenant["spec"]["users"]:
-            found |= {(user["name"], "CONSOLE_ACCESS_KEY", False), (user["name"], "CONSOLE_SECRET_KEY", False)}
     for auth in manifests.of("TriggerAuthentication"):
         found |= {(ref["name"], ref["key"], False) for ref in auth["spec"]["secretTargetRef"]}
     for store in manifests.of("ObjectStore"):
@@ -403,6 +407,8 @@ def test_every_secret_a_manifest_names_is_made_by_an_operator_or_the_secrets_scr
     generated = {(f"{c['metadata']['name']}-app", key) for c in manifests.of("Cluster") for key in ("username", "password")}
     generated |= {(f"{u['metadata']['name']}-user-credentials", key) for u in manifests.of("User")
                   for key in ("username", "password")}
+    generated |= {(c["spec"]["secretRef"]["name"], key) for c in manifests.of("S3Credentials")
+                  for key in ("accessKey", "secretKey")}
     # Only the operator of the installation has these: the external backup store's keys.
     provided = {("ektp-db-backup-s3", "ACCESS_KEY_ID"), ("ektp-db-backup-s3", "ACCESS_SECRET_KEY")}
     missing = {(name, key) for name, key, optional in secret_references(manifests)
@@ -418,8 +424,12 @@ def test_the_secrets_script_makes_values_the_services_accept():
     for service, spec in SPECS.items():
         own, shared = plan[f"ektp-{service}"], plan["ektp-shared"]
         events = plan["ektp-event-keys"]
+        links = {f"EKTP_{owner.upper()}_LINK_SECRET": plan[f"ektp-{owner}-links"]["link-secret"]
+                 for owner in ("intake", "biometrics")}
+        if f"ektp-{service}-links" in plan:
+            links["EKTP_LINK_SECRET"] = plan[f"ektp-{service}-links"]["link-secret"]
         settings = spec.load_settings({"EKTP_ENVIRONMENT": "production", "EKTP_DATA_KEYS": own["data-keys"],
-                                       "EKTP_LOOKUP_KEY": own["lookup-key"], "EKTP_LINK_SECRET": shared["link-secret"],
+                                       "EKTP_LOOKUP_KEY": own["lookup-key"], **links,
                                        "EKTP_JWT_SECRET": shared["jwt-secret"],
                                        "EKTP_EVENT_SIGNING_KEY": events[f"{service}-signing-key"],
                                        "EKTP_EVENT_PUBLIC_KEYS": events["public-keys"]})
@@ -428,8 +438,6 @@ def test_the_secrets_script_makes_values_the_services_accept():
         signatures.verify(service, envelope, signatures.sign(envelope))  # its key matches its published public key
         cipher = Cipher.from_settings(settings)
         assert cipher.decrypt(cipher.encrypt(b"3201010101900001")) == b"3201010101900001"
-    root = plan["ektp-minio-root"]["config.env"]
-    assert re.fullmatch(r"export MINIO_ROOT_USER=\S+\nexport MINIO_ROOT_PASSWORD=\S{8,}\n", root)
     assert plan["ektp-intake"]["data-keys"] != load_create_secrets().plan()["ektp-intake"]["data-keys"]()
 
 
@@ -535,11 +543,12 @@ def pod(manifests, service: str, component: str) -> Endpoint:
 
 DATABASE = lambda service: Endpoint({"cnpg.io/cluster": f"{service}-db", "cnpg.io/podRole": "instance"})  # noqa: E731
 BROKER = Endpoint({"app.kubernetes.io/name": "ektp-rabbitmq", "app.kubernetes.io/component": "rabbitmq"})
-OBJECTS = Endpoint({"v1.min.io/tenant": "ektp-objects", "v1.min.io/pool": "pool-0"})
+OBJECTS = Endpoint({"app.kubernetes.io/name": "seaweedfs", "app.kubernetes.io/instance": "ektp-objects",
+                    "app.kubernetes.io/component": "s3"})
 DNS = Endpoint({"k8s-app": "kube-dns"}, "kube-system")
 PROMETHEUS = Endpoint({"app.kubernetes.io/name": "prometheus"}, "monitoring")
 GRAFANA = Endpoint({"app.kubernetes.io/name": "grafana"}, "monitoring")
-INGRESS = Endpoint({"app.kubernetes.io/name": "ingress-nginx"}, "ingress-nginx")
+INGRESS = Endpoint({"app.kubernetes.io/name": "envoy", "app.kubernetes.io/component": "proxy"}, "envoy-gateway-system")
 KEDA = Endpoint({"app": "keda-operator"}, "keda")
 INTERNET = Endpoint({}, None)
 
@@ -553,7 +562,7 @@ def test_each_service_reaches_its_own_database_the_broker_and_storage_only(manif
                 if other != service:
                     assert not allowed(manifests, me, DATABASE(other), 5432), f"{service}-{component} -> {other}-db"
             assert allowed(manifests, me, BROKER, 5672) and not allowed(manifests, me, BROKER, 15672)
-            assert allowed(manifests, me, OBJECTS, 9000)
+            assert allowed(manifests, me, OBJECTS, 8333)
             assert allowed(manifests, me, DNS, 53)
         migrate = pod(manifests, service, "migrate")
         assert allowed(manifests, migrate, DATABASE(service), 5432)
@@ -566,9 +575,12 @@ CALLS_BETWEEN_SERVICES = {("printing", "biometrics"), ("biometrics", "intake")}
 
 
 def test_only_the_ingress_controller_reaches_the_apis_and_only_prometheus_the_metrics(manifests):
+    # The gateway's proxies reach exactly the APIs its routes lead to (base/edge: intake, biometrics).
+    routed = {backend["name"] for route in manifests.of("HTTPRoute") for rule in route["spec"]["rules"]
+              for backend in rule.get("backendRefs", [])}
     for service in SPECS:
         api, worker = pod(manifests, service, "api"), pod(manifests, service, "worker")
-        assert allowed(manifests, INGRESS, api, 8080)
+        assert allowed(manifests, INGRESS, api, 8080) == (service in routed), service
         assert not allowed(manifests, INGRESS, worker, 9100)
         assert allowed(manifests, PROMETHEUS, api, 8080) and allowed(manifests, PROMETHEUS, worker, 9100)
         assert not allowed(manifests, GRAFANA, api, 8080)

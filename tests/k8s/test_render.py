@@ -14,7 +14,9 @@ def test_every_rendered_object_passes_strict_validation(manifests, validator):
     kinds = {doc["kind"] for doc in manifests.docs}
     # The overlay really contains the platform, not an empty or half-rendered list.
     assert {"Deployment", "Job", "Service", "ConfigMap", "ScaledObject", "HorizontalPodAutoscaler", "NetworkPolicy",
-            "RabbitmqCluster", "Queue", "Binding", "Policy", "Cluster", "Tenant", "ServiceMonitor", "PrometheusRule"} <= kinds
+            "RabbitmqCluster", "Queue", "Binding", "Policy", "Cluster", "Seaweed", "Bucket", "S3Identity",
+            "S3Credentials", "Gateway", "HTTPRoute", "Certificate", "BackendTrafficPolicy", "ServiceMonitor",
+            "PrometheusRule"} <= kinds
 
 
 def test_objects_live_in_the_namespace_and_have_unique_names(manifests):

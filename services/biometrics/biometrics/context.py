@@ -1,7 +1,7 @@
 """What biometrics' handlers, tasks and routes work with, built once per process: the engine (models load
 on first use), the extractor (its process pool starts with the first capture), the matcher's gallery (filled
 from the database by the worker's gallery-sync task and before every decision) and the link signer that
-fetches the application's photo from intake."""
+fetches the application's photo from intake (with intake's link key)."""
 import dataclasses
 import functools
 
@@ -42,6 +42,6 @@ def build(runtime: Runtime) -> BiometricsContext:
                                     finger_target_fmr=settings.finger_target_fmr, face_model=settings.face_model,
                                     legacy_face_models=legacy_models(settings)))
     return BiometricsContext(
-        settings=settings, links=runtime.links, engine=engine, abis=Abis(engine),
+        settings=settings, links=LinkSigner(settings.intake_link_secret), engine=engine, abis=Abis(engine),
         extractor=Extractor(engine, settings.extract_processes),
         photo_policy=dataclasses.replace(engine.settings.face, min_eye_distance_px=settings.photo_min_eye_distance_px))

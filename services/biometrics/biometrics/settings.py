@@ -5,11 +5,13 @@ Decision thresholds are set as error rates, never as scores: the engine's calibr
 """
 import dataclasses
 
-from ektp_shared.settings import Settings, setting
+from ektp_shared.settings import DEVELOPMENT_SECRET, Settings, setting
 
 
 @dataclasses.dataclass(frozen=True)
 class BiometricsSettings(Settings):
+    link_secret: str = setting(DEVELOPMENT_SECRET, "HMAC key of the short-lived links to its face images and portraits (officers' browsers, printing), which it checks (its own: no other document service shares it).", secret=True)
+    intake_link_secret: str = setting(DEVELOPMENT_SECRET, "intake's link key (intake's EKTP_LINK_SECRET): signs the links to the application's photo it fetches.", secret=True)
     min_fingers: int = setting(2, "Fingers a capture must contain (the chip carries two; offices capture ten).")
     target_fpir: int = setting(30, "1:N decision threshold, MOSIP style: round(-10*log10(FPIR)); 30 = FPIR 0.001.")
     face_target_fmr: float = setting(

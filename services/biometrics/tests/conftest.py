@@ -161,7 +161,7 @@ def make_biometrics(runtime_factory) -> Iterator[Any]:
 
     def make(real: bool = False, **overrides: Any) -> Biometrics:
         probe = SERVICE.load_settings(DEVELOPMENT)
-        intake = IntakeDocuments(LinkSigner(overrides.get("link_secret", probe.link_secret)))
+        intake = IntakeDocuments(LinkSigner(overrides.get("intake_link_secret", probe.intake_link_secret)))
         servers.append(intake)
         return Biometrics(runtime_factory(SERVICE, real=real, intake_url=intake.url, **overrides), intake)
 

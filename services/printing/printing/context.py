@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable
 
 from ektp_shared.calendar import WorkingDays, parse_closures
+from ektp_shared.links import LinkSigner
 from ektp_shared.service import Context, Runtime
 
 from .drivers import PrinterDriver, driver_for
@@ -27,4 +28,4 @@ class PrintingContext(Context):
 def build(runtime: Runtime) -> PrintingContext:
     settings = runtime.settings
     return PrintingContext(settings, driver_for, WorkingDays(parse_closures(settings.office_closures)),
-                           Portraits(runtime.objects, settings.biometrics_url, runtime.links), runtime.cipher.lookup_hash)
+                           Portraits(runtime.objects, settings.biometrics_url, LinkSigner(settings.biometrics_link_secret)), runtime.cipher.lookup_hash)

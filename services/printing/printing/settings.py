@@ -1,7 +1,7 @@
 """Settings of the printing service (environment variables; see README, Configuration and docs/printing.md)."""
 import dataclasses
 
-from ektp_shared.settings import Settings, setting
+from ektp_shared.settings import DEVELOPMENT_SECRET, Settings, setting
 
 
 @dataclasses.dataclass(frozen=True)
@@ -9,6 +9,7 @@ class PrintingSettings(Settings):
     printer_uri: str = setting("cardprinter://127.0.0.1:9631", "The shared fleet: printers for every office without printers of its own, comma separated (`cardprinter://host:port`, `ipp://host:631/printers/NAME`); registered as `shared-1`, `shared-2`, ...")
     printer_poll_seconds: float = setting(15.0, "How often the worker asks every printer for its status (rotation and metrics).")
     biometrics_url: str = setting("http://127.0.0.1:8003", "Base URL of the biometrics API (the portrait for the card).")
+    biometrics_link_secret: str = setting(DEVELOPMENT_SECRET, "biometrics's link key (biometrics's EKTP_LINK_SECRET): signs the links to the portrait it fetches.", secret=True)
     pickup_after_days: int = setting(1, "Working days after printing from which a card can be collected.")
     print_batch: int = setting(5, "Print jobs the worker takes per round.")
     print_retry_seconds: int = setting(30, "First wait before retrying a print job that could not go ahead; it doubles with each retry.")

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ektp_shared import logs
 from ektp_shared.auth import office_scope, require_office, requires
 from ektp_shared.db import utcnow
+from ektp_shared.links import LinkSigner
 from ektp_shared.service import Runtime
 from ektp_shared.web.errors import ApiError
 from ektp_shared.web.paths import get_or_404
@@ -72,11 +73,15 @@ def blueprint(runtime: Runtime) -> Blueprint:
     def context() -> VerificationContext:
         return runtime.context
 
-    def link(base: str, path: str) -> str:
-        return base.rstrip("/") + runtime.links.sign(path, settings.document_link_seconds)
+    def signed_by(signer: LinkSigner) -> views.Link:
+        # Each document service checks its links with its own key: intake's documents, biometrics' faces.
+        return lambda base, path: base.rstrip("/") + signer.sign(path, settings.document_link_seconds)
+
+    intake_link = signed_by(LinkSigner(settings.intake_link_secret))
+    biometrics_link = signed_by(LinkSigner(settings.biometrics_link_secret))
 
     def view(uow: Any, case: Case) -> dict[str, Any]:
-        return views.case_view(uow, case, link, settings.intake_url)
+        return views.case_view(uow, case, intake_link, settings.intake_url)
 
     def audited_view(uow: Any, case: Case, action: str = "case.read") -> dict[str, Any]:
         cases.audit(uow, g.principal.subject, action, case, utcnow(), after={"state": case.state})
@@ -220,7 +225,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
             if case.biometric_reference is None:
                 raise ApiError(404, "not_found", "no duplicate was suspected for this case", field="case_id",
                                location="path")
-            out = views.adjudication_view(uow, case, link, settings.biometrics_url)
+            out = views.adjudication_view(uow, case, biometrics_link, settings.biometrics_url)
             cases.audit(uow, g.principal.subject, "adjudication.read", case, utcnow(), after={"state": case.state})
             uow.commit()
             return out

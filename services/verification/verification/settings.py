@@ -1,7 +1,7 @@
 """Settings of the verification service (environment variables; see README, Configuration)."""
 import dataclasses
 
-from ektp_shared.settings import Settings, SettingsError, setting
+from ektp_shared.settings import DEVELOPMENT_SECRET, Settings, SettingsError, setting
 
 from .rules.offices import parse_hours
 
@@ -21,6 +21,8 @@ class VerificationSettings(Settings):
     document_link_seconds: int = setting(300, "Lifetime of the signed links to documents and face images an officer is given.")
     intake_url: str = setting("http://127.0.0.1:8001", "Base URL of the intake service as officers' browsers reach it (document links).")
     biometrics_url: str = setting("http://127.0.0.1:8003", "Base URL of the biometrics service as officers' browsers reach it (face image links).")
+    intake_link_secret: str = setting(DEVELOPMENT_SECRET, "intake's link key (intake's EKTP_LINK_SECRET): signs the links to documents an officer is given.", secret=True)
+    biometrics_link_secret: str = setting(DEVELOPMENT_SECRET, "biometrics's link key (biometrics's EKTP_LINK_SECRET): signs the links to face images an officer is given.", secret=True)
 
     def __post_init__(self) -> None:
         try:

@@ -1,8 +1,9 @@
+import base64
 import dataclasses
 
 import pytest
 
-from ektp_shared.settings import DEVELOPMENT, Settings, SettingsError, load, setting
+from ektp_shared.settings import DEVELOPMENT, DEVELOPMENT_SECRET, Settings, SettingsError, load, setting
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,3 +57,18 @@ def test_the_configuration_table_hides_secret_defaults():
     rows = {row["variable"]: row for row in load(Settings, "intake", DEVELOPMENT).describe()}
     assert rows["EKTP_JWT_SECRET"]["default"] == ""
     assert rows["EKTP_BUS_RETRY_DELAYS"]["default"] == "1,5,30,120"
+
+
+@dataclasses.dataclass(frozen=True)
+class LinkingSettings(Settings):
+    intake_link_secret: str = setting(DEVELOPMENT_SECRET, "intake's link key", secret=True)
+
+
+def test_production_refuses_a_development_link_key_of_another_service_and_needs_none_for_a_service_serving_no_documents():
+    keys = {"EKTP_ENVIRONMENT": "production", "EKTP_LOOKUP_KEY": "l" * 40, "EKTP_JWT_SECRET": "j" * 40,
+            "EKTP_DATA_KEYS": "k1:" + base64.b64encode(b"d" * 32).decode(), "EKTP_EVENT_SIGNING_KEY": "s",
+            "EKTP_EVENT_PUBLIC_KEYS": "verification:p"}
+    with pytest.raises(SettingsError, match="set EKTP_INTAKE_LINK_SECRET \\("):
+        load(LinkingSettings, "verification", keys)
+    settings = load(LinkingSettings, "verification", {**keys, "EKTP_INTAKE_LINK_SECRET": "i" * 40})
+    assert (settings.link_secret, settings.intake_link_secret) == ("", "i" * 40)

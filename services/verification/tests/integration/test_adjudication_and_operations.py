@@ -12,6 +12,7 @@ import pytest
 
 from ektp_shared.contracts.biometrics import BIOMETRICS_ENROLLED, DUPLICATE_SUSPECTED
 from ektp_shared.contracts.intake import APPLICATION_RESUBMITTED
+from ektp_shared.links import LinkSigner
 from verification.rules.registry import COLUMNS
 
 
@@ -23,6 +24,10 @@ def approve(service, token, data) -> dict:
 
 @pytest.fixture
 def suspected(service, people, make_submission):
+    return suspect(service, people, make_submission)
+
+
+def suspect(service, people, make_submission):
     """Two approved applications; the second's capture matches the first's enrolment."""
     ana = service.token("ana", "verifier")
     earlier, later = (service.submit(make_submission(p)) for p in people[:2])
@@ -49,11 +54,27 @@ def test_a_suspected_duplicate_waits_for_an_adjudicator_with_both_records_side_b
     face = urlsplit(other["face_url"])
     assert (face.netloc, face.path) == ("127.0.0.1:8003", f"/v1/enrolments/{earlier['application_id']}/portrait")
     expires = int(parse_qs(face.query)["expires"][0])
-    assert service.runtime.links.verify(face.path, str(expires), parse_qs(face.query)["signature"][0])
+    biometrics_links = LinkSigner(service.runtime.settings.biometrics_link_secret)
+    assert biometrics_links.verify(face.path, str(expires), parse_qs(face.query)["signature"][0])
     assert expires - dt.datetime.now(dt.timezone.utc).timestamp() <= 300, "a short-lived link"
     verifier = service.token("ana", "verifier")
     assert service.client.get(f"/v1/cases/{case['id']}/adjudication", headers=verifier).status_code == 403
 
+
+
+def test_each_link_is_signed_with_the_key_of_the_service_that_serves_it(make_verification, people, make_submission):
+    """Intake's documents and biometrics' face images have a key each: a leaked portrait key forges no document link."""
+    service = make_verification(intake_link_secret="i" * 40, biometrics_link_secret="b" * 40)
+    case, *_ = suspect(service, people, make_submission)
+    adjudicator = service.token("eka", "biometric_adjudicator")
+    face = urlsplit(service.client.get(f"/v1/cases/{case['id']}/adjudication", headers=adjudicator)
+                    .get_json()["candidates"][0]["face_url"])
+    document = urlsplit(service.client.get(f"/v1/cases/{case['id']}", headers=adjudicator).get_json()["documents"][0]["url"])
+    intake, biometrics = LinkSigner("i" * 40), LinkSigner("b" * 40)
+    for url, right, wrong in ((face, biometrics, intake), (document, intake, biometrics)):
+        query = {key: values[0] for key, values in parse_qs(url.query).items()}
+        assert right.verify(url.path, query["expires"], query["signature"]), url.path
+        assert not wrong.verify(url.path, query["expires"], query["signature"]), url.path
 
 def test_different_people_continue_to_enrolment(service, suspected):
     case, _, later, reference, candidate = suspected
