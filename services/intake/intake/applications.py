@@ -28,6 +28,7 @@ from ektp_shared.serialization import jsonable
 from ektp_shared.uow import UnitOfWork
 
 from . import idempotency
+from .payment import dues
 from .models import AccessEntry, Application, Document, TimelineEntry
 from .rules import corrections, receipt
 from .rules.review import Review, missing_document_codes, review
@@ -246,26 +247,45 @@ def submit(uow: UnitOfWork, application: Application, now: dt.datetime, key: str
         application.submitted_at = now
         flush_or_refuse(uow, application.nik_hash, sees, excluding=application.id)  # a submission racing this one
         stage = Stage.SUBMITTED
+        charge = dues.charge_of(uow, application)
+        if charge.rupiah:  # a regional fee: verification hears of the application once it is paid
+            dues.open_attempt(uow, application, charge.rupiah, charge.basis, now)
+            stage = Stage.AWAITING_PAYMENT
     _move(uow, application, stage, now, None)
-    detail = {"receipt_number": application.receipt_number}
+    detail: dict[str, Any] = {"receipt_number": application.receipt_number}
     if resubmission:
         detail["round"] = application.correction_round
+    if stage == Stage.AWAITING_PAYMENT:
+        detail["fee_rupiah"] = charge.rupiah
     application.timeline.append(TimelineEntry(stage=stage.value, occurred_at=now, detail=detail))
-    data = {
+    data = _submitted_data(application, checked, now)
+    if resubmission:
+        uow.emit(APPLICATION_RESUBMITTED, {**data, "round": application.correction_round}, correlation_id=application.id)
+    elif stage == Stage.SUBMITTED:
+        uow.emit(APPLICATION_SUBMITTED, data, correlation_id=application.id)
+    idempotency.remember(uow, scope, key, "", application.id, now)
+    flush_or_refuse(uow, application.nik_hash, sees, excluding=application.id)
+
+
+def _submitted_data(application: Application, checked: Review, at: dt.datetime) -> dict[str, Any]:
+    return {
         "application_id": application.id, "receipt_number": application.receipt_number, "kind": application.kind,
-        "submitted_at": now, "applicant": CARD_HOLDER.load(application.applicant), "contact": application.contact,
+        "submitted_at": at, "applicant": CARD_HOLDER.load(application.applicant), "contact": application.contact,
         "language": application.language, "changes": list(application.changes or []),
         "residence": application.residence, "warnings": [w.code for w in checked.warnings],
         "office_regency": application.office_regency,
         "documents": [{"kind": d.kind, "document_id": d.id, "sha256": d.sha256, "content_type": d.content_type}
                       for d in application.documents],
     }
-    if resubmission:
-        uow.emit(APPLICATION_RESUBMITTED, {**data, "round": application.correction_round}, correlation_id=application.id)
-    else:
-        uow.emit(APPLICATION_SUBMITTED, data, correlation_id=application.id)
-    idempotency.remember(uow, scope, key, "", application.id, now)
-    flush_or_refuse(uow, application.nik_hash, sees, excluding=application.id)
+
+
+def hand_to_verification(uow: UnitOfWork, application: Application, now: dt.datetime, detail: dict[str, Any]) -> None:
+    """The fee is paid: the application is submitted as of now, with the data and documents it was submitted with."""
+    _move(uow, application, Stage.SUBMITTED, now, None)
+    application.timeline.append(TimelineEntry(stage=Stage.SUBMITTED.value, occurred_at=now,
+                                              detail={"receipt_number": application.receipt_number, **detail}))
+    uow.emit(APPLICATION_SUBMITTED, _submitted_data(application, review_of(application, application.submitted_at), now),
+             correlation_id=application.id)
 
 
 def _field_of(code: str) -> str:

@@ -15,6 +15,8 @@ from ektp_shared.reference.application_kinds import application_kind, applicatio
 from ektp_shared.reference.enumerations import WNA, Enumeration, values
 from ektp_shared.reference.regions import Level, region
 
+from .payment.schemas import FeeOut, PaymentOut
+
 KINDS = tuple(kind.code for kind in application_kinds())
 CHANGEABLE = tuple(sorted(application_kind("data_change").changes))
 # Older than anyone alive: a birth date before this is a typo.
@@ -239,6 +241,8 @@ class ApplicationOut(Schema):
     timeline = fields.List(fields.Nested(TimelineOut))
     applicant = fields.Dict(allow_none=True, metadata={
         "description": "The entered data, shown while the citizen can still change it (draft, correction)."})
+    fee = fields.Nested(FeeOut, metadata={"description": "The fee of the application (Rp0 unless its regency set one)."})
+    payment = fields.Nested(PaymentOut, allow_none=True, metadata={"description": "The newest payment, when a fee applies."})
 
 
 class ReviewOut(Schema):

@@ -27,6 +27,11 @@ class IntakeSettings(Settings):
     limit_drafts_per_nik: str = setting("5 per day", "New drafts per NIK.")
     limit_tracking: str = setting("20 per minute; 300 per day", "Tracking requests (receipt number and NIK) per client address.")
     limit_tracking_per_nik: str = setting("10 per hour", "Tracking requests per NIK.")
+    payment_snap_url: str = setting("", "Midtrans Snap base URL (`https://app.midtrans.com`; sandbox `https://app.sandbox.midtrans.com`); empty = no payment gateway, and no fee other than Rp0 can be set.")
+    payment_api_url: str = setting("", "Midtrans API base URL for transaction status (`https://api.midtrans.com`; sandbox `https://api.sandbox.midtrans.com`).")
+    payment_server_key: str = setting("", "Midtrans server key: authenticates intake to the gateway and checks the signature of its notifications.", secret=True)
+    payment_notification_url: str = setting("", "Intake's payment webhook as the gateway reaches it (`https://…/v1/payments/midtrans/notification`), sent with each transaction.")
+    payment_finish_url: str = setting("", "Where the gateway sends the citizen after paying (the portal's page of their applications); empty = the gateway's own page.")
 
     def __post_init__(self) -> None:
         policies = [p.value for p in BackgroundPolicy]

@@ -9,6 +9,7 @@ from ektp_shared.reference.application_kinds import Fee, application_kind, docum
 from ektp_shared.reference.regions import lineage, region
 
 from .models import Application
+from .payment import dues
 from .receipt_document import ReceiptSummary
 from .rules.review import Review, missing_document_codes, with_region_names
 from .rules.states import EDITABLE_STAGES, Stage
@@ -41,6 +42,7 @@ def view(application: Application, now: dt.datetime) -> dict[str, Any]:
         "documents": _documents(application),
         "timeline": [{"stage": t.stage, "occurred_at": t.occurred_at, "detail": t.detail} for t in application.timeline],
         "applicant": application.applicant if editable else None,
+        **dues.shown(application),
     }
 
 
@@ -63,7 +65,7 @@ def receipt_summary(application: Application) -> ReceiptSummary:
     places = [r.name for r in reversed(lineage(application.applicant["address"]["village_code"]))]
     return ReceiptSummary(
         receipt_number=application.receipt_number, kind=application_kind(application.kind).indonesian,
-        fee=_fee_line(application_kind(application.kind).fee),
+        fee=dues.receipt_line(application) or _fee_line(application_kind(application.kind).fee),
         submitted_at=application.submitted_at, full_name=application.applicant["full_name"],
         nik=application.applicant["nik"], region=", ".join(places),
         documents=tuple(document_type(d.kind).indonesian for d in application.documents))

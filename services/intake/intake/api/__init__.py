@@ -5,9 +5,10 @@ from flask_smorest import Blueprint
 
 from ektp_shared.service import Runtime
 
+from ..payment import api as payments
 from . import applications, citizens, documents, nik
 
 
 def blueprints(runtime: Runtime) -> list[Blueprint]:
     return [citizens.blueprint(runtime), applications.blueprint(runtime), documents.blueprint(runtime),
-            nik.blueprint(runtime)]
+            nik.blueprint(runtime), payments.blueprint(runtime)]

@@ -22,8 +22,10 @@ from ektp_shared.web.paths import path_uuid
 from .. import applications, citizens, idempotency, views
 from ..context import IntakeContext
 from ..models import AccessEntry, Application
+from ..payment import payments
 from ..receipt_document import qr_png, receipt_pdf
 from ..rules import uploads
+from ..rules.states import Stage
 from ..schemas import ApplicationIn, ApplicationOut, RescheduleIn, ReviewOut, TrackIn, TrackOut
 from .access import citizen, citizen_required, mine
 
@@ -159,7 +161,11 @@ def blueprint(runtime: Runtime) -> Blueprint:
             application = mine(uow, context(), application_id, for_update=True)
             applications.submit(uow, application, now, key, sees=sees)
             uow.commit()
-            return views.view(application, now)
+            if application.status != Stage.AWAITING_PAYMENT.value:
+                return views.view(application, now)
+        payments.ensure_pay_link(runtime, application.id, now)  # the gateway is called outside the transaction
+        with runtime.uow() as uow:
+            return views.view(mine(uow, context(), application_id), now)
 
     def _submitted(uow: Any, application_id: str):
         application = mine(uow, context(), application_id)

@@ -1,6 +1,7 @@
 """The stages of an application as the citizen sees them, and the moves between them (no I/O).
 
-The citizen moves a draft to SUBMITTED, a correction to RESUBMITTED, an appointment to RESCHEDULE_REQUESTED;
+The citizen moves a draft to SUBMITTED (or, where a regional fee applies, to AWAITING_PAYMENT and the
+gateway's confirmed payment on to SUBMITTED), a correction to RESUBMITTED, an appointment to RESCHEDULE_REQUESTED;
 every other stage is reached through another service's event (status.py says which), and a draft never
 submitted expires. Events can arrive out of order, so any stage of a submitted, unfinished application may be
 followed by any stage an event sets; REJECTED, COLLECTED and EXPIRED are final.
@@ -14,6 +15,7 @@ from ektp_shared.lifecycle import Lifecycle
 
 class Stage(str, enum.Enum):
     DRAFT = "DRAFT"
+    AWAITING_PAYMENT = "AWAITING_PAYMENT"  # submitted where a regional fee applies; verification waits for it
     SUBMITTED = "SUBMITTED"
     CORRECTION_REQUESTED = "CORRECTION_REQUESTED"
     RESUBMITTED = "RESUBMITTED"
@@ -44,12 +46,14 @@ EDITABLE_STAGES = frozenset({Stage.DRAFT, Stage.CORRECTION_REQUESTED})
 # A reschedule is possible once an appointment is booked and before the capture took place.
 RESCHEDULABLE_STAGES = frozenset({Stage.APPOINTMENT_SCHEDULED})
 # Reached only through another service's event.
-EVENT_STAGES = frozenset(Stage) - {Stage.DRAFT, Stage.SUBMITTED, Stage.RESUBMITTED, Stage.RESCHEDULE_REQUESTED}
+EVENT_STAGES = frozenset(Stage) - {Stage.DRAFT, Stage.AWAITING_PAYMENT, Stage.SUBMITTED, Stage.RESUBMITTED,
+                                   Stage.RESCHEDULE_REQUESTED}
 _SUBMITTED = ACTIVE_STAGES - {Stage.DRAFT}
 
 APPLICATION = Lifecycle(Stage, {
-    Stage.DRAFT: {Stage.SUBMITTED, Stage.EXPIRED},  # a draft never submitted expires
+    Stage.DRAFT: {Stage.SUBMITTED, Stage.AWAITING_PAYMENT, Stage.EXPIRED},  # a draft never submitted expires
     **{stage: (EVENT_STAGES - {stage}) for stage in _SUBMITTED},
+    Stage.AWAITING_PAYMENT: {Stage.SUBMITTED},  # the gateway's confirmed payment, nothing else
     Stage.CORRECTION_REQUESTED: (EVENT_STAGES - {Stage.CORRECTION_REQUESTED}) | {Stage.RESUBMITTED},
     Stage.APPOINTMENT_SCHEDULED: (EVENT_STAGES - {Stage.APPOINTMENT_SCHEDULED}) | {Stage.RESCHEDULE_REQUESTED},
 }, state_attribute="status", since_attribute="status_since")

@@ -1,0 +1,145 @@
+"""Regional fees: an admin's fee table (audited, every bad input named), a replacement that waits for its payment
+through the Midtrans fake before verification hears of it, forged and repeated notifications, and the free
+journey unchanged."""
+from __future__ import annotations
+
+import pytest
+from ektp_peers.midtrans import MidtransFake, signature
+
+from ektp_shared.auth import issue_development_token
+
+BOGOR = "32.01"  # the regency of the test citizens' address
+WEBHOOK = "/v1/payments/midtrans/notification"
+
+
+@pytest.fixture
+def gateway():
+    with MidtransFake(server_key="SB-Mid-server-intake-test") as fake:
+        yield fake
+
+
+@pytest.fixture
+def paying(make_intake, gateway):
+    return make_intake(payment_snap_url=gateway.url, payment_api_url=gateway.url,
+                       payment_server_key=gateway.server_key,
+                       payment_notification_url="http://127.0.0.1:9/v1/payments/midtrans/notification")
+
+
+def officer(intake, *roles: str) -> dict[str, str]:
+    return {"Authorization": "Bearer " + issue_development_token(intake.runtime.settings, "rina", list(roles))}
+
+
+def set_fee(intake, regency: str, kind: str, body: dict, *roles: str):
+    return intake.client.put(f"/v1/admin/fees/{regency}/{kind}", json=body, headers=officer(intake, *(roles or ("admin",))))
+
+
+def fields(response) -> list[str]:
+    return [e["field"] for e in response.get_json()["errors"]]
+
+
+def replacement(intake, citizen, photos, seed: int) -> str:
+    application_id = intake.create(citizen(seed, kind="replacement_lost"))["id"]
+    assert intake.upload(application_id, "surat_kehilangan", photos.scan("SURAT KEHILANGAN")).status_code == 201
+    return application_id
+
+
+def test_an_admin_sets_a_regency_s_fee_with_its_basis_and_every_change_is_audited(paying):
+    assert set_fee(paying, BOGOR, "replacement_lost", {"rupiah": 50000}, "verifier").status_code == 403
+    for regency, kind, body, field in [
+        ("32.99", "replacement_lost", {"rupiah": 50000, "basis": "Perda 1/2025"}, "regency_code"),
+        ("32.01.01", "replacement_lost", {"rupiah": 50000, "basis": "Perda 1/2025"}, "regency_code"),
+        (BOGOR, "passport", {"rupiah": 50000, "basis": "Perda 1/2025"}, "kind"),
+        (BOGOR, "replacement_lost", {"rupiah": 50000}, "basis"),
+        (BOGOR, "replacement_lost", {"rupiah": 7.5, "basis": "Perda 1/2025"}, "rupiah"),
+        (BOGOR, "replacement_lost", {"rupiah": "50000", "basis": "Perda 1/2025"}, "rupiah"),
+        (BOGOR, "replacement_lost", {"rupiah": 50_000_000, "basis": "Perda 1/2025"}, "rupiah"),
+    ]:
+        refused = set_fee(paying, regency, kind, body)
+        assert refused.status_code == 422 and fields(refused) == [field], (regency, kind, body, refused.get_json())
+
+    assert set_fee(paying, BOGOR, "replacement_lost", {"rupiah": 50000, "basis": "Perda Kab. Bogor 3/2025"}).status_code == 200
+    assert set_fee(paying, BOGOR, "replacement_lost", {"rupiah": 0}).status_code == 200
+    listed = paying.client.get("/v1/admin/fees", query_string={"regency_code": BOGOR}, headers=officer(paying, "admin"))
+    assert [(f["kind"], f["rupiah"]) for f in listed.get_json()] == [("replacement_lost", 0)]
+    changes = paying.client.get(f"/v1/admin/fees/{BOGOR}/changes", headers=officer(paying, "admin")).get_json()
+    assert [(c["before"], c["after"], c["actor"]) for c in changes] == [(0, 50000, "rina"), (50000, 0, "rina")]
+    assert changes[0]["basis"] == "Perda Kab. Bogor 3/2025"
+
+
+def test_a_fee_cannot_be_set_without_a_payment_gateway(intake):
+    refused = set_fee(intake, BOGOR, "replacement_lost", {"rupiah": 50000, "basis": "Perda 1/2025"})
+    assert refused.status_code == 409 and refused.get_json()["code"] == "fee.no_gateway"
+    assert set_fee(intake, BOGOR, "replacement_lost", {"rupiah": 0}).status_code == 200
+
+
+def test_a_replacement_with_a_fee_reaches_verification_only_once_the_gateway_confirms_the_payment(
+        paying, gateway, citizen, photos):
+    set_fee(paying, BOGOR, "replacement_lost", {"rupiah": 50000, "basis": "Perda Kab. Bogor 3/2025"})
+    application_id = replacement(paying, citizen, photos, 31)
+    submitted = paying.submit(application_id)
+    assert submitted.status_code == 200
+    waiting = submitted.get_json()
+    assert waiting["status"] == "AWAITING_PAYMENT" and waiting["receipt_number"]
+    assert waiting["fee"] == {"rupiah": 50000, "basis": "Perda Kab. Bogor 3/2025"}
+    assert waiting["payment"]["state"] == "PENDING"
+    assert waiting["payment"]["pay_url"].startswith(f"{gateway.url}/snap/v2/vtweb/")
+    assert paying.emitted("application.submitted.v1", application_id) == [], "verification must not hear of it yet"
+    receipt = paying.client.get(f"/v1/applications/{application_id}/receipt.pdf")
+    assert receipt.status_code == 200
+
+    [order_id] = gateway.orders
+    transaction = gateway.transaction(order_id)
+    assert transaction.gross_amount == 50000
+    notification = gateway.notification(order_id)  # still pending at the gateway
+    claimed = paying.client.post(WEBHOOK, json={**notification, "transaction_status": "settlement"})
+    assert claimed.get_json()["result"] == "open", "the signature does not cover the status: the gateway is asked"
+    forged = {**notification, "status_code": "200", "transaction_status": "settlement"}
+    forged["signature_key"] = signature(forged["order_id"], "200", forged["gross_amount"], "another-key")
+    refused = paying.client.post(WEBHOOK, json=forged)
+    assert refused.status_code == 403 and refused.get_json()["code"] == "payment.signature_invalid"
+    assert fields(refused) == ["signature_key"]
+    assert paying.client.post(WEBHOOK, json=notification).get_json()["result"] == "open"
+    assert paying.status(application_id)["status"] == "AWAITING_PAYMENT"
+    assert paying.emitted("application.submitted.v1", application_id) == []
+
+    gateway.settle(order_id)
+    settled = gateway.notification(order_id)
+    first = paying.client.post(WEBHOOK, json=settled)
+    assert first.status_code == 200 and first.get_json()["result"] == "paid"
+    again = paying.client.post(WEBHOOK, json=settled)
+    assert again.status_code == 200 and again.get_json()["result"] == "duplicate"
+    status = paying.status(application_id)
+    assert status["status"] == "SUBMITTED"
+    assert status["payment"]["state"] == "PAID" and status["payment"]["pay_url"] is None
+    assert [t["stage"] for t in status["timeline"]] == ["DRAFT", "AWAITING_PAYMENT", "SUBMITTED"]
+    [event] = paying.emitted("application.submitted.v1", application_id)
+    assert event["receipt_number"] == waiting["receipt_number"] and event["kind"] == "replacement_lost"
+
+
+def test_an_expired_payment_gets_a_new_pay_link_and_an_unknown_order_is_named(paying, gateway, citizen, photos):
+    set_fee(paying, BOGOR, "replacement_lost", {"rupiah": 25000, "basis": "Perda Kab. Bogor 3/2025"})
+    application_id = replacement(paying, citizen, photos, 32)
+    first_link = paying.submit(application_id).get_json()["payment"]["pay_url"]
+    [order_id] = gateway.orders
+    gateway.settle(order_id, "expire")
+    assert paying.client.post(WEBHOOK, json=gateway.notification(order_id)).get_json()["result"] == "failed"
+    renewed = paying.client.post(f"/v1/applications/{application_id}/payment").get_json()
+    assert renewed["status"] == "AWAITING_PAYMENT" and renewed["payment"]["state"] == "PENDING"
+    assert renewed["payment"]["pay_url"] and renewed["payment"]["pay_url"] != first_link
+    unknown = {**gateway.notification(order_id), "order_id": "no-such-order"}
+    unknown["signature_key"] = signature("no-such-order", unknown["status_code"], unknown["gross_amount"],
+                                         gateway.server_key)
+    missing = paying.client.post(WEBHOOK, json=unknown)
+    assert missing.status_code == 404 and fields(missing) == ["order_id"]
+    incomplete = paying.client.post(WEBHOOK, json={"order_id": order_id})
+    assert incomplete.status_code == 422 and "signature_key" in fields(incomplete)
+
+
+def test_without_a_fee_nothing_is_charged_and_the_journey_is_unchanged(paying, gateway, citizen, photos):
+    set_fee(paying, "32.73", "replacement_lost", {"rupiah": 50000, "basis": "Perda Kota Bandung 2/2025"})
+    application_id = replacement(paying, citizen, photos, 33)  # an address in Bogor: Bandung's fee is not Bogor's
+    submitted = paying.submit(application_id).get_json()
+    assert submitted["status"] == "SUBMITTED"
+    assert submitted["fee"] == {"rupiah": 0, "basis": "UU 24/2013 Pasal 79A"} and submitted["payment"] is None
+    assert len(paying.emitted("application.submitted.v1", application_id)) == 1
+    assert gateway.orders == []
