@@ -1,6 +1,6 @@
 """The real profile for the cross-service tests: every service's API (gunicorn) and worker as separate
 processes, each with a broker user of its own, on the machine's RabbitMQ and PostgreSQL (fresh databases, a namespace of our own on the
-broker), a SeaweedFS S3 server, an SMTP server (aiosmtpd) and a recording HTTP SMS gateway."""
+broker), a SeaweedFS S3 server, an SMTP server (aiosmtpd), a recording HTTP SMS gateway and the Midtrans fake."""
 from __future__ import annotations
 
 import json
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from ektp_peers.midtrans import MidtransFake
 from ektp_peers.sms_gateway import SmsGatewayFake
 from ektp_peers.smtp import SmtpSink
 from kombu import Connection, Exchange, Queue
@@ -59,6 +60,7 @@ class RealSuite:
     tap: EventTap
     namespace: str
     s3: object
+    payments: MidtransFake
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +72,7 @@ def suite(seaweedfs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealS
     run_dir: Path = tmp_path_factory.mktemp("cluster")
     smtp = SmtpSink().start()
     sms = SmsGatewayFake().start()
+    payments = MidtransFake(server_key="SB-Mid-server-e2e").start()
     specs = discover()
     databases = {name: infra.create_database(f"ektp_{name}") for name in specs}
     environ = {**real_environment(namespace, seaweedfs), "EKTP_DATA_DIR": str(run_dir / "data"),
@@ -85,6 +88,9 @@ def suite(seaweedfs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealS
                "EKTP_INTAKE_LINK_SECRET": secrets.token_urlsafe(32), "EKTP_BIOMETRICS_LINK_SECRET": secrets.token_urlsafe(32)}
     tap = EventTap(namespace)
     cluster = LocalCluster(run_dir, environ, databases, accounts=BrokerAccounts())
+    cluster.environ.update({"EKTP_INTAKE_PAYMENT_SNAP_URL": payments.url, "EKTP_INTAKE_PAYMENT_API_URL": payments.url,
+                            "EKTP_INTAKE_PAYMENT_SERVER_KEY": payments.server_key,
+                            "EKTP_INTAKE_PAYMENT_NOTIFICATION_URL": f"{cluster.url('intake')}/v1/payments/midtrans/notification"})
     try:
         cluster.start()
         endpoints = Endpoints(*(cluster.url(name) for name in ("intake", "verification", "biometrics", "printing", "notify")))
@@ -92,12 +98,14 @@ def suite(seaweedfs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealS
         from minio import Minio
 
         s3 = Minio(seaweedfs.endpoint, access_key=ACCESS_KEY, secret_key=SECRET_KEY, secure=False)
-        yield RealSuite(cluster, Journey(endpoints, Peers(sms, smtp), timeout=90), smtp, sms, tap, namespace, s3)
+        yield RealSuite(cluster, Journey(endpoints, Peers(sms, smtp), timeout=90), smtp, sms, tap, namespace, s3,
+                        payments)
     finally:
         cluster.stop()
         tap.close()
         smtp.stop()
         sms.stop()
+        payments.stop()
         infra.delete_namespace(namespace, list(specs), tuple(int(d) for d in FAST_RETRIES.split(",")))
         for url in databases.values():
             infra.drop_database(url)

@@ -1,5 +1,5 @@
 """The embedded profile (``make run``): all the services in one process, like Loki's monolithic mode, with
-the card printer emulated beside them and the sites (the citizens' portal on 8000) in front of them.
+the card printer and the payment gateway (Midtrans) emulated beside them and the sites (the citizens' portal on 8000) in front of them.
 
 Each service keeps its own SQLite file and object folder under ``EKTP_DATA_DIR`` (default ``var``) and
 its own API port (intake 8001 … notify 8005); the bus is kombu's in-memory transport. The code is the
@@ -40,6 +40,8 @@ class Suite:
 
     def __init__(self, environ: dict[str, str] | None = None):
         environ = {**ONE_MACHINE, **(os.environ if environ is None else environ)}
+        self.gateway, paying = peers.payment_gateway(environ)
+        environ = {**paying, **environ}
         self.runtimes = [Runtime.build(spec, spec.load_settings(environ)) for spec in discover().values()]
         urls = {f"{r.name}_url": f"http://{r.settings.http_host}:{r.settings.http_port}" for r in self.runtimes}
         self.sites = [(spec, spec.load_settings(environ, **{name: url for name, url in urls.items()
@@ -51,6 +53,8 @@ class Suite:
 
     def start(self) -> "Suite":
         self.printers = peers.card_printers({runtime.name: runtime.settings for runtime in self.runtimes})
+        if self.gateway is not None:
+            self.gateway.start()
         for runtime in self.runtimes:
             runtime.migrate()
             self._serve(runtime.name, runtime.settings, create_app(runtime))
@@ -76,6 +80,8 @@ class Suite:
             runtime.dispose()
         for printer in self.printers:
             printer.stop()
+        if self.gateway is not None:
+            self.gateway.stop()
 
 
 def main() -> None:

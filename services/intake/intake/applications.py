@@ -28,8 +28,8 @@ from ektp_shared.serialization import jsonable
 from ektp_shared.uow import UnitOfWork
 
 from . import idempotency
-from .payment import dues
 from .models import AccessEntry, Application, Document, TimelineEntry
+from .payment import dues
 from .rules import corrections, receipt
 from .rules.review import Review, missing_document_codes, review
 from .rules.states import APPLICATION, EDITABLE_STAGES, FINAL_STAGES, RESCHEDULABLE_STAGES, Stage

@@ -151,6 +151,9 @@ class Calls:
     def receipt(self, application_id: str, suffix: str) -> Download:
         return self._download(f"/v1/applications/{application_id}/receipt.{suffix}")
 
+    def pay_link(self, application_id: str) -> dict[str, Any]:
+        return self._json("POST", f"/v1/applications/{application_id}/payment")
+
     def reschedule(self, application_id: str, not_before: str | None) -> dict[str, Any]:
         return self._json("POST", f"/v1/applications/{application_id}/appointment/reschedule",
                           json={"not_before": not_before})

@@ -22,6 +22,9 @@ MOMENT_PATTERNS = {"id": "d MMMM y, 'pukul' HH.mm", "en": "d MMMM y, HH:mm"}
 # Each stage: its name, and what happens next (said on the status page).
 STAGES: dict[str, tuple[Any, Any]] = {
     "DRAFT": (lazy_gettext("Draf"), lazy_gettext("Lengkapi data dan dokumen, periksa, lalu kirim permohonan.")),
+    "AWAITING_PAYMENT": (lazy_gettext("Menunggu pembayaran"), lazy_gettext(
+        "Kabupaten/kota Anda memungut biaya penggantian kartu. Bayar hanya lewat tautan pembayaran di halaman ini; "
+        "petugas memeriksa permohonan setelah pembayaran diterima.")),
     "SUBMITTED": (lazy_gettext("Terkirim"), lazy_gettext(
         "Petugas Disdukcapil memeriksa data dan dokumen Anda. Kabar berikutnya datang lewat SMS dan email.")),
     "CORRECTION_REQUESTED": (lazy_gettext("Perlu perbaikan"), lazy_gettext(
@@ -120,6 +123,10 @@ def fee(code: str) -> str:
     """What a kind costs, as the kinds list on the start page says it: Rp0 for every kind, by law."""
     rupiah = application_kind(code).fee.rupiah
     return gettext("Rp0, gratis") if rupiah == 0 else f"Rp{rupiah:,}".replace(",", ".")
+
+
+def rupiah(amount: int) -> str:
+    return f"Rp{amount:,}".replace(",", ".")
 
 
 def kind_name(code: str) -> str:

@@ -52,8 +52,14 @@ class Intake:
 
 
 @pytest.fixture
-def intake(runtime_factory) -> Iterator[Intake]:
-    runtime = runtime_factory(discover("intake")["intake"], trusted_proxies=1, **RELAXED)
+def intake_settings() -> dict[str, str]:
+    """Intake's settings beyond the defaults; a test module overrides this fixture (e.g. a payment gateway)."""
+    return {}
+
+
+@pytest.fixture
+def intake(runtime_factory, intake_settings) -> Iterator[Intake]:
+    runtime = runtime_factory(discover("intake")["intake"], trusted_proxies=1, **RELAXED, **intake_settings)
     served = Served(create_app(runtime))
     yield Intake(ServiceHarness(runtime), served.url)
     served.stop()

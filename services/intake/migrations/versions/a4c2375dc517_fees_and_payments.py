@@ -9,7 +9,6 @@ from alembic import op
 
 import ektp_shared.db
 
-
 revision = 'a4c2375dc517'
 down_revision = 'b3e1f0c2a716'
 branch_labels = None

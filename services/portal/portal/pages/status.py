@@ -32,6 +32,19 @@ def show(application_id):
                            zone=zone(application))
 
 
+@blp.route("/permohonan/<uuid:application_id>/bayar", methods=["POST"])
+@citizen.required
+def pay(application_id):
+    """A new pay link after the last one expired; the gateway's page is a plain link on the status page."""
+    try:
+        citizen.intake().pay_link(str(application_id))
+    except SignedOut:
+        raise
+    except IntakeError:
+        flash(_l("Tautan pembayaran belum dapat dibuat. Coba lagi sebentar lagi."), "error")
+    return redirect(url_for("status.show", application_id=application_id))
+
+
 @blp.route("/permohonan/<uuid:application_id>/tanda-terima")
 @citizen.required
 def receipt(application_id):
