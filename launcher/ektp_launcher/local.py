@@ -1,6 +1,7 @@
 """The real profile on one machine (``make up``): for each service an API under gunicorn and a worker, as
-separate processes, each service with a broker user of its own (``broker_accounts``), against the machine's RabbitMQ, PostgreSQL (one database per service) and Redis (rate limits), and a
-SeaweedFS S3 server. The end-to-end tests start the same cluster (``LocalCluster``) and kill its
+separate processes, each service with a broker user of its own (``broker_accounts``), against the machine's RabbitMQ, PostgreSQL (one database per service) and Redis (rate limits), a
+SeaweedFS S3 server, and the Midtrans fake unless the environment names a payment gateway. The end-to-end
+tests start the same cluster (``LocalCluster``) and kill its
 processes to prove nothing is lost.
 
 ``make up`` keeps a pid file for each process it starts (``var/local/pids/``): the next one stops what a hard
@@ -61,6 +62,7 @@ class LocalCluster:
         self.apis: dict[str, subprocess.Popen] = {}
         self.workers: dict[str, subprocess.Popen] = {}
         self.printers: list = []
+        self.gateway = None  # the Midtrans fake, unless the environment names a payment gateway
         self.accounts = accounts  # one broker user per service with its own permissions; else environ's URL
         self.broker_urls: dict[str, str] = {}
 
@@ -126,6 +128,12 @@ class LocalCluster:
             environ = {**os.environ, **self.environ}
             self.broker_urls = self.accounts.create({name: Runtime.build(spec, spec.load_settings(environ)).topology
                                                      for name, spec in self.specs.items()}, environ["EKTP_BROKER_URL"])
+        self.gateway, paying = peers.payment_gateway({
+            **os.environ, **self.environ, "EKTP_INTAKE_HTTP_PORT": str(self.ports["intake"]),
+            "EKTP_PORTAL_HTTP_PORT": str(self.ports.get("portal", 8000))})
+        self.environ.update(paying)
+        if self.gateway is not None:
+            self.gateway.start()
         self.migrate()
         self.printers = peers.card_printers({name: spec.load_settings({**os.environ, **self.environ})
                                              for name, spec in self.specs.items()})
@@ -166,6 +174,9 @@ class LocalCluster:
         for printer in self.printers:
             printer.stop()
         self.printers.clear()
+        if self.gateway is not None:
+            self.gateway.stop()
+            self.gateway = None
         if self.accounts is not None:
             self.accounts.delete()
             self.broker_urls.clear()

@@ -260,6 +260,8 @@ class ReviewOut(Schema):
     errors = fields.List(fields.Nested(FindingOut), metadata={"description": "What blocks submission."})
     warnings = fields.List(fields.Nested(FindingOut), metadata={"description": "Shown to the officer; does not block."})
     ready = fields.Boolean(metadata={"description": "True when the application can be submitted now."})
+    fee = fields.Nested(FeeOut, metadata={"description": "What this application will cost: the regency's fee for "
+                                                    "the kind (Rp0 unless an admin set one), paid after submitting."})
 
 
 class TrackStageOut(Schema):

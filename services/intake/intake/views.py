@@ -46,8 +46,8 @@ def view(application: Application, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def review(application: Application, checked: Review) -> dict[str, Any]:
-    """Everything entered, with region names, what still blocks submission and the warnings."""
+def review(application: Application, checked: Review, fee: dict[str, Any]) -> dict[str, Any]:
+    """Everything entered, with region names, what still blocks submission, the warnings and the fee."""
     kind = application_kind(application.kind)
     return {
         "id": application.id, "kind": {"code": kind.code, "id": kind.indonesian, "en": kind.english,
@@ -57,7 +57,7 @@ def review(application: Application, checked: Review) -> dict[str, Any]:
         "office_regency": _regency(application.office_regency),
         "missing_documents": [f.as_dict() for f in checked.missing_documents],
         "errors": [f.as_dict() for f in checked.errors], "warnings": [f.as_dict() for f in checked.warnings],
-        "ready": checked.ready,
+        "ready": checked.ready, "fee": fee,
     }
 
 

@@ -22,7 +22,7 @@ from ektp_shared.web.paths import path_uuid
 from .. import applications, citizens, idempotency, views
 from ..context import IntakeContext
 from ..models import AccessEntry, Application
-from ..payment import payments
+from ..payment import dues, payments
 from ..receipt_document import qr_png, receipt_pdf
 from ..rules import uploads
 from ..rules.states import Stage
@@ -123,7 +123,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
             checked = applications.review_of(application, now)
             applications.record_access(uow, application.id, "citizen", "review", now)
             uow.commit()
-            return views.review(application, checked)
+            return views.review(application, checked, dues.fee_before_submission(uow, application))
 
     @blp.route("/<application_id>/documents/<kind>", methods=["PUT"])
     @citizen_required

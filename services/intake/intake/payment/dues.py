@@ -42,6 +42,14 @@ def shown(application: Application) -> dict[str, Any]:
                         "pay_url": payment.pay_url if payment.state == PaymentState.PENDING.value else None}}
 
 
+def fee_before_submission(uow: UnitOfWork, application: Application) -> dict[str, Any]:
+    """The fee the review names: the regency's table's for a draft, else what was fixed at submission."""
+    if application.receipt_number is None:
+        charge = charge_of(uow, application)
+        return {"rupiah": charge.rupiah, "basis": charge.basis}
+    return shown(application)["fee"]
+
+
 def receipt_line(application: Application) -> str | None:
     """The receipt's fee line when a fee applies (None: the kind's Rp0 line)."""
     payment = newest(application)

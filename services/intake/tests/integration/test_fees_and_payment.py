@@ -3,8 +3,11 @@ through the Midtrans fake before verification hears of it, forged and repeated n
 journey unchanged."""
 from __future__ import annotations
 
+import io
+
 import pytest
 from ektp_peers.midtrans import MidtransFake, signature
+from pypdf import PdfReader
 
 from ektp_shared.auth import issue_development_token
 
@@ -76,6 +79,8 @@ def test_a_replacement_with_a_fee_reaches_verification_only_once_the_gateway_con
         paying, gateway, citizen, photos):
     set_fee(paying, BOGOR, "replacement_lost", {"rupiah": 50000, "basis": "Perda Kab. Bogor 3/2025"})
     application_id = replacement(paying, citizen, photos, 31)
+    review = paying.client.get(f"/v1/applications/{application_id}/review").get_json()
+    assert review["fee"] == {"rupiah": 50000, "basis": "Perda Kab. Bogor 3/2025"}, "said before submitting"
     submitted = paying.submit(application_id)
     assert submitted.status_code == 200
     waiting = submitted.get_json()
@@ -84,8 +89,8 @@ def test_a_replacement_with_a_fee_reaches_verification_only_once_the_gateway_con
     assert waiting["payment"]["state"] == "PENDING"
     assert waiting["payment"]["pay_url"].startswith(f"{gateway.url}/snap/v2/vtweb/")
     assert paying.emitted("application.submitted.v1", application_id) == [], "verification must not hear of it yet"
-    receipt = paying.client.get(f"/v1/applications/{application_id}/receipt.pdf")
-    assert receipt.status_code == 200
+    receipt = PdfReader(io.BytesIO(paying.client.get(f"/v1/applications/{application_id}/receipt.pdf").data))
+    assert "Rp50.000 (Perda Kab. Bogor 3/2025), belum dibayar" in receipt.pages[0].extract_text()
 
     [order_id] = gateway.orders
     transaction = gateway.transaction(order_id)
@@ -112,6 +117,8 @@ def test_a_replacement_with_a_fee_reaches_verification_only_once_the_gateway_con
     assert status["status"] == "SUBMITTED"
     assert status["payment"]["state"] == "PAID" and status["payment"]["pay_url"] is None
     assert [t["stage"] for t in status["timeline"]] == ["DRAFT", "AWAITING_PAYMENT", "SUBMITTED"]
+    receipt = PdfReader(io.BytesIO(paying.client.get(f"/v1/applications/{application_id}/receipt.pdf").data))
+    assert "Rp50.000 (Perda Kab. Bogor 3/2025), lunas" in receipt.pages[0].extract_text()
     [event] = paying.emitted("application.submitted.v1", application_id)
     assert event["receipt_number"] == waiting["receipt_number"] and event["kind"] == "replacement_lost"
 

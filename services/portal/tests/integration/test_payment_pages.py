@@ -9,6 +9,8 @@ import pytest
 import requests
 from ektp_peers.midtrans import MidtransFake
 
+from ektp_launcher.journey import passport_photo, scanned_document
+
 
 @pytest.fixture
 def gateway() -> Iterator[MidtransFake]:
@@ -21,13 +23,26 @@ def intake_settings(gateway) -> dict[str, str]:
     return {"payment_snap_url": gateway.url, "payment_api_url": gateway.url, "payment_server_key": gateway.server_key}
 
 
+def documents_of(person) -> dict[str, bytes]:
+    return {"kk": scanned_document("KARTU KELUARGA"), "akta_kelahiran": scanned_document("KUTIPAN AKTA KELAHIRAN"),
+            "photo": passport_photo(person.face)}
+
+
 def test_the_status_page_offers_the_pay_link_and_then_shows_the_payment(citizen, intake, gateway, person):
     gateway.notification_url = f"{intake.url}/v1/payments/midtrans/notification"
     regency = person.application["applicant"]["address"]["village_code"][:5]
     fee = requests.put(f"{intake.url}/v1/admin/fees/{regency}/new", headers=intake.harness.token("rina", "admin"),
                        json={"rupiah": 30000, "basis": "Perda Kabupaten Bogor 3/2025"})
     assert fee.status_code == 200, fee.text
-    application_id = citizen.submitted()
+    citizen.sign_in()
+    application_id = citizen.draft()
+    for kind, content in documents_of(person).items():
+        assert citizen.upload(application_id, kind, content).status_code == 200
+    citizen.visitor.open(f"/permohonan/{application_id}/periksa")
+    assert "Kabupaten/kota Anda memungut Rp30.000 untuk jenis permohonan ini (Perda Kabupaten Bogor 3/2025)" in \
+        citizen.visitor.words(), "the fee is said before the citizen submits"
+    citizen.visitor.send(f"/permohonan/{application_id}/kirim", {"key": f"submit-{application_id}"})
+    assert citizen.visitor.path.endswith("/tanda-terima"), citizen.visitor.words()
     citizen.visitor.open(f"/permohonan/{application_id}")
     words = citizen.visitor.words()
     assert "Menunggu pembayaran" in words and "Rp30.000" in words and "Perda Kabupaten Bogor 3/2025" in words
