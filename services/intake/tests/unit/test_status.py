@@ -32,11 +32,16 @@ def test_every_event_the_timeline_follows_is_in_the_catalogue_and_its_stage_can_
 
 
 def test_a_draft_is_submitted_by_its_citizen_or_expires_and_no_event_moves_it():
-    assert APPLICATION.transitions[Stage.DRAFT] == {Stage.SUBMITTED, Stage.EXPIRED}
+    assert APPLICATION.transitions[Stage.DRAFT] == {Stage.SUBMITTED, Stage.AWAITING_PAYMENT, Stage.EXPIRED}
     with pytest.raises(IllegalTransition):
         APPLICATION.check(Stage.DRAFT, Stage.VERIFIED)
     assert APPLICATION.allows(Stage.CORRECTION_REQUESTED, Stage.RESUBMITTED)
     assert not APPLICATION.allows(Stage.VERIFIED, Stage.RESUBMITTED)
+
+
+def test_an_application_awaiting_its_fee_goes_on_only_to_submitted_and_no_event_brings_it_back():
+    assert APPLICATION.transitions[Stage.AWAITING_PAYMENT] == {Stage.SUBMITTED}
+    assert not any(APPLICATION.allows(stage, Stage.AWAITING_PAYMENT) for stage in Stage if stage != Stage.DRAFT)
 
 
 def test_time_in_stage_is_never_negative():
