@@ -31,6 +31,7 @@ class IntakeSettings(Settings):
     payment_api_url: str = setting("", "Midtrans API base URL for transaction status (`https://api.midtrans.com`; sandbox `https://api.sandbox.midtrans.com`).")
     payment_server_key: str = setting("", "Midtrans server key: authenticates intake to the gateway and checks the signature of its notifications.", secret=True)
     payment_notification_url: str = setting("", "Intake's payment webhook as the gateway reaches it (`https://…/v1/payments/midtrans/notification`), sent with each transaction.")
+    payment_days: int = setting(14, "Days an application waits for its regional fee before it expires unpaid (the citizen may then apply again).")
     payment_finish_url: str = setting("", "Where the gateway sends the citizen after paying (the portal's page of their applications); empty = the gateway's own page.")
 
     def __post_init__(self) -> None:

@@ -1,5 +1,5 @@
-"""Work intake's worker repeats: expire old drafts, delete the documents of ended applications after the
-retention period, forget old Idempotency-Keys and ended sign-ins."""
+"""Work intake's worker repeats: expire old drafts and applications whose fee was never paid, delete the
+documents of ended applications after the retention period, forget old Idempotency-Keys and ended sign-ins."""
 import datetime as dt
 import logging
 
@@ -7,6 +7,7 @@ from ektp_shared.db import utcnow
 from ektp_shared.service import PeriodicTask, Runtime
 
 from . import citizens, idempotency, retention
+from .payment import payments
 
 log = logging.getLogger(__name__)
 HOUSEKEEPING_SECONDS = 3600
@@ -37,4 +38,5 @@ def keep_only_what_is_needed(runtime: Runtime) -> None:
 
 def tasks(runtime: Runtime) -> list[PeriodicTask]:
     return [PeriodicTask("forget-idempotency-keys", HOUSEKEEPING_SECONDS, forget_idempotency_keys),
-            PeriodicTask("retention", HOUSEKEEPING_SECONDS, keep_only_what_is_needed)]
+            PeriodicTask("retention", HOUSEKEEPING_SECONDS, keep_only_what_is_needed),
+            PeriodicTask("unpaid", HOUSEKEEPING_SECONDS, payments.expire_unpaid_task)]

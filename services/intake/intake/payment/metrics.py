@@ -4,6 +4,6 @@ from prometheus_client import Counter
 CHECKOUTS = Counter("ektp_payment_checkouts_total", "Pay links asked of the payment gateway, by outcome "
                     "(`created`, `gateway_error`).", ["outcome"])
 NOTIFICATIONS = Counter("ektp_payment_notifications_total", "Payment notifications received from the gateway, by "
-                        "result (`paid`, `failed`, `open`, `duplicate`, `signature_invalid`, `unknown_order`, "
-                        "`unconfirmed`).", ["result"])
+                        "result (`paid`, `paid_late`, `failed`, `open`, `duplicate`, `signature_invalid`, "
+                        "`unknown_order`, `unconfirmed`).", ["result"])
 PAID_RUPIAH = Counter("ektp_payments_paid_rupiah_total", "Fees paid, in rupiah.")

@@ -12,11 +12,17 @@ import datetime as dt
 import logging
 from typing import Any
 
+from sqlalchemy import select
+
+from ektp_shared import transitions
+from ektp_shared.db import utcnow
 from ektp_shared.refusal import Refused, Why, conflict, not_found
 from ektp_shared.service import Runtime
+from ektp_shared.uow import UnitOfWork
 
 from .. import applications
-from ..rules.states import Stage
+from ..models import Application, TimelineEntry
+from ..rules.states import APPLICATION, Stage
 from . import dues
 from .metrics import CHECKOUTS, NOTIFICATIONS, PAID_RUPIAH
 from .midtrans import GatewayError, Midtrans
@@ -24,7 +30,8 @@ from .models import Payment
 from .rules import Outcome, PaymentState, outcome, same_amount, signature_matches
 
 log = logging.getLogger(__name__)
-ITEM = "Biaya penggantian KTP-el"
+ITEM = "Biaya permohonan KTP-el"
+BATCH = 200
 
 
 def gateway(settings: Any) -> Midtrans:
@@ -91,11 +98,40 @@ def receive(runtime: Runtime, notification: dict[str, str], now: dt.datetime) ->
         if result is Outcome.PAID:
             payment.state, payment.paid_at = PaymentState.PAID.value, now
             application = applications.get(uow, payment.application_id, for_update=True)
-            applications.hand_to_verification(uow, application, now, {"paid_rupiah": payment.rupiah})
             PAID_RUPIAH.inc(payment.rupiah)
+            if application.status != Stage.AWAITING_PAYMENT.value:
+                # Paid after the application expired unpaid: the money is recorded for a refund, nothing moves.
+                uow.commit()
+                NOTIFICATIONS.labels("paid_late").inc()
+                log.warning("payment received for an application no longer awaiting it", extra={"order_id": order_id})
+                return {"order_id": order_id, "state": payment.state, "result": "paid_late"}
+            applications.hand_to_verification(uow, application, now, {"paid_rupiah": payment.rupiah})
         elif result is Outcome.FAILED:
             payment.state = PaymentState.FAILED.value
         uow.commit()
         NOTIFICATIONS.labels(result.value).inc()
         return {"order_id": order_id, "state": payment.state, "result": result.value}
 
+
+def expire_unpaid(uow: UnitOfWork, now: dt.datetime, days: int) -> int:
+    """Applications that waited ``days`` for their fee end as EXPIRED (the citizen may apply again); returns how
+    many. Their open attempt is left to the gateway, which expires it too."""
+    stale = uow.session.scalars(select(Application).where(
+        Application.status == Stage.AWAITING_PAYMENT.value, Application.status_since < now - dt.timedelta(days=days))
+        .limit(BATCH)).all()
+    expired = 0
+    for application in stale:
+        if transitions.move(uow.session, APPLICATION, application, Stage.EXPIRED, now, status_reason="payment_missing",
+                            active_nik=None):
+            uow.session.add(TimelineEntry(application_id=application.id, stage=Stage.EXPIRED.value, occurred_at=now,
+                                          detail={"reason": "payment_missing"}))
+            expired += 1
+    return expired
+
+
+def expire_unpaid_task(runtime: Runtime) -> None:
+    with runtime.uow() as uow:
+        expired = expire_unpaid(uow, utcnow(), runtime.settings.payment_days)
+        uow.commit()
+    if expired:
+        log.info("unpaid applications expired", extra={"expired": expired})

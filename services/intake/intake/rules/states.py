@@ -53,7 +53,7 @@ _SUBMITTED = ACTIVE_STAGES - {Stage.DRAFT}
 APPLICATION = Lifecycle(Stage, {
     Stage.DRAFT: {Stage.SUBMITTED, Stage.AWAITING_PAYMENT, Stage.EXPIRED},  # a draft never submitted expires
     **{stage: (EVENT_STAGES - {stage}) for stage in _SUBMITTED},
-    Stage.AWAITING_PAYMENT: {Stage.SUBMITTED},  # the gateway's confirmed payment, nothing else
+    Stage.AWAITING_PAYMENT: {Stage.SUBMITTED, Stage.EXPIRED},  # the gateway's confirmed payment, or none in time
     Stage.CORRECTION_REQUESTED: (EVENT_STAGES - {Stage.CORRECTION_REQUESTED}) | {Stage.RESUBMITTED},
     Stage.APPOINTMENT_SCHEDULED: (EVENT_STAGES - {Stage.APPOINTMENT_SCHEDULED}) | {Stage.RESCHEDULE_REQUESTED},
 }, state_attribute="status", since_attribute="status_since")

@@ -3,6 +3,7 @@ through the Midtrans fake before verification hears of it, forged and repeated n
 journey unchanged."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -10,6 +11,8 @@ from ektp_peers.midtrans import MidtransFake, signature
 from pypdf import PdfReader
 
 from ektp_shared.auth import issue_development_token
+from ektp_shared.db import utcnow
+from intake.payment import payments
 
 BOGOR = "32.01"  # the regency of the test citizens' address
 WEBHOOK = "/v1/payments/midtrans/notification"
@@ -150,3 +153,24 @@ def test_without_a_fee_nothing_is_charged_and_the_journey_is_unchanged(paying, g
     assert submitted["fee"] == {"rupiah": 0, "basis": "UU 24/2013 Pasal 79A"} and submitted["payment"] is None
     assert len(paying.emitted("application.submitted.v1", application_id)) == 1
     assert gateway.orders == []
+
+
+def test_an_application_never_paid_expires_and_a_late_payment_moves_nothing(paying, gateway, citizen, photos):
+    set_fee(paying, BOGOR, "replacement_lost", {"rupiah": 50000, "basis": "Perda Kab. Bogor 3/2025"})
+    application_id = replacement(paying, citizen, photos, 34)
+    paying.submit(application_id)
+    with paying.runtime.uow() as uow:
+        assert payments.expire_unpaid(uow, utcnow() + dt.timedelta(days=13), paying.settings.payment_days) == 0
+        assert payments.expire_unpaid(uow, utcnow() + dt.timedelta(days=15), paying.settings.payment_days) == 1
+        uow.commit()
+    status = paying.status(application_id)
+    assert status["status"] == "EXPIRED" and status["timeline"][-1]["detail"] == {"reason": "payment_missing"}
+    again = paying.client.post("/v1/applications", json=citizen(34, kind="replacement_lost"))
+    assert again.status_code == 201, "the NIK may apply again"
+
+    [order_id] = gateway.orders
+    gateway.settle(order_id)
+    late = paying.client.post(WEBHOOK, json=gateway.notification(order_id))
+    assert late.status_code == 200 and late.get_json()["result"] == "paid_late"
+    assert paying.status(application_id)["status"] == "EXPIRED"
+    assert paying.emitted("application.submitted.v1", application_id) == []

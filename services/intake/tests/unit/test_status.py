@@ -39,8 +39,8 @@ def test_a_draft_is_submitted_by_its_citizen_or_expires_and_no_event_moves_it():
     assert not APPLICATION.allows(Stage.VERIFIED, Stage.RESUBMITTED)
 
 
-def test_an_application_awaiting_its_fee_goes_on_only_to_submitted_and_no_event_brings_it_back():
-    assert APPLICATION.transitions[Stage.AWAITING_PAYMENT] == {Stage.SUBMITTED}
+def test_an_application_awaiting_its_fee_is_paid_or_expires_and_no_event_brings_it_back():
+    assert APPLICATION.transitions[Stage.AWAITING_PAYMENT] == {Stage.SUBMITTED, Stage.EXPIRED}
     assert not any(APPLICATION.allows(stage, Stage.AWAITING_PAYMENT) for stage in Stage if stage != Stage.DRAFT)
 
 
