@@ -8,14 +8,18 @@ import io
 
 import pytest
 from ektp_peers.midtrans import MidtransFake, signature
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from ektp_shared.auth import issue_development_token
 from ektp_shared.db import utcnow
+from ektp_shared.testing.fuzz import answered_properly, mutated
 from intake.payment import payments
 
 BOGOR = "32.01"  # the regency of the test citizens' address
 WEBHOOK = "/v1/payments/midtrans/notification"
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @pytest.fixture
@@ -174,3 +178,13 @@ def test_an_application_never_paid_expires_and_a_late_payment_moves_nothing(payi
     assert late.status_code == 200 and late.get_json()["result"] == "paid_late"
     assert paying.status(application_id)["status"] == "EXPIRED"
     assert paying.emitted("application.submitted.v1", application_id) == []
+
+
+@FUZZ
+@given(data=st.data())
+def test_whatever_reaches_the_webhook_or_the_fee_table_is_answered_with_a_4xx_naming_the_field(paying, data):
+    notification = {"order_id": "0b8e6a1e", "status_code": "200", "gross_amount": "50000.00",
+                    "transaction_status": "settlement", "signature_key": signature("0b8e6a1e", "200", "50000.00", "x")}
+    answered_properly(paying.client.post(WEBHOOK, json=mutated(notification, data)))
+    answered_properly(paying.client.put("/v1/admin/fees/32.01/replacement_lost", headers=officer(paying, "admin"),
+                                        json=mutated({"rupiah": 1000, "basis": "Perda Kab. Bogor 3/2025"}, data)))
