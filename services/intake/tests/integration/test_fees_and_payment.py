@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from ektp_shared.auth import issue_development_token
 from ektp_shared.db import utcnow
 from ektp_shared.testing.fuzz import answered_properly, mutated
+from ektp_shared.testing.ports import free_port
 from intake.payment import payments
 
 BOGOR = "32.01"  # the regency of the test citizens' address
@@ -188,3 +189,16 @@ def test_whatever_reaches_the_webhook_or_the_fee_table_is_answered_with_a_4xx_na
     answered_properly(paying.client.post(WEBHOOK, json=mutated(notification, data)))
     answered_properly(paying.client.put("/v1/admin/fees/32.01/replacement_lost", headers=officer(paying, "admin"),
                                         json=mutated({"rupiah": 1000, "basis": "Perda Kab. Bogor 3/2025"}, data)))
+
+
+def test_a_gateway_that_does_not_answer_leaves_the_submission_standing_without_a_pay_link(make_intake, citizen, photos):
+    down = f"http://127.0.0.1:{free_port()}"
+    intake = make_intake(payment_snap_url=down, payment_api_url=down, payment_server_key="SB-Mid-server-x")
+    set_fee(intake, BOGOR, "replacement_lost", {"rupiah": 50000, "basis": "Perda Kab. Bogor 3/2025"})
+    application_id = replacement(intake, citizen, photos, 35)
+    submitted = intake.submit(application_id)
+    assert submitted.status_code == 200 and submitted.get_json()["status"] == "AWAITING_PAYMENT"
+    assert submitted.get_json()["payment"] == {"state": "PENDING", "rupiah": 50000, "paid_at": None,
+                                               "payment_type": None, "pay_url": None}
+    again = intake.client.post(f"/v1/applications/{application_id}/payment")
+    assert again.status_code == 200 and again.get_json()["payment"]["pay_url"] is None
