@@ -23,8 +23,8 @@ MOMENT_PATTERNS = {"id": "d MMMM y, 'pukul' HH.mm", "en": "d MMMM y, HH:mm"}
 STAGES: dict[str, tuple[Any, Any]] = {
     "DRAFT": (lazy_gettext("Draf"), lazy_gettext("Lengkapi data dan dokumen, periksa, lalu kirim permohonan.")),
     "AWAITING_PAYMENT": (lazy_gettext("Menunggu pembayaran"), lazy_gettext(
-        "Kabupaten/kota Anda memungut biaya untuk jenis permohonan ini. Bayar hanya lewat tautan pembayaran di halaman ini; "
-        "petugas memeriksa permohonan setelah pembayaran diterima.")),
+        "Kabupaten/kota Anda memungut biaya untuk jenis permohonan ini. Bayar hanya lewat tautan pembayaran dari portal "
+        "ini; petugas memeriksa permohonan setelah pembayaran diterima.")),
     "SUBMITTED": (lazy_gettext("Terkirim"), lazy_gettext(
         "Petugas Disdukcapil memeriksa data dan dokumen Anda. Kabar berikutnya datang lewat SMS dan email.")),
     "CORRECTION_REQUESTED": (lazy_gettext("Perlu perbaikan"), lazy_gettext(

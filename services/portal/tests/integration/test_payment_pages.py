@@ -43,6 +43,7 @@ def test_the_status_page_offers_the_pay_link_and_then_shows_the_payment(citizen,
         citizen.visitor.words(), "the fee is said before the citizen submits"
     citizen.visitor.send(f"/permohonan/{application_id}/kirim", {"key": f"submit-{application_id}"})
     assert citizen.visitor.path.endswith("/tanda-terima"), citizen.visitor.words()
+    assert "Bayar Rp30.000" in citizen.visitor.words(), "the receipt page offers the payment at once"
     citizen.visitor.open(f"/permohonan/{application_id}")
     words = citizen.visitor.words()
     assert "Menunggu pembayaran" in words and "Rp30.000" in words and "Perda Kabupaten Bogor 3/2025" in words
