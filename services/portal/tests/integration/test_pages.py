@@ -12,15 +12,17 @@ def test_a_citizen_without_javascript_applies_and_gets_a_receipt(citizen):
     assert re.search(r"KTP-\d{4}-\d{6}-[0-9A-Z]{6}-\S", words), words
 
 
-def test_the_start_page_says_the_law_makes_every_kind_free_in_both_languages(visitor):
+def test_the_start_page_says_the_law_makes_the_card_free_and_where_a_regional_fee_would_show(visitor):
     visitor.open("/")
     words = visitor.words()
-    assert "tidak dipungut biaya (UU 24/2013 Pasal 79A)" in words and "penggantian kartu yang hilang atau rusak" in words
+    assert "tidak dipungut biaya (UU 24/2013 Pasal 79A)" in words
+    assert "biaya penggantian kartu, besarnya tampil sebelum Anda mengirim permohonan" in words
     assert words.count("Biaya: Rp0, gratis") == 6  # each kind in the list of documents by kind
     visitor.open("/bahasa/en")
     visitor.open("/")
     words = visitor.words()
     assert "(Law 24/2013, Article 79A)" in words and "can be prosecuted (Article 95B)" in words
+    assert "paid only through the payment link on the status page" in words
     assert words.count("Fee: Rp0, free") == 6
 
 
