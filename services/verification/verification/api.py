@@ -4,6 +4,7 @@ Routes parse, call a use case and respond; a use case's refusal becomes its 4xx 
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import g
 from flask_smorest import Blueprint
@@ -18,18 +19,20 @@ from ektp_shared.service import Runtime
 from ektp_shared.web.errors import ApiError
 from ektp_shared.web.paths import get_or_404
 
-from . import adjudication, cases, interviews, offices, operations, views, work_queue
+from . import adjudication, appointments, cases, interviews, offices, operations, views, work_queue
 from .context import VerificationContext
 from .models import AuditEntry, Case, Interview
 from .rules.decisions import RetryStage
 from .rules.states import CaseState
 from .schemas import (
     AdjudicationIn,
+    AppointmentQuery,
     AvailabilityIn,
     CaseOut,
     CaseQuery,
     CaseSummaryOut,
     ClaimNextIn,
+    DayAppointmentOut,
     DecisionIn,
     InterviewIn,
     InterviewOutcomeIn,
@@ -44,6 +47,7 @@ from .schemas import (
 
 BEARER = [{"bearerAuth": []}]
 OFFICERS = ("verifier", "supervisor", "biometric_adjudicator")
+WIB = ZoneInfo("Asia/Jakarta")
 
 
 def _case(uow: Any, case_id: str) -> Case:
@@ -285,6 +289,26 @@ def slots_blueprint(runtime: Runtime) -> Blueprint:
     def list_slots(query: dict[str, Any]):
         with runtime.uow() as uow:
             return [views.slot(s) for s in interviews.slots(uow, query["officer"], query["free"], utcnow())]
+
+    return blp
+
+
+def appointments_blueprint(runtime: Runtime) -> Blueprint:
+    blp = Blueprint("appointments", __name__, url_prefix="/v1/appointments",
+                    description="Biometric-capture appointments, by office day (the capture desk's list).")
+
+    @blp.route("", methods=["GET"])
+    @requires("biometric_operator", "supervisor", "verifier")
+    @blp.arguments(AppointmentQuery, location="query")
+    @blp.response(200, DayAppointmentOut(many=True))
+    @blp.doc(summary="An office day's capture appointments in time order, of your offices (or one of them with "
+                     "office=): who is expected, who came (ATTENDED) and who did not (NO_SHOW).", security=BEARER)
+    def of_day(query: dict[str, Any]):
+        if query["office"] is not None:
+            require_office(query["office"], field="office", location="query")
+        with runtime.uow() as uow:
+            found = appointments.of_day(uow, query["day"], WIB, query["office"], office_scope())
+            return [views.appointment(appointment, case) for appointment, case in found]
 
     return blp
 

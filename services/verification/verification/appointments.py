@@ -152,3 +152,18 @@ def expire_due(uow: UnitOfWork, now: dt.datetime) -> list[Case]:
                  correlation_id=case.application_id)
         expired.append(case)
     return expired
+
+
+def of_day(uow: UnitOfWork, day: dt.date, timezone: dt.tzinfo, office: str | None,
+           scope: frozenset[str] | None) -> list[tuple[Appointment, Case]]:
+    """An office day's capture appointments in time order (every state: the desk shows who came and who
+    did not), limited to ``scope`` (None: every office)."""
+    start = dt.datetime.combine(day, dt.time(), timezone)
+    chosen = (select(Appointment, Case).join(Case, Case.id == Appointment.case_id)
+              .where(Appointment.starts_at >= start, Appointment.starts_at < start + dt.timedelta(days=1),
+                     Appointment.state != AppointmentState.RESCHEDULED.value))
+    if office is not None:
+        chosen = chosen.where(Appointment.office_code == office)
+    if scope is not None:
+        chosen = chosen.where(Appointment.office_code.in_(sorted(scope)))
+    return [(row[0], row[1]) for row in uow.session.execute(chosen.order_by(Appointment.starts_at, Appointment.id))]

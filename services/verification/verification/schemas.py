@@ -5,6 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ektp_shared.contracts.common import CardHolderSchema, ResidencePermitSchema
 from ektp_shared.reference.application_kinds import application_kinds, document_types
+from ektp_shared.web.query import QueryInteger
 
 from .rules.decisions import Decision, RetryStage
 from .rules.reasons import CORRECTION_REASONS, REJECTION_REASONS
@@ -60,7 +61,7 @@ class CaseQuery(Schema):
     kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
     flag = fields.String(load_default=None, validate=validate.Length(min=1, max=60))
     unclaimed = fields.Boolean(load_default=False)
-    limit = fields.Integer(load_default=50, strict=True, validate=validate.Range(min=1, max=500))
+    limit = QueryInteger(load_default=50, validate=validate.Range(min=1, max=500))
 
 
 class ClaimNextIn(Schema):
@@ -108,6 +109,22 @@ class SlotOut(Schema):
     starts_at = fields.AwareDateTime()
     minutes = fields.Integer()
     free = fields.Boolean()
+
+
+class AppointmentQuery(Schema):
+    day = fields.Date(required=True, metadata={"description": "The office day (YYYY-MM-DD, Western Indonesian Time)."})
+    office = fields.String(load_default=None, validate=validate.Length(min=1, max=40))
+
+
+class DayAppointmentOut(Schema):
+    id = fields.String()
+    case_id = fields.String()
+    application_id = fields.String()
+    receipt_number = fields.String()
+    full_name = fields.String(metadata={"description": "Who to call to the capture desk."})
+    office_code = fields.String()
+    starts_at = fields.AwareDateTime()
+    state = fields.String(metadata={"description": "SCHEDULED, ATTENDED or NO_SHOW."})
 
 
 class SlotQuery(Schema):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ektp_shared.uow import UnitOfWork
 
 from . import appointments, cases
-from .models import Case, CaseFlag, Interview, InterviewSlot
+from .models import Appointment, Case, CaseFlag, Interview, InterviewSlot
 from .schemas import CaseOut, CaseSummaryOut
 
 SUMMARY_FIELDS = tuple(name for name in CaseSummaryOut().fields if name != "flags")
@@ -57,3 +57,9 @@ def adjudication_view(uow: UnitOfWork, case: Case, link: Link, biometrics_url: s
 def slot(found: InterviewSlot) -> dict[str, Any]:
     return {"id": found.id, "officer": found.officer, "starts_at": found.starts_at, "minutes": found.minutes,
             "free": found.interview_id is None}
+
+
+def appointment(found: Appointment, case: Case) -> dict[str, Any]:
+    return {"id": found.id, "case_id": case.id, "application_id": found.application_id,
+            "receipt_number": case.receipt_number, "full_name": case.applicant.get("full_name"),
+            "office_code": found.office_code, "starts_at": found.starts_at, "state": found.state}

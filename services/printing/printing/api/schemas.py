@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from ektp_shared.web.query import QueryInteger
+
 from ..print_jobs import STATES as JOB_STATES
 from ..rules import pickup
 from ..rules.quality import CARD_FIELDS, DEFECTS
@@ -147,7 +149,7 @@ class PrinterOut(Schema):
 class JobQuery(Schema):
     state = fields.String(load_default=None, validate=validate.OneOf(JOB_STATES))
     office_code = fields.String(load_default=None, validate=PRINTER_OFFICE)
-    limit = fields.Integer(load_default=100, strict=True, validate=validate.Range(min=1, max=1000))
+    limit = QueryInteger(load_default=100, validate=validate.Range(min=1, max=1000))
 
 
 class QueuedJobOut(Schema):

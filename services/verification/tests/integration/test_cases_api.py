@@ -350,3 +350,14 @@ def test_an_interview_takes_a_slot_of_the_officer_s_availability(service, office
     none_offered = service.client.post(f"/v1/cases/{case_id}/interviews", headers=officers["budi"],
                                        json={"channel": "phone", "phone": "081234567890"})
     assert none_offered.status_code == 409 and none_offered.get_json()["errors"][0]["field"] == "slot_id"
+
+
+def test_the_queue_takes_a_limit_written_in_the_query_string_and_names_a_bad_one(service, officers, people,
+                                                                                  make_submission):
+    for member in people[:2]:
+        service.submit(make_submission(member))
+    limited = service.client.get("/v1/cases", query_string={"limit": "1"}, headers=officers["ana"])
+    assert limited.status_code == 200 and len(limited.get_json()) == 1
+    for bad in ("7.9", "2.6e-42", "0", "lima"):
+        refused = service.client.get("/v1/cases", query_string={"limit": bad}, headers=officers["ana"])
+        assert refused.status_code == 422 and "limit" in str(refused.get_json()), bad

@@ -3,10 +3,14 @@ action and sees nothing of its queue; an officer of the case's office gets the a
 gives; the national admin sees every office; the audit log records the officer and the office."""
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 
 OTHER = "DISDUKCAPIL-9999"
 NO_ID = "00000000-0000-4000-8000-000000000000"
+WIB = ZoneInfo("Asia/Jakarta")
 
 # (role, method, path, body, the answer for the case's own office: without a claim, a decision is refused)
 CASE_ENDPOINTS = [
@@ -89,3 +93,23 @@ def test_the_audit_log_records_the_officer_and_the_office(service, case):
     supervisor = service.token("sri", "supervisor", offices=(case["office_code"],))
     entries = service.client.get(f"/v1/cases/{case['id']}/audit", headers=supervisor).get_json()["entries"]
     assert {"actor": "ana", "office_code": case["office_code"], "action": "case.claimed"}.items() <= entries[-1].items()
+
+
+def test_the_capture_desk_lists_the_day_s_appointments_of_its_own_office_only(service, case):
+    verifier = service.token("ana", "verifier", offices=(case["office_code"],))
+    service.claim(case["id"], verifier)
+    approved = service.client.post(f"/v1/cases/{case['id']}/decision", headers=verifier, json={"decision": "approve"})
+    booked = approved.get_json()["appointment"]
+    day = dt.datetime.fromisoformat(booked["starts_at"]).astimezone(WIB).date().isoformat()
+    own = service.token("oki", "biometric_operator", offices=(case["office_code"],))
+    listed = service.client.get("/v1/appointments", query_string={"day": day}, headers=own)
+    assert listed.status_code == 200, listed.get_json()
+    assert [(a.get("receipt_number"), a.get("state")) for a in listed.get_json()] == [(case["receipt_number"], "SCHEDULED")]
+    assert listed.get_json()[0]["case_id"] == case["id"]
+    other = service.token("eka", "biometric_operator", offices=(OTHER,))
+    assert service.client.get("/v1/appointments", query_string={"day": day}, headers=other).get_json() == []
+    refused = service.client.get("/v1/appointments", query_string={"day": day, "office": case["office_code"]},
+                                 headers=other)
+    assert refused.status_code == 403 and refused.get_json()["code"] == "other_office"
+    bad = service.client.get("/v1/appointments", query_string={"day": "besok"}, headers=own)
+    assert bad.status_code == 422 and "day" in str(bad.get_json())
