@@ -56,6 +56,8 @@ class EnrolmentOut(Schema):
     fingers = fields.List(fields.Integer(), metadata={"description": "ISO finger positions captured."})
     face_check = fields.Nested(FaceCheckOut, allow_none=True, metadata={
         "description": "The live face against the application's photo; null until the worker has checked it."})
+    finger_quality = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True), metadata={
+        "description": "NFIQ 2 of each captured finger (0-100, higher is better), by finger_<position>."})
 
 
 class EnrolmentQuery(Schema):

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from ektp_shared.service import ServiceSpec
 
-from . import api, context, handlers, metrics, models, tasks
+from . import api, context, evidence_api, handlers, metrics, models, tasks
 from .settings import BiometricsSettings
 
 SERVICE = ServiceSpec(
@@ -15,7 +15,7 @@ SERVICE = ServiceSpec(
     messaging=models.messaging,
     handlers=handlers.handlers,
     migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
-    blueprints=lambda runtime: [api.blueprint(runtime)],
+    blueprints=lambda runtime: [api.blueprint(runtime), evidence_api.blueprint(runtime)],
     tasks=tasks.tasks,
     collectors=lambda runtime: [metrics.ENROLMENTS.collector(runtime.engine)],
     context=context.build,

@@ -10,6 +10,7 @@ import pytest
 from ..conftest import OBAMA, OFFICE, fixture
 
 OWN, OTHER = OFFICE["code"], "DISDUKCAPIL-9999"
+NO_ID = "00000000-0000-4000-8000-000000000000"
 
 # (role, method, path, what the enrolment's own office gets: the enrolment is waiting for its capture)
 ENDPOINTS = [
@@ -18,6 +19,9 @@ ENDPOINTS = [
     ("biometric_adjudicator", "post", "/v1/enrolments/{id}/face-review", 409),
     ("print_operator", "post", "/v1/enrolments/{id}/verify", 409),
     ("supervisor", "get", "/v1/enrolments/{id}/audit", 200),
+    ("biometric_operator", "get", "/v1/enrolments/{id}/images/photo", 200),
+    ("biometric_adjudicator", "get", f"/v1/enrolments/{{id}}/candidates/{NO_ID}", 404),
+    ("biometric_adjudicator", "get", f"/v1/enrolments/{{id}}/candidates/{NO_ID}/images/face", 404),
 ]
 
 
@@ -34,7 +38,7 @@ def request_for(path: str) -> dict:
     return {}
 
 
-@pytest.mark.parametrize("role, method, path, own_status", ENDPOINTS, ids=[f"{r}-{p.split('}')[-1] or 'read'}" for r, _, p, _ in ENDPOINTS])
+@pytest.mark.parametrize("role, method, path, own_status", ENDPOINTS, ids=[f"{r}-{p.split('}', 1)[-1] or 'read'}" for r, _, p, _ in ENDPOINTS])
 def test_an_enrolment_of_another_office_is_refused_and_its_own_office_gets_the_answer(service, role, method, path,
                                                                                      own_status):
     url = path.format(id=service.apply(OBAMA))
