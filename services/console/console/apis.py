@@ -17,7 +17,8 @@ class Refused(Exception):
     def __init__(self, status: int, body: dict[str, Any]):
         super().__init__(body.get("message", ""))
         self.status, self.code, self.message = status, body.get("code", ""), body.get("message", "")
-        self.fields = [e.get("field") for e in body.get("errors", []) if e.get("field")]
+        self.errors = [e for e in body.get("errors", []) if e.get("field")]
+        self.fields = [e["field"] for e in self.errors]
 
 
 class SignedOut(Exception):
@@ -29,12 +30,20 @@ class Api:
         self.base_url, self.timeout = base_url.rstrip("/"), timeout
         self.headers = {"Authorization": f"Bearer {token}"}
 
-    def call(self, method: str, path: str, *, params: dict | None = None, json: Any = None) -> Any:
+    def call(self, method: str, path: str, *, params: dict | None = None, json: Any = None,
+             files: dict[str, tuple[str, bytes]] | None = None) -> Any:
+        return self._answer(self._send(method, path, params=params, json=json if files is None else None, files=files))
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         try:
-            response = requests.request(method, self.base_url + path, params=params, json=json, headers=self.headers,
-                                        timeout=self.timeout)
+            response = requests.request(method, self.base_url + path, headers=self.headers, timeout=self.timeout,
+                                        **kwargs)
         except requests.RequestException as exc:
             raise Unavailable(str(exc)) from exc
+        return response
+
+    @staticmethod
+    def _refusal(response: requests.Response) -> None:
         if response.status_code == 401:
             raise SignedOut()
         if 400 <= response.status_code < 500:
@@ -45,13 +54,26 @@ class Api:
             raise Refused(response.status_code, body)
         if response.status_code >= 500:
             raise Unavailable(f"HTTP {response.status_code}")
+
+    def _answer(self, response: requests.Response) -> Any:
+        self._refusal(response)
         return response.json() if response.content else None
+
+    def image(self, path: str) -> tuple[bytes, str]:
+        """An image the service serves to this officer: its bytes and content type."""
+        response = self._send("GET", path)
+        self._refusal(response)
+        return response.content, response.headers.get("Content-Type", "application/octet-stream")
 
     def get(self, path: str, **params: Any) -> Any:
         return self.call("GET", path, params={k: v for k, v in params.items() if v is not None})
 
     def post(self, path: str, body: Any = None) -> Any:
         return self.call("POST", path, json=body if body is not None else {})
+
+    def upload(self, path: str, files: dict[str, tuple[str, bytes]]) -> Any:
+        """A multipart POST of ``{field: (filename, bytes)}``."""
+        return self.call("POST", path, files=files)
 
     def delete(self, path: str) -> Any:
         return self.call("DELETE", path)
@@ -66,3 +88,13 @@ def fetch_bytes(url: str, timeout: float) -> tuple[bytes, str] | None:
     if response.status_code != 200:
         return None
     return response.content, response.headers.get("Content-Type", "application/octet-stream")
+
+
+def of(service: str) -> Api:
+    """The officer's client of a service (``verification``, ``biometrics``, ``printing``, ``notify``)."""
+    from flask import current_app
+
+    from . import officer
+
+    settings = current_app.extensions["console_settings"]
+    return Api(getattr(settings, f"{service}_url"), officer.token(), settings.api_timeout_seconds)

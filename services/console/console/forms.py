@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -82,3 +83,29 @@ class ConfirmForm(FlaskForm):
     """A button with CSRF only (claim, release, sign out)."""
 
     agree = BooleanField(default=True)
+
+
+class CaptureForm(FlaskForm):
+    """The capture upload: the face and the fingers by ISO position (the scanner's files). Biometrics says how
+    many fingers it needs and judges each image's quality."""
+
+    face = FileField(_l("Foto wajah"), validators=[FileRequired(_l("Pilih berkas foto wajah."))])
+
+
+for _position, _name in wording.FINGERS.items():
+    setattr(CaptureForm, f"finger_{_position}", FileField(_name))
+
+
+class FaceReviewForm(FlaskForm):
+    decision = RadioField(_l("Keputusan"), choices=[
+        ("same_person", _l("Orang yang sama: saya sudah mencocokkan pemohon dengan dokumen dan pasfoto")),
+        ("recapture", _l("Rekam ulang wajah"))], validators=[DataRequired(_l("Pilih keputusan."))])
+    note = TextAreaField(_l("Apa yang Anda periksa"), validators=[Optional(), Length(max=1000)])
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.decision.data == "same_person" and not (self.note.data or "").strip():
+            self.note.errors = [_l("Tulis apa yang Anda periksa sebelum menyatakan orang yang sama.")]
+            return False
+        return True

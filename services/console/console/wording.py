@@ -53,3 +53,42 @@ def address(value: dict | None) -> str:
     if not value:
         return "–"
     return f"{value.get('street', '')}, RT {value.get('rt', '')}/RW {value.get('rw', '')}, {value.get('village_code', '')}"
+
+ENROLMENT_STATES = {
+    "AWAITING_CAPTURE": _l("Menunggu perekaman"), "IDENTIFYING": _l("Sedang diperiksa"),
+    "FACE_REVIEW": _l("Tinjauan wajah"), "DUPLICATE_SUSPECTED": _l("Dugaan data ganda"),
+    "ENROLLING": _l("Sedang didaftarkan"), "ENROLLED": _l("Terdaftar"), "NOT_ENROLLED": _l("Tidak didaftarkan"),
+}
+APPOINTMENT_STATES = {"SCHEDULED": _l("Terjadwal"), "ATTENDED": _l("Hadir"), "NO_SHOW": _l("Tidak hadir")}
+FINGERS = {
+    1: _l("Ibu jari kanan"), 2: _l("Telunjuk kanan"), 3: _l("Jari tengah kanan"), 4: _l("Jari manis kanan"),
+    5: _l("Kelingking kanan"), 6: _l("Ibu jari kiri"), 7: _l("Telunjuk kiri"), 8: _l("Jari tengah kiri"),
+    9: _l("Jari manis kiri"), 10: _l("Kelingking kiri"),
+}
+CAPTURE_PROBLEMS = {
+    "face_not_found": _l("Wajah tidak ditemukan. Pastikan wajah terlihat jelas di kamera."),
+    "face_multiple": _l("Ada lebih dari satu wajah. Hanya pemohon yang boleh terlihat."),
+    "face_too_small": _l("Wajah terlalu kecil. Dekatkan kamera."),
+    "face_turned": _l("Kepala menoleh. Minta pemohon menghadap kamera."),
+    "face_tilted": _l("Kepala miring. Minta pemohon menegakkan kepala."),
+    "finger_blank": _l("Gambar sidik jari kosong. Letakkan jari di pemindai."),
+    "finger_too_few_minutiae": _l("Terlalu sedikit minusi. Tekan jari rata di pemindai, lalu rekam ulang."),
+    "finger_low_quality": _l("Kualitas sidik jari rendah. Bersihkan pemindai, lalu rekam ulang."),
+    "image_unreadable": _l("Berkas bukan gambar yang dapat dibaca."),
+    "image_too_large": _l("Gambar terlalu besar."),
+}
+FACE_RESULTS = {"match": _l("Cocok"), "no_match": _l("Tidak cocok"), "photo_unusable": _l("Pasfoto tidak dapat dipakai"),
+                "no_photo": _l("Tanpa pasfoto")}
+
+
+def image_name(name: str) -> str:
+    """``face``, ``photo`` or ``finger_<n>`` in words."""
+    if name == "face":
+        return str(_l("Wajah"))
+    if name == "photo":
+        return str(_l("Pasfoto permohonan"))
+    return str(FINGERS.get(int(name.removeprefix("finger_")), name))
+
+
+def capture_problem(error: dict) -> str:
+    return str(CAPTURE_PROBLEMS.get(error.get("code", ""), error.get("message", "")))

@@ -1,29 +1,42 @@
-"""What the console's tests share: a real verification (embedded profile, migrated, served over HTTP on a free
-port) trusting either the development secret or the test OpenID provider, cases opened by real
-application.submitted events, and the console in front of it."""
+"""What the console's tests share: a real verification and a real biometrics (embedded profile, migrated, served
+over HTTP on free ports) trusting either the development secret or the test OpenID provider, cases opened by
+real application.submitted events and carried from one service to the next by their own events, intake's
+document links (a small server speaking intake's contract), and the console in front of them."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
 
 from console.site import SITE
 from ektp_shared.contracts.intake import APPLICATION_SUBMITTED
+from ektp_shared.links import LinkSigner
 from ektp_shared.service import discover
 from ektp_shared.settings import DEVELOPMENT
 from ektp_shared.testing.harness import ServiceHarness
 from ektp_shared.web.app import create_app
-from verification.models import Case
+from verification.models import Appointment, Case
 from verification.registry import load, shipped_path
 
 REGISTRY = load(shipped_path())
+WIB = dt.timezone(dt.timedelta(hours=7))
+# The biometrics service's own test images (faces and FVC fingerprints; their licences: NOTICE.md there).
+IMAGES = Path(__file__).resolve().parents[2] / "biometrics" / "tests" / "fixtures"
+
+
+def image(name: str) -> bytes:
+    folder = "faces" if (IMAGES / "faces" / name).exists() else "fingerprints"
+    return (IMAGES / folder / name).read_bytes()
 
 
 class Served:
@@ -38,18 +51,85 @@ class Served:
         self.server.shutdown()
 
 
+class Documents:
+    """Intake's ``GET /v1/documents/<id>`` for links signed with the platform's link secret (403 otherwise)."""
+
+    def __init__(self, secret: str):
+        self.links, self.stored = LinkSigner(secret), {}
+        self.served = Served(self._app)
+        self.url = self.served.url
+
+    def add(self, kind: str, data: bytes) -> dict[str, str]:
+        document_id = str(uuid.uuid4())
+        self.stored[document_id] = data
+        return {"kind": kind, "document_id": document_id, "sha256": hashlib.sha256(data).hexdigest(),
+                "content_type": "image/jpeg"}
+
+    def _app(self, environ: dict, start_response: Any) -> Any:
+        request = Request(environ)
+        data = self.stored.get(request.path.removeprefix("/v1/documents/"))
+        if not self.links.verify(request.path, request.args.get("expires"), request.args.get("signature")):
+            response = Response("link_invalid", status=403)
+        else:
+            response = Response(data, mimetype="image/jpeg") if data is not None else Response("gone", status=404)
+        return response(environ, start_response)
+
+
+def relay(source: ServiceHarness, target: ServiceHarness, application_id: str, name: str) -> None:
+    """Carry what ``source`` emitted about an application (events named ``name``) to ``target``."""
+    for envelope in source.outbox():
+        if envelope["correlationid"] == application_id and envelope["type"].endswith(f".{name}"):
+            decision = target.dispatch(envelope)
+            assert decision.outcome.value in ("handled", "duplicate"), decision
+
+
 @dataclass
 class Verification:
     harness: ServiceHarness
     url: str
+    documents: Documents | None = None
+    submitted: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def open_case(self, member: Any) -> dict[str, Any]:
-        """A submitted application's case (its office is the applicant's regency's)."""
+    def open_case(self, member: Any, photo: bytes | None = None) -> dict[str, Any]:
+        """A submitted application's case (its office is the applicant's regency's); with ``photo``, its 4x6
+        photo is that image, kept at intake's document link."""
         data = submission(member)
+        if photo is not None:
+            data["documents"] = [d for d in data["documents"] if d["kind"] != "photo"] + [self.documents.add("photo", photo)]
+        self.submitted[data["application_id"]] = data
         self.harness.deliver(APPLICATION_SUBMITTED, data)
         with self.harness.runtime.uow() as uow:  # read directly: the API may trust only the provider's tokens
             case = uow.session.scalars(select(Case).where(Case.application_id == data["application_id"])).one()
-            return {"id": case.id, "receipt_number": case.receipt_number, "office_code": case.office_code}
+            return {"id": case.id, "application_id": case.application_id, "receipt_number": case.receipt_number,
+                    "office_code": case.office_code}
+
+    def approve(self, case: dict[str, Any], today: bool = True) -> None:
+        """A verifier of the case's office approves it (development token); ``today`` moves the booked capture
+        appointment to the next quarter hour of today, so that the capture desk lists it."""
+        officer = self.harness.token("ana", "verifier", offices=(case["office_code"],))
+        assert self.harness.client.post(f"/v1/cases/{case['id']}/claim", headers=officer).status_code == 200
+        decided = self.harness.client.post(f"/v1/cases/{case['id']}/decision", headers=officer,
+                                           json={"decision": "approve"})
+        assert decided.status_code == 200, decided.get_json()
+        if today:
+            with self.harness.runtime.uow() as uow:
+                booked = uow.session.scalars(select(Appointment).where(Appointment.case_id == case["id"])).one()
+                now = dt.datetime.now(WIB)
+                soon = now + dt.timedelta(minutes=15 - now.minute % 15)
+                booked.starts_at = soon if soon.date() == now.date() else now
+                uow.commit()
+
+
+@dataclass
+class Biometrics:
+    harness: ServiceHarness
+    url: str
+
+    def take(self, verification: Verification, case: dict[str, Any]) -> None:
+        """The application as biometrics hears of it: submitted (its photo noted), then approved."""
+        relay(verification.harness, self.harness, case["application_id"], "application.submitted.v1")
+        self.harness.deliver(APPLICATION_SUBMITTED, verification.submitted[case["application_id"]], expect=None)
+        relay(verification.harness, self.harness, case["application_id"], "application.verified.v1")
 
 
 def person_of(office: str) -> Any:
@@ -78,14 +158,36 @@ def submission(member: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def verification_factory(runtime_factory) -> Iterator:
+def documents() -> Iterator[Documents]:
+    served = Documents(SITE.load_settings(DEVELOPMENT).link_secret)
+    yield served
+    served.served.stop()
+
+
+@pytest.fixture
+def verification_factory(runtime_factory, documents) -> Iterator:
     served: list[Served] = []
 
     def make(**overrides: Any) -> Verification:
-        runtime = runtime_factory(discover("verification")["verification"], **overrides)
+        runtime = runtime_factory(discover("verification")["verification"], intake_url=documents.url, **overrides)
         server = Served(create_app(runtime))
         served.append(server)
-        return Verification(ServiceHarness(runtime), server.url)
+        return Verification(ServiceHarness(runtime), server.url, documents)
+
+    yield make
+    for server in served:
+        server.stop()
+
+
+@pytest.fixture
+def biometrics_factory(runtime_factory, documents) -> Iterator:
+    served: list[Served] = []
+
+    def make(**overrides: Any) -> Biometrics:
+        runtime = runtime_factory(discover("biometrics")["biometrics"], intake_url=documents.url, **overrides)
+        server = Served(create_app(runtime))
+        served.append(server)
+        return Biometrics(ServiceHarness(runtime), server.url)
 
     yield make
     for server in served:
@@ -96,8 +198,11 @@ def verification_factory(runtime_factory) -> Iterator:
 def console_factory(tmp_path) -> Iterator:
     served: list[Served] = []
 
-    def make(verification: Verification, port: int = 0, serve: bool = False, **overrides: Any):
+    def make(verification: Verification, port: int = 0, serve: bool = False, biometrics: Biometrics | None = None,
+             **overrides: Any):
         environ = {**DEVELOPMENT, "EKTP_DATA_DIR": str(tmp_path / "var")}
+        if biometrics is not None:
+            overrides["biometrics_url"] = biometrics.url
         settings = SITE.load_settings(environ, verification_url=verification.url, cookie_secure=False, **overrides)
         app = SITE.create_app(settings)
         if not serve:
