@@ -109,3 +109,20 @@ class FaceReviewForm(FlaskForm):
             self.note.errors = [_l("Tulis apa yang Anda periksa sebelum menyatakan orang yang sama.")]
             return False
         return True
+
+
+class AdjudicationForm(FlaskForm):
+    decision = RadioField(_l("Keputusan"), choices=[
+        ("distinct", _l("Orang yang berbeda: lanjutkan pendaftaran")),
+        ("duplicate", _l("Orang yang sama: tolak permohonan ini (sudah memiliki NIK)"))],
+        validators=[DataRequired(_l("Pilih keputusan."))])
+    message = TextAreaField(_l("Pesan untuk pemohon"), validators=[Optional(), Length(max=1000)])
+    note = TextAreaField(_l("Catatan adjudikasi"), validators=[Optional(), Length(max=1000)])
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.decision.data == "duplicate" and not (self.message.data or "").strip():
+            self.message.errors = [_l("Tulis pesan untuk pemohon: penolakan karena data ganda harus dijelaskan.")]
+            return False
+        return True

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
+import itertools
 import threading
 import uuid
 from collections.abc import Iterator
@@ -131,12 +133,31 @@ class Biometrics:
         self.harness.deliver(APPLICATION_SUBMITTED, verification.submitted[case["application_id"]], expect=None)
         relay(verification.harness, self.harness, case["application_id"], "application.verified.v1")
 
+    def capture(self, case: dict[str, Any], face: str, fingers: dict[int, str]) -> None:
+        """The capture desk's upload (an operator of the case's office), then the worker's face check and search."""
+        files = {"face": (io.BytesIO(image(face)), "face.jpg"),
+                 **{f"finger_{p}": (io.BytesIO(image(name)), f"finger_{p}.png") for p, name in fingers.items()}}
+        operator = self.harness.token("oki", "biometric_operator", offices=(case["office_code"],))
+        response = self.harness.client.post(f"/v1/enrolments/{case['application_id']}/capture", data=files,
+                                            content_type="multipart/form-data", headers=operator)
+        assert response.status_code == 202, response.get_json()
+        self.harness.work()
 
-def person_of(office: str) -> Any:
-    """An adult of the shipped synthetic registry living in the regency of ``office`` (3273: Kota Bandung)."""
+    def suspect(self, verification: Verification, original: dict[str, Any], again: dict[str, Any]) -> None:
+        """One person applying twice: ``original`` enrolled, ``again`` (the same face and fingers, the other
+        impressions) a suspected duplicate that verification puts to adjudication."""
+        self.capture(original, "obama_1.jpg", {2: "fvc2000_db1_101_1.png", 7: "fvc2002_db1_101_1.png"})
+        self.capture(again, "obama_2.jpg", {2: "fvc2000_db1_101_2.png", 7: "fvc2002_db1_101_2.png"})
+        relay(self.harness, verification.harness, again["application_id"], "biometrics.duplicate_suspected.v1")
+
+
+def person_of(office: str, nth: int = 0) -> Any:
+    """An adult (the ``nth``) of the shipped synthetic registry living in the regency of ``office`` (3273: Kota
+    Bandung)."""
     digits = office.removeprefix("DISDUKCAPIL-")
-    return next(m for m in REGISTRY.members() if m.village_code[:5].replace(".", "") == digits
-                and m.birth_date <= f"{dt.date.today().year - 18}-01-01")
+    adults = (m for m in REGISTRY.members() if m.village_code[:5].replace(".", "") == digits
+              and m.birth_date <= f"{dt.date.today().year - 18}-01-01")
+    return next(itertools.islice(adults, nth, None))
 
 
 def submission(member: Any) -> dict[str, Any]:

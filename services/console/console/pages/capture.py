@@ -75,18 +75,23 @@ def upload(application_id: str):
     return redirect(url_for("capture.capture", application_id=application_id))
 
 
-@blp.route("/perekaman/<application_id>/gambar/<name>")
-@officer.required(*OPERATORS, *REVIEWERS)
-def image(application_id: str, name: str):
+def served_image(name: str, path: str) -> Response:
+    """An image biometrics serves the officer (``path``), passed on uncached; 404 for a name it has none of."""
     if name not in IMAGES:
         abort(404)
     try:
-        body, content_type = apis.of("biometrics").image(f"/v1/enrolments/{application_id}/images/{name}")
+        body, content_type = apis.of("biometrics").image(path)
     except apis.Refused as refused:
         if refused.status != 404:
             raise
         abort(404)
     return Response(body, content_type=content_type, headers={"Cache-Control": "no-store"})
+
+
+@blp.route("/perekaman/<application_id>/gambar/<name>")
+@officer.required(*OPERATORS, *REVIEWERS)
+def image(application_id: str, name: str):
+    return served_image(name, f"/v1/enrolments/{application_id}/images/{name}")
 
 
 @blp.route("/tinjauan-wajah")
