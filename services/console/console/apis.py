@@ -59,8 +59,8 @@ class Api:
         self._refusal(response)
         return response.json() if response.content else None
 
-    def image(self, path: str) -> tuple[bytes, str]:
-        """An image the service serves to this officer: its bytes and content type."""
+    def download(self, path: str) -> tuple[bytes, str]:
+        """A file the service serves to this officer (an image, a PDF): its bytes and content type."""
         response = self._send("GET", path)
         self._refusal(response)
         return response.content, response.headers.get("Content-Type", "application/octet-stream")

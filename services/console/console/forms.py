@@ -4,8 +4,17 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ektp_shared.auth import ROLES
@@ -126,3 +135,45 @@ class AdjudicationForm(FlaskForm):
             self.message.errors = [_l("Tulis pesan untuk pemohon: penolakan karena data ganda harus dijelaskan.")]
             return False
         return True
+
+
+class RotationForm(FlaskForm):
+    in_rotation = RadioField(_l("Rotasi"), choices=[("no", _l("Keluarkan dari rotasi")), ("yes", _l("Kembalikan ke rotasi"))],
+                             validators=[DataRequired(_l("Pilih."))])
+    reason = StringField(_l("Alasan"), validators=[DataRequired(_l("Tulis alasannya.")), Length(min=3, max=150)])
+
+
+class BatchForm(FlaskForm):
+    reference = StringField(_l("Nomor berita acara penerimaan"), validators=[DataRequired(_l("Isi nomor berita acara.")),
+                                                                             Length(max=80)])
+    first_serial = StringField(_l("Nomor seri pertama"), validators=[DataRequired(_l("Isi nomor seri pertama.")),
+                                                                     Length(max=40)])
+    count = IntegerField(_l("Jumlah blangko"), validators=[DataRequired(_l("Isi jumlah blangko.")),
+                                                           NumberRange(min=1, max=10000, message=_l("Antara 1 dan 10.000."))])
+
+
+class VoidForm(FlaskForm):
+    serial = StringField(_l("Nomor seri blangko"), validators=[DataRequired(_l("Isi nomor seri.")), Length(max=40)])
+    reason = StringField(_l("Alasan"), validators=[DataRequired(_l("Tulis alasannya.")), Length(min=3, max=200)])
+
+
+class QualityForm(FlaskForm):
+    result = RadioField(_l("Hasil pemeriksaan"), choices=[("passed", _l("Lulus: kartu siap diambil")),
+                                                          ("defect", _l("Cacat: nomor seri dibatalkan, cetak ulang"))],
+                        validators=[DataRequired(_l("Pilih hasil pemeriksaan."))])
+    field = SelectField(_l("Bagian yang cacat"), choices=[("", "–")] + list(wording.CARD_PARTS.items()),
+                        validators=[Optional()])
+    note = TextAreaField(_l("Catatan"), validators=[Optional(), Length(max=500)])
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.result.data == "defect" and not self.field.data:
+            self.field.errors = [_l("Pilih bagian kartu yang cacat.")]
+            return False
+        return True
+
+
+class ReprintForm(FlaskForm):
+    reason = StringField(_l("Alasan cetak ulang"), validators=[DataRequired(_l("Tulis alasan cetak ulang.")),
+                                                               Length(min=3, max=500)])

@@ -92,3 +92,35 @@ def image_name(name: str) -> str:
 
 def capture_problem(error: dict) -> str:
     return str(CAPTURE_PROBLEMS.get(error.get("code", ""), error.get("message", "")))
+
+PRINTER_CONDITIONS = {
+    "feeder_empty": _l("Pengumpan kartu kosong"), "hopper_full": _l("Wadah keluaran penuh"),
+    "cover_open": _l("Penutup terbuka"), "jam": _l("Kartu macet"), "ribbon_out": _l("Pita habis"),
+    "ribbon_low": _l("Pita hampir habis"), "busy": _l("Sedang mencetak"), "stopped": _l("Berhenti"),
+    "offline": _l("Tidak terhubung"), "not ready": _l("Belum siap"),
+}
+CARD_STATES = {
+    "AWAITING_BIOMETRICS": _l("Menunggu biometrik"), "QUEUED_FOR_PRINT": _l("Dalam antrean cetak"),
+    "PRINT_FAILED": _l("Gagal cetak"), "AWAITING_QC": _l("Menunggu pemeriksaan mutu"),
+    "READY_FOR_PICKUP": _l("Siap diambil"), "AWAITING_CORRECTION": _l("Menunggu perbaikan data"),
+    "COLLECTED": _l("Sudah diambil"), "WITHDRAWN": _l("Ditarik"),
+}
+JOB_STATES = {"queued": _l("Antre"), "sent": _l("Dikirim ke printer"), "printed": _l("Tercetak"),
+              "qc_passed": _l("Lulus pemeriksaan"), "qc_failed": _l("Gagal pemeriksaan"), "failed": _l("Gagal")}
+CARD_PARTS = {
+    "provinsi": _l("Provinsi"), "kabupaten_kota": _l("Kabupaten/kota"), "nik": _l("NIK"), "nama": _l("Nama"),
+    "tempat_tgl_lahir": _l("Tempat/tanggal lahir"), "jenis_kelamin": _l("Jenis kelamin"),
+    "golongan_darah": _l("Golongan darah"), "alamat": _l("Alamat"), "rt_rw": _l("RT/RW"),
+    "kelurahan_desa": _l("Kelurahan/desa"), "kecamatan": _l("Kecamatan"), "agama": _l("Agama"),
+    "status_perkawinan": _l("Status perkawinan"), "pekerjaan": _l("Pekerjaan"),
+    "kewarganegaraan": _l("Kewarganegaraan"), "berlaku_hingga": _l("Berlaku hingga"), "photo": _l("Foto"),
+    "signature": _l("Tanda tangan"), "issue_place_date": _l("Tempat dan tanggal terbit"),
+    "print": _l("Hasil cetak"), "chip": _l("Cip"), "card_body": _l("Badan kartu"),
+}
+
+
+def conditions(value: str | None) -> str:
+    """A printer's reported conditions (``jam,ribbon_low``) in words; ``–`` when ready."""
+    if not value:
+        return "–"
+    return ", ".join(str(PRINTER_CONDITIONS.get(part, part)) for part in value.split(","))

@@ -16,17 +16,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ektp_peers.card_printer import CardPrinterEmulator
 from sqlalchemy import select
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from console.site import SITE
 from ektp_shared.contracts.intake import APPLICATION_SUBMITTED
+from ektp_shared.db import utcnow
 from ektp_shared.links import LinkSigner
 from ektp_shared.service import discover
 from ektp_shared.settings import DEVELOPMENT
 from ektp_shared.testing.harness import ServiceHarness
 from ektp_shared.web.app import create_app
+from printing import printers as printer_registry
+from printing import tasks as printing_tasks
 from verification.models import Appointment, Case
 from verification.registry import load, shipped_path
 
@@ -215,15 +219,69 @@ def biometrics_factory(runtime_factory, documents) -> Iterator:
         server.stop()
 
 
+@dataclass
+class Printing:
+    harness: ServiceHarness
+    url: str
+    printers: list[CardPrinterEmulator]
+
+    def take(self, verification: Verification, biometrics: Biometrics, case: dict[str, Any]) -> None:
+        """The verified data (verification's event), then the enrolment (biometrics'): the card is queued."""
+        relay(verification.harness, self.harness, case["application_id"], "application.verified.v1")
+        relay(biometrics.harness, self.harness, case["application_id"], "biometrics.enrolled.v1")
+
+    def office_policy(self, office: str, representative: str = "power_of_attorney", qc_by_operator: bool = True) -> None:
+        """The office's pickup and inspection policy, as the national admin sets it."""
+        admin = self.harness.token("root", "admin", offices=())
+        response = self.harness.client.put(f"/v1/offices/{office}/policy", headers=admin, json={
+            "representative": representative, "low_stock_threshold": 5, "qc_by_operator": qc_by_operator})
+        assert response.status_code == 200, response.get_json()
+
+    def run(self) -> None:
+        """The worker's round: the printers' status polled, then the print queue."""
+        printing_tasks.poll_printers(self.harness.runtime)
+        printing_tasks.run_print_queue(self.harness.runtime)
+
+
+@pytest.fixture
+def printing_factory(runtime_factory) -> Iterator:
+    """Printing with two card-printer emulators: the shared fleet and a printer of ``office``'s own."""
+    served: list[Served] = []
+    emulators: list[CardPrinterEmulator] = []
+
+    def make(biometrics: Biometrics, office: str, **overrides: Any) -> Printing:
+        shared, own = CardPrinterEmulator().start(), CardPrinterEmulator().start()
+        emulators.extend((shared, own))
+        uri = "cardprinter://{}:{}".format
+        runtime = runtime_factory(discover("printing")["printing"], printer_uri=uri(*shared.address),
+                                  biometrics_url=biometrics.url, development_stock=0, pickup_after_days=0,
+                                  print_retry_seconds=0, **overrides)
+        printing_tasks.tasks(runtime)  # registers the shared fleet, as the worker does at start
+        with runtime.uow() as uow:
+            printer_registry.register(uow, f"{office.lower()}-1", office, uri(*own.address), utcnow())
+            uow.commit()
+        server = Served(create_app(runtime))
+        served.append(server)
+        return Printing(ServiceHarness(runtime), server.url, [shared, own])
+
+    yield make
+    for server in served:
+        server.stop()
+    for emulator in emulators:
+        emulator.stop()
+
+
 @pytest.fixture
 def console_factory(tmp_path) -> Iterator:
     served: list[Served] = []
 
     def make(verification: Verification, port: int = 0, serve: bool = False, biometrics: Biometrics | None = None,
-             **overrides: Any):
+             printing: Printing | None = None, **overrides: Any):
         environ = {**DEVELOPMENT, "EKTP_DATA_DIR": str(tmp_path / "var")}
         if biometrics is not None:
             overrides["biometrics_url"] = biometrics.url
+        if printing is not None:
+            overrides["printing_url"] = printing.url
         settings = SITE.load_settings(environ, verification_url=verification.url, cookie_secure=False, **overrides)
         app = SITE.create_app(settings)
         if not serve:

@@ -80,7 +80,7 @@ def served_image(name: str, path: str) -> Response:
     if name not in IMAGES:
         abort(404)
     try:
-        body, content_type = apis.of("biometrics").image(path)
+        body, content_type = apis.of("biometrics").download(path)
     except apis.Refused as refused:
         if refused.status != 404:
             raise
