@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
+
 from ektp_shared import transitions
 from ektp_shared.calendar import local_day
 from ektp_shared.contracts import CloudEvent
@@ -39,6 +41,14 @@ def get(uow: UnitOfWork, application_id: str) -> Card:
     if card is None:
         raise not_found("not_found", "no card is known for this application", field="application_id", location="path")
     return card
+
+
+def by_receipt(uow: UnitOfWork, receipt_number: str, scope: frozenset[str] | None) -> list[Card]:
+    """The cards of a receipt number (one, or none) among ``scope``'s offices (None: every office)."""
+    chosen = select(Card).where(Card.receipt_number == receipt_number)
+    if scope is not None:
+        chosen = chosen.where(Card.office_code.in_(sorted(scope)))
+    return list(uow.session.scalars(chosen))
 
 
 def move(uow: UnitOfWork, card: Card, state: CardState, now: dt.datetime, **values: object) -> None:

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
 from ektp_shared import logs
-from ektp_shared.auth import require_office, requires
+from ektp_shared.auth import office_scope, require_office, requires
 from ektp_shared.db import utcnow
 from ektp_shared.service import Runtime
 from ektp_shared.web.errors import ApiError
@@ -21,7 +21,17 @@ from ..context import PrintingContext
 from ..models import Card
 from ..portraits import PortraitUnavailable
 from ..rules import attorney, pickup
-from .schemas import ATTORNEY_FORM, AttorneyIn, AttorneyOut, CardOut, HandoverIn, QualityIn, RefusalIn, ReprintIn
+from .schemas import (
+    ATTORNEY_FORM,
+    AttorneyIn,
+    AttorneyOut,
+    CardOut,
+    CardQuery,
+    HandoverIn,
+    QualityIn,
+    RefusalIn,
+    ReprintIn,
+)
 
 BEARER = [{"bearerAuth": []}]
 
@@ -46,6 +56,17 @@ def blueprint(runtime: Runtime) -> Blueprint:
         except PortraitUnavailable as exc:
             raise ApiError(409, "portrait_missing", "the holder's face is not available from biometrics",
                            field="application_id", location="path") from exc
+
+    @blp.route("", methods=["GET"])
+    @requires("print_operator", "supervisor")
+    @blp.arguments(CardQuery, location="query")
+    @blp.response(200, CardOut(many=True))
+    @blp.doc(summary="Find a card by its receipt number, at the pickup desk: the cards of your offices only (an "
+                     "empty list when none is here).", security=BEARER)
+    def find(query: dict[str, Any]):
+        with runtime.uow() as uow:
+            return [views.card(uow, card) for card in cards.by_receipt(uow, query["receipt_number"].strip(),
+                                                                       office_scope())]
 
     @blp.route("/<application_id>", methods=["GET"])
     @requires("print_operator", "supervisor")

@@ -91,6 +91,7 @@ class LetterOut(Schema):
 
 class CardOut(Schema):
     application_id = fields.String()
+    receipt_number = fields.String()
     state = fields.String()
     kind = fields.String()
     serial = fields.String(allow_none=True)
@@ -213,6 +214,11 @@ class StockOut(Schema):
     low_stock_threshold = fields.Integer()
     low = fields.Boolean()
     batches = fields.List(fields.Nested(BatchOut))
+
+
+class CardQuery(Schema):
+    receipt_number = fields.String(required=True, validate=validate.Length(min=4, max=40), metadata={
+        "description": "The receipt number the citizen shows (typed, or read from its QR code)."})
 
 
 class ReportQuery(Schema):

@@ -72,9 +72,14 @@ def test_another_offices_card_stock_and_printers_are_refused_and_its_own_office_
 @pytest.mark.parametrize("role", ["print_operator", "supervisor"])
 def test_jobs_printers_and_reports_show_only_the_officers_offices(world, role):
     world.printers(OWN, "ipp://127.0.0.1:9/printers/card")
-    world.new_card()
+    application_id = world.new_card()
     own = token(world, "ana", role, (OWN,))
     other = token(world, "eka", role, (OTHER,))
+    receipt = {"receipt_number": f"KTP-{application_id[:6].upper()}"}  # World.verified's receipt number
+    found = world.client.get("/v1/cards", query_string=receipt, headers=own).get_json()
+    assert [(c["application_id"], c["receipt_number"]) for c in found] == [(application_id, receipt["receipt_number"])]
+    assert world.client.get("/v1/cards", query_string=receipt, headers=other).get_json() == [], "the pickup desk's search"
+    assert world.client.get("/v1/cards", headers=own).status_code == 422
     assert {j["office_code"] for j in world.client.get("/v1/print-jobs", headers=own).get_json()} == {OWN}
     assert world.client.get("/v1/print-jobs", headers=other).get_json() == []
     assert world.client.get("/v1/print-jobs", query_string={"office_code": OWN}, headers=other).status_code == 403
