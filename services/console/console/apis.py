@@ -31,8 +31,9 @@ class Api:
         self.headers = {"Authorization": f"Bearer {token}"}
 
     def call(self, method: str, path: str, *, params: dict | None = None, json: Any = None,
-             files: dict[str, tuple[str, bytes]] | None = None) -> Any:
-        return self._answer(self._send(method, path, params=params, json=json if files is None else None, files=files))
+             files: dict[str, tuple[str, bytes]] | None = None, data: dict[str, str] | None = None) -> Any:
+        return self._answer(self._send(method, path, params=params, json=json if files is None else None, files=files,
+                                       data=data))
 
     def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         try:
@@ -71,9 +72,10 @@ class Api:
     def post(self, path: str, body: Any = None) -> Any:
         return self.call("POST", path, json=body if body is not None else {})
 
-    def upload(self, path: str, files: dict[str, tuple[str, bytes]]) -> Any:
-        """A multipart POST of ``{field: (filename, bytes)}``."""
-        return self.call("POST", path, files=files)
+    def upload(self, path: str, files: dict[str, tuple[str, bytes]], data: dict[str, str] | None = None,
+               method: str = "POST") -> Any:
+        """A multipart request of ``{field: (filename, bytes)}`` and form fields ``data``."""
+        return self.call(method, path, files=files, data=data)
 
     def delete(self, path: str) -> Any:
         return self.call("DELETE", path)

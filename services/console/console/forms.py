@@ -177,3 +177,45 @@ class QualityForm(FlaskForm):
 class ReprintForm(FlaskForm):
     reason = StringField(_l("Alasan cetak ulang"), validators=[DataRequired(_l("Tulis alasan cetak ulang.")),
                                                                Length(min=3, max=500)])
+
+NIK_DIGITS = Regexp(r"^[0-9]{16}$", message=_l("NIK terdiri atas 16 angka."))
+
+
+class ReceiptSearchForm(FlaskForm):
+    receipt_number = StringField(_l("Nomor tanda terima"), validators=[
+        DataRequired(_l("Ketik nomor tanda terima atau pindai kode QR-nya.")), Length(min=4, max=40)])
+
+
+class HandoverForm(FlaskForm):
+    nik = StringField(_l("NIK pemohon"), validators=[DataRequired(_l("Isi NIK pemohon.")), NIK_DIGITS])
+    collected_by = RadioField(_l("Yang mengambil"), choices=[("applicant", _l("Pemohon sendiri")),
+                                                            ("representative", _l("Wakil pemohon"))],
+                              default="applicant", validators=[DataRequired()])
+    representative_nik = StringField(_l("NIK wakil"), validators=[Optional(), NIK_DIGITS])
+    representative_kk = StringField(_l("Nomor KK wakil (keluarga dalam satu KK)"), validators=[Optional(), NIK_DIGITS])
+    representative_name = StringField(_l("Nama wakil sesuai KTP-el"), validators=[Optional(), Length(max=120)])
+    old_card = BooleanField(_l("KTP-el lama sudah diserahkan dan ditarik"))
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.collected_by.data == "representative" and not self.representative_nik.data:
+            self.representative_nik.errors = [_l("Isi NIK wakil yang mengambil.")]
+            return False
+        return True
+
+
+class AttorneyForm(FlaskForm):
+    file = FileField(_l("Pindaian surat kuasa (PDF, JPEG atau PNG)"), validators=[
+        FileRequired(_l("Pilih berkas surat kuasa."))])
+    representative_nik = StringField(_l("NIK penerima kuasa, sesuai surat"), validators=[
+        DataRequired(_l("Isi NIK penerima kuasa.")), NIK_DIGITS])
+    representative_name = StringField(_l("Nama penerima kuasa, sesuai surat"), validators=[
+        DataRequired(_l("Isi nama penerima kuasa.")), Length(max=120)])
+
+
+class RefusalForm(FlaskForm):
+    nik = StringField(_l("NIK pemohon"), validators=[DataRequired(_l("Isi NIK pemohon.")), NIK_DIGITS])
+    wrong = MultiCheckboxField(_l("Data yang salah tercetak"), choices=[
+        (name, label) for name, label in wording.CARD_PARTS.items() if name not in ("print", "chip", "card_body")],
+        validators=[DataRequired(_l("Pilih data yang salah."))])

@@ -124,3 +124,19 @@ def conditions(value: str | None) -> str:
     if not value:
         return "–"
     return ", ".join(str(PRINTER_CONDITIONS.get(part, part)) for part in value.split(","))
+
+HANDOVER_REFUSALS = {
+    "nik": _l("NIK tidak cocok dengan kartu ini. Periksa lagi KK atau dokumen pemohon."),
+    "receipt_number": _l("Nomor tanda terima bukan milik kartu ini."),
+    "application_id": _l("Kartu belum dapat diambil (lihat keadaannya di atas)."),
+    "collected_by": _l("Kantor ini hanya menyerahkan kartu kepada pemohon sendiri."),
+    "representative.kk_number": _l("Kantor ini hanya menyerahkan kartu kepada pemohon atau keluarga dalam satu KK."),
+    "representative.nik": _l("Surat kuasa menyebut orang lain: NIK yang mengambil harus sama dengan NIK penerima kuasa."),
+    "representative.name": _l("Surat kuasa menyebut orang lain: nama yang mengambil harus sama dengan nama penerima kuasa."),
+    "surat_kuasa": _l("Wakil di luar KK pemohon memerlukan surat kuasa; unggah dulu di bawah."),
+    "old_card": _l("Kartu lama harus diserahkan dan ditarik lebih dulu."),
+}
+
+
+def handover_refusal(fields: list[str], message: str) -> str:
+    return str(next((HANDOVER_REFUSALS[f] for f in fields if f in HANDOVER_REFUSALS), message))

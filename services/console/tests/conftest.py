@@ -253,9 +253,9 @@ def printing_factory(runtime_factory) -> Iterator:
         shared, own = CardPrinterEmulator().start(), CardPrinterEmulator().start()
         emulators.extend((shared, own))
         uri = "cardprinter://{}:{}".format
+        settings = {"development_stock": 0, "pickup_after_days": 0, "print_retry_seconds": 0, **overrides}
         runtime = runtime_factory(discover("printing")["printing"], printer_uri=uri(*shared.address),
-                                  biometrics_url=biometrics.url, development_stock=0, pickup_after_days=0,
-                                  print_retry_seconds=0, **overrides)
+                                  biometrics_url=biometrics.url, **settings)
         printing_tasks.tasks(runtime)  # registers the shared fleet, as the worker does at start
         with runtime.uow() as uow:
             printer_registry.register(uow, f"{office.lower()}-1", office, uri(*own.address), utcnow())
