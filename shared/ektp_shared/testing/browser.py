@@ -19,7 +19,7 @@ CHROMIUM = "/usr/bin/chromium"
 # Flags that keep Chromium from reaching out to the network (toolbox §8).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-CITIZENS_OWN_PICTURES = re.compile(r"/dokumen/[a-z_]+/berkas|/kasus/[^/]+/dokumen/|/gambar/|^blob:")
+CITIZENS_OWN_PICTURES = re.compile(r"/dokumen/[a-z_]+/berkas|/kasus/[^/]+/dokumen/|/gambar/|/depan\.png$|^blob:")
 PAGE_BUDGET_BYTES = 100 * 1024
 PHONE = {"width": 360, "height": 640}
 SHOT_NUMBERS = itertools.count(1)
