@@ -19,7 +19,7 @@ from ektp_shared.service import Runtime
 from ektp_shared.web.errors import ApiError
 from ektp_shared.web.paths import get_or_404
 
-from . import adjudication, appointments, cases, interviews, offices, operations, views, work_queue
+from . import adjudication, appointments, cases, dashboard, interviews, offices, operations, views, work_queue
 from .context import VerificationContext
 from .models import AuditEntry, Case, Interview
 from .rules.decisions import RetryStage
@@ -32,6 +32,8 @@ from .schemas import (
     CaseQuery,
     CaseSummaryOut,
     ClaimNextIn,
+    DashboardOut,
+    DashboardQuery,
     DayAppointmentOut,
     DecisionIn,
     InterviewIn,
@@ -313,6 +315,27 @@ def appointments_blueprint(runtime: Runtime) -> Blueprint:
     return blp
 
 
+def dashboard_blueprint(runtime: Runtime) -> Blueprint:
+    blp = Blueprint("dashboard", __name__, url_prefix="/v1/dashboard",
+                    description="The supervisor's view of an office: the funnel, the age per stage, stuck cases.")
+
+    @blp.route("", methods=["GET"])
+    @requires("supervisor")
+    @blp.arguments(DashboardQuery, location="query")
+    @blp.response(200, DashboardOut)
+    @blp.doc(summary="Cases per state in funnel order with the oldest's wait, and the open cases stuck longer than "
+                     "stuck_hours: of your offices, or one of them with office=.", security=BEARER)
+    def read(query: dict[str, Any]):
+        if query["office"] is not None:
+            require_office(query["office"], field="office", location="query")
+        now, scope = utcnow(), office_scope()
+        with runtime.uow() as uow:
+            return {"stages": dashboard.stages(uow, query["office"], scope, now),
+                    "stuck": dashboard.stuck(uow, query["office"], scope, now, query["stuck_hours"])}
+
+    return blp
+
+
 def offices_blueprint(runtime: Runtime) -> Blueprint:
     blp = Blueprint("offices", __name__, url_prefix="/v1/offices",
                     description="Offices that capture biometrics: capacity and opening hours.")
@@ -346,7 +369,8 @@ def offices_blueprint(runtime: Runtime) -> Blueprint:
 
 def admin_blueprint(runtime: Runtime) -> Blueprint:
     blp = Blueprint("operations", __name__, url_prefix="/v1/admin/cases",
-                    description="Operators' actions on one application: pause, resume, retry from a stage (audited).")
+                    description="Operators' actions on one application: pause, resume, retry from a stage (audited; "
+                                "a supervisor of the case's office, or the national admin).")
 
     def act(case_id: str, action) -> dict[str, Any]:
         with runtime.uow() as uow:
@@ -356,21 +380,21 @@ def admin_blueprint(runtime: Runtime) -> Blueprint:
             return {"case_id": case.id, "state": case.state, "resume_state": case.resume_state}
 
     @blp.route("/<case_id>/pause", methods=["POST"])
-    @requires("admin")
+    @requires("admin", "supervisor")
     @blp.arguments(PauseIn)
     @blp.doc(summary="Pause a case: no claims, decisions or automatic expiry until resumed.", security=BEARER)
     def pause(body: dict[str, Any], case_id: str):
         return act(case_id, lambda uow, case: operations.pause(uow, case, g.principal.subject, body["reason"], utcnow()))
 
     @blp.route("/<case_id>/resume", methods=["POST"])
-    @requires("admin")
+    @requires("admin", "supervisor")
     @blp.doc(summary="Resume a paused case in the state it had (or reached meanwhile through events).",
              security=BEARER)
     def resume(case_id: str):
         return act(case_id, lambda uow, case: operations.resume(uow, case, g.principal.subject, utcnow()))
 
     @blp.route("/<case_id>/retry", methods=["POST"])
-    @requires("admin")
+    @requires("admin", "supervisor")
     @blp.arguments(RetryIn)
     @blp.doc(summary="Retry from a stage: `checks`, `review`, `appointment` or `verified` (re-publish the approval).",
              security=BEARER)

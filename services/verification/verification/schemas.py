@@ -127,6 +127,33 @@ class DayAppointmentOut(Schema):
     state = fields.String(metadata={"description": "SCHEDULED, ATTENDED or NO_SHOW."})
 
 
+class DashboardQuery(Schema):
+    office = fields.String(load_default=None, validate=validate.Length(min=1, max=40))
+    stuck_hours = QueryInteger(load_default=48, validate=validate.Range(min=1, max=24 * 90), metadata={
+        "description": "An open case standing in its state longer than this is listed as stuck."})
+
+
+class StageOut(Schema):
+    state = fields.String()
+    count = fields.Integer()
+    open = fields.Boolean()
+    oldest_seconds = fields.Integer(allow_none=True, metadata={"description": "Open states: the longest wait in it."})
+
+
+class StuckOut(Schema):
+    id = fields.String()
+    receipt_number = fields.String()
+    state = fields.String()
+    state_since = fields.AwareDateTime()
+    office_code = fields.String()
+    claimed_by = fields.String(allow_none=True)
+
+
+class DashboardOut(Schema):
+    stages = fields.List(fields.Nested(StageOut))
+    stuck = fields.List(fields.Nested(StuckOut))
+
+
 class SlotQuery(Schema):
     officer = fields.String(load_default=None, validate=validate.Length(min=1, max=120))
     free = fields.Boolean(load_default=True)

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from verification.models import Case
+
 OTHER = "DISDUKCAPIL-9999"
 NO_ID = "00000000-0000-4000-8000-000000000000"
 WIB = ZoneInfo("Asia/Jakarta")
@@ -25,6 +27,9 @@ CASE_ENDPOINTS = [
     ("biometric_adjudicator", "get", "/v1/cases/{case}/adjudication", None, 404),
     ("biometric_adjudicator", "post", "/v1/cases/{case}/adjudication", {"decision": "distinct", "note": "x"}, 409),
     ("supervisor", "get", "/v1/cases/{case}/audit", None, 200),
+    ("supervisor", "post", "/v1/admin/cases/{case}/pause", {"reason": "berkas diperiksa polisi"}, 200),
+    ("supervisor", "post", "/v1/admin/cases/{case}/resume", None, 409),
+    ("supervisor", "post", "/v1/admin/cases/{case}/retry", {"stage": "checks"}, 200),
 ]
 
 
@@ -113,3 +118,26 @@ def test_the_capture_desk_lists_the_day_s_appointments_of_its_own_office_only(se
     assert refused.status_code == 403 and refused.get_json()["code"] == "other_office"
     bad = service.client.get("/v1/appointments", query_string={"day": "besok"}, headers=own)
     assert bad.status_code == 422 and "day" in str(bad.get_json())
+
+
+def test_the_supervisor_s_dashboard_counts_its_own_office_s_cases_per_stage_and_lists_the_stuck(service, case):
+    own = service.token("sri", "supervisor", offices=(case["office_code"],))
+    board = service.client.get("/v1/dashboard", headers=own)
+    assert board.status_code == 200, board.get_json()
+    stages = {s["state"]: s for s in board.get_json()["stages"]}
+    assert list(stages)[:2] == ["OPEN", "INTERVIEW_SCHEDULED"], "funnel order"
+    assert stages["OPEN"]["count"] == 1 and stages["OPEN"]["oldest_seconds"] >= 0
+    assert stages["APPROVED"]["count"] == 0
+    assert board.get_json()["stuck"] == [], "opened just now"
+    with service.runtime.uow() as uow:  # the case has stood open for three days
+        found = uow.session.get(Case, case["id"])
+        found.state_since -= dt.timedelta(days=3)
+        uow.commit()
+    stuck = service.client.get("/v1/dashboard", query_string={"stuck_hours": "48"}, headers=own).get_json()["stuck"]
+    assert [(c["receipt_number"], c["state"]) for c in stuck] == [(case["receipt_number"], "OPEN")]
+    other = service.token("eka", "supervisor", offices=(OTHER,))
+    assert {s["count"] for s in service.client.get("/v1/dashboard", headers=other).get_json()["stages"]} == {0}
+    refused = service.client.get("/v1/dashboard", query_string={"office": case["office_code"]}, headers=other)
+    assert refused.status_code == 403
+    bad = service.client.get("/v1/dashboard", query_string={"stuck_hours": "dua"}, headers=own)
+    assert bad.status_code == 422 and "stuck_hours" in str(bad.get_json())
