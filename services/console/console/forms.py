@@ -219,3 +219,15 @@ class RefusalForm(FlaskForm):
     wrong = MultiCheckboxField(_l("Data yang salah tercetak"), choices=[
         (name, label) for name, label in wording.CARD_PARTS.items() if name not in ("print", "chip", "card_body")],
         validators=[DataRequired(_l("Pilih data yang salah."))])
+
+
+class PauseForm(FlaskForm):
+    reason = StringField(_l("Alasan menghentikan sementara"), validators=[DataRequired(_l("Tulis alasannya.")),
+                                                                         Length(max=500)])
+
+
+class RetryForm(FlaskForm):
+    stage = SelectField(_l("Ulangi dari tahap"), choices=[
+        ("checks", _l("Pemeriksaan otomatis")), ("review", _l("Kembali ke antrean verifikasi")),
+        ("appointment", _l("Pemesanan jadwal perekaman")), ("verified", _l("Kirim ulang persetujuan ke layanan lain"))],
+        validators=[DataRequired()])

@@ -14,6 +14,7 @@ STATES = {
     "REJECTION_PROPOSED": _l("Penolakan menunggu konfirmasi"), "INTERVIEW_SCHEDULED": _l("Wawancara terjadwal"),
     "AWAITING_CORRECTION": _l("Menunggu perbaikan"), "APPROVED": _l("Disetujui"), "REJECTED": _l("Ditolak"),
     "ADJUDICATION": _l("Adjudikasi"), "PAUSED": _l("Dihentikan sementara"), "EXPIRED": _l("Kedaluwarsa"),
+    "CORRECTION_REQUESTED": _l("Menunggu perbaikan pemohon"), "ENROLLED": _l("Terdaftar biometrik"),
 }
 CORRECTION_REASONS = {
     "data_mismatch": _l("Data berbeda dengan dokumen atau database KK"),
@@ -140,3 +141,16 @@ HANDOVER_REFUSALS = {
 
 def handover_refusal(fields: list[str], message: str) -> str:
     return str(next((HANDOVER_REFUSALS[f] for f in fields if f in HANDOVER_REFUSALS), message))
+
+
+def age(seconds: int | None) -> str:
+    """A wait in days and hours (or minutes under an hour)."""
+    if seconds is None:
+        return "–"
+    days, rest = divmod(int(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        return str(_l("%(days)s hari %(hours)s jam", days=days, hours=hours))
+    if hours:
+        return str(_l("%(hours)s jam", hours=hours))
+    return str(_l("%(minutes)s menit", minutes=rest // 60))
