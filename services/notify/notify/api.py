@@ -5,11 +5,12 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ektp_shared import logs
-from ektp_shared.auth import requires
+from ektp_shared.auth import require_office, requires
 from ektp_shared.service import Runtime
 from ektp_shared.web.paths import path_uuid
 
 from . import views
+from .models import Contact
 
 
 class DeliveryOut(Schema):
@@ -33,12 +34,16 @@ def blueprint(runtime: Runtime) -> Blueprint:
     @blp.route("/<application_id>/notifications", methods=["GET"])
     @requires("verifier", "supervisor", "print_operator")
     @blp.response(200, DeliveryOut(many=True))
-    @blp.doc(summary="Every message planned or sent for an application, with its delivery status.",
+    @blp.doc(summary="Every message planned or sent for an application, with its delivery status (an application "
+                     "of your offices; another office's is refused).",
              security=[{"bearerAuth": []}])
     def log(application_id: str):
         application_id = path_uuid(application_id, "application_id", "no application has this id")
         logs.correlation_id.set(application_id)
         with runtime.uow() as uow:
+            contact = uow.session.get(Contact, application_id)
+            if contact is not None:
+                require_office(contact.office_code, field="application_id")
             return views.log_of(uow, application_id)
 
     return blp

@@ -57,6 +57,12 @@ def _contact_values(event: CloudEvent) -> tuple[str | None, str | None]:
     return given.get("email"), phone
 
 
+def regency_office(receipt_number: str) -> str | None:
+    """The regency office of a receipt number (``KTP-RRRR-...``: RRRR is the applicant's regency)."""
+    parts = receipt_number.split("-")
+    return f"DISDUKCAPIL-{parts[1]}" if len(parts) > 2 and parts[1].isdigit() else None
+
+
 def remember_contact(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> Contact:
     """The contact from the submission; a resubmission after a correction may change it."""
     application_id = str(event.data["application_id"])
@@ -64,6 +70,7 @@ def remember_contact(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> Co
     contact = uow.session.get(Contact, application_id)
     if contact is None:
         contact = Contact(application_id=application_id, receipt_number=event.data["receipt_number"],
+                          office_code=regency_office(event.data["receipt_number"]),
                           language=event.data.get("language", "id"), email=email, phone=phone, created_at=now)
         uow.session.add(contact)
         uow.session.flush()
@@ -78,6 +85,9 @@ def plan(uow: UnitOfWork, event: CloudEvent, now: dt.datetime, recipient_key: Re
     contact = uow.session.get(Contact, str(event.data["application_id"]))
     if contact is None:
         raise ContactUnknown("no contact recorded for this application yet")
+    office = event.data.get("office")
+    if isinstance(office, dict) and office.get("code"):
+        contact.office_code = office["code"]  # the office that approved, booked or printed: the one it is with
     key = by_type(event.type).key
     variables = {k: v for k, v in jsonable(event.data).items() if k not in PERSONAL}
     variables["receipt_number"] = contact.receipt_number

@@ -24,6 +24,9 @@ class Contact(Base):
 
     application_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     receipt_number: Mapped[str] = mapped_column(String(40))
+    # The office the application is with, for the officers' boundary: the regency's from the receipt number
+    # until an event names the office (approval, appointment, card).
+    office_code: Mapped[str | None] = mapped_column(String(40), index=True)
     language: Mapped[str] = mapped_column(String(2))
     email: Mapped[str | None] = mapped_column(EncryptedText)
     phone: Mapped[str | None] = mapped_column(EncryptedText)  # E.164

@@ -64,6 +64,8 @@ MILESTONES = {
 
 
 class Notify(ServiceHarness):
+    offices = (OFFICE["code"],)  # the applications of these tests are Bandung's (KTP-3273-...)
+
     def deliver_event(self, event: CloudEvent) -> str:
         return self.dispatch(event.to_dict(), {}).outcome.value
 
@@ -350,6 +352,24 @@ def test_the_delivery_log_is_for_officers_only(notify):
     assert notify.client.get(url, headers=notify.token("x", "biometric_operator")).status_code == 403
     response = notify.client.get("/v1/applications/not-an-id/notifications", headers=notify.token("x", "supervisor"))
     assert response.status_code == 404 and response.json["errors"][0]["field"] == "application_id"
+
+
+@pytest.mark.parametrize("role", ["verifier", "supervisor", "print_operator"])
+def test_the_delivery_log_is_refused_to_another_office_and_follows_the_office_the_events_name(notify, role):
+    application_id, _ = notify.apply()
+    url = f"/v1/applications/{application_id}/notifications"
+    own = notify.client.get(url, headers=notify.token("ana", role, offices=("DISDUKCAPIL-3273",)))
+    assert own.status_code == 200 and {d["event"] for d in own.json} == {"application.submitted.v1"}
+    other = notify.client.get(url, headers=notify.token("eka", role, offices=("UPT-3273-01",)))
+    assert other.status_code == 403 and other.json["code"] == "other_office"
+    upt = {**OFFICE, "code": "UPT-3273-01"}  # approved for capture at a UPT: the log is the UPT's from then on
+    booked = notify.event("appointment.scheduled.v1", application_id,
+                          {**MILESTONES["appointment.scheduled.v1"], "office": upt})
+    assert notify.deliver_event(booked) == "handled"
+    assert notify.client.get(url, headers=notify.token("eka", role, offices=("UPT-3273-01",))).status_code == 200
+    assert notify.client.get(url, headers=notify.token("ana", role, offices=("DISDUKCAPIL-3273",))).status_code == 403
+    national = notify.client.get(url, headers=notify.token("root", "admin", offices=()))
+    assert national.status_code == 200 and len(national.json) == 4, "two milestones, each by email and SMS"
 
 
 @pytest.mark.slow
