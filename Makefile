@@ -106,7 +106,7 @@ k8s-validate: venv
 	$(PY) -m pytest tests/k8s -q
 
 images:
-	@for s in intake verification biometrics printing notify portal; do docker build --build-arg SERVICE=$$s -t ektp/$$s:dev . || exit 1; done
+	@for s in intake verification biometrics printing notify portal console; do docker build --build-arg SERVICE=$$s -t ektp/$$s:dev . || exit 1; done
 	docker build --build-arg SERVICE=peers --build-arg PACKAGES="shared services/printing peers" -t ektp/peers:dev .
 
 clean:

@@ -62,6 +62,9 @@ def plan() -> dict[str, dict[str, Callable[[], str]]]:
         "ektp-biometrics-links": {"link-secret": token},
         # The citizens' portal signs its session cookie and its forms' CSRF tokens with this key.
         "ektp-portal": {"secret-key": token},
+        # The officers' console: its session cookie's key, and its client secret at the OIDC provider (give the
+        # provider's ektp-console client this value, docs/deploy.md).
+        "ektp-console": {"secret-key": token, "oidc-client-secret": token},
         "ektp-event-keys": event_keys(),
     }
     for service in SERVICES:

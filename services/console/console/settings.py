@@ -22,13 +22,14 @@ class ConsoleSettings(Settings):
     oidc_client_secret: str = setting("", "The console's client secret at the provider.", secret=True)
 
     def development_secrets(self) -> list[str]:
-        # The console signs no events. Without a provider it signs officers in with development tokens: a
-        # development credential.
-        found = [name for name in super().development_secrets() if not name.startswith("EKTP_EVENT_")]
-        if self.secret_key == DEVELOPMENT_SECRET:
-            found.append("EKTP_CONSOLE_SECRET_KEY")
+        # The console signs no events, hashes no lookups, signs no links and encrypts no data: of the platform's
+        # secrets only the officers' token check concerns it, and with a provider that uses the provider's keys.
+        # Without a provider it signs officers in with development tokens: a development credential.
+        found = ["EKTP_CONSOLE_SECRET_KEY"] if self.secret_key == DEVELOPMENT_SECRET else []
         if not self.oidc_issuer:
             found.append("EKTP_CONSOLE_OIDC_ISSUER")
+        if not self.oidc_client_secret:
+            found.append("EKTP_CONSOLE_OIDC_CLIENT_SECRET")
         return found
 
     @property
