@@ -189,7 +189,8 @@ def submission(member: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def documents() -> Iterator[Documents]:
-    served = Documents(SITE.load_settings(DEVELOPMENT).link_secret)
+    # intake's link key: what verification and biometrics sign its links with in development
+    served = Documents(discover("biometrics")["biometrics"].load_settings(DEVELOPMENT).intake_link_secret)
     yield served
     served.served.stop()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from ..conftest import image, person_of
-from .test_capture_desk import OWN, development_sign_in
+from .test_capture_desk import OWN, signed_in
 
 
 def test_an_adjudicator_sees_a_suspected_duplicate_side_by_side_and_decides(
@@ -19,11 +19,7 @@ def test_an_adjudicator_sees_a_suspected_duplicate_side_by_side_and_decides(
     biometrics.suspect(verification, original, again)
     console = console_factory(verification, biometrics=biometrics, serve=True)
 
-    desk = desk_of(console.url)
-    page = desk.page
-    desk.go("/adjudikasi")
-    development_sign_in(page, "biometric_adjudicator")
-    page.wait_for_url("**/adjudikasi")
+    desk, page = signed_in(desk_of, console.url, "/adjudikasi", "biometric_adjudicator")
     desk.check("adjudication-queue")
 
     desk.mark()

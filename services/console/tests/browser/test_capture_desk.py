@@ -21,6 +21,15 @@ def development_sign_in(page, role: str) -> None:
     page.click("main button[type=submit]")
 
 
+def signed_in(desk_of, console_url: str, path: str, role: str):
+    """A new desk browser at ``path``, signed in there with the development sign-in as ``role``."""
+    desk = desk_of(console_url)
+    desk.go(path)
+    development_sign_in(desk.page, role)
+    desk.page.wait_for_url(f"**{path}")
+    return desk, desk.page
+
+
 def files(tmp_path, face: str, fingers: dict[int, bytes]) -> dict[str, str]:
     chosen = {"face": tmp_path / "face.jpg"}
     chosen["face"].write_bytes(image(face))
@@ -97,6 +106,7 @@ def test_an_operator_retakes_a_refused_finger_and_a_reviewer_decides_a_face_with
     reviewer.mark()
     page.click("main td a")
     expect(page.locator("figcaption")).to_have_text(["Pasfoto permohonan", "Wajah yang direkam"])
+    page.wait_for_load_state("load")  # the photo comes from intake through biometrics: the slower of the two
     assert all(page.evaluate("[...document.querySelectorAll('figure img')].map(i => i.naturalWidth > 0)"))
     reviewer.check("face-review")
 
