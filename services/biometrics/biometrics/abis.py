@@ -5,13 +5,15 @@ two requests (docs/biometrics.md).
 
 Consistency between replicas. The ``gallery`` table is the gallery of record; every worker process
 keeps an in-memory copy for speed (the engine's Gallery). A decision (IDENTIFY, and INSERT when there
-is no hit) runs under one lock for the whole service, a PostgreSQL transaction-scoped advisory lock
-held until the decision commits, after first loading the entries other replicas committed since its
-last look. So two captures of one person are never decided at once by two replicas blind to each
-other: the later decision searches a gallery that holds the earlier enrolment. Decisions are serial
-across replicas (about 0.4 s each at 100,000 identities, so some 9,000 an hour); beyond that, the
-gallery is partitioned (the sharding plan in docs/biometrics.md). The embedded profile (SQLite) has
-one worker process, whose consumer thread is the only one that decides.
+is no hit) searches without any lock, on the entries committed when it last loaded them (its
+watermark). Only what follows a search without a hit is serialised: under a PostgreSQL
+transaction-scoped advisory lock, held until the decision commits, it loads the entries committed
+since its watermark (those enrolled meanwhile), compares the probe with just those, and enrols only
+when none is a hit. Sequence numbers are given out under that lock, so every entry with a lower number
+is committed when a decision holds it: of two captures of one person searched at the same moment, the
+second to take the lock finds the first among the entries enrolled meanwhile. The lock is held for a
+handful of comparisons instead of a whole search. The embedded profile (SQLite) has one worker
+process, whose consumer thread is the only one that decides.
 
 An entry added in a transaction that then rolls back (say another event of the same batch failed) is
 taken out of the in-memory copy again, so memory never holds what the database does not.
@@ -21,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session, SessionTransaction
@@ -64,6 +66,10 @@ class Abis:
 
     def sync(self, session: Session) -> int:
         """Load the gallery entries committed since the last look (all of them at start); returns how many."""
+        return len(self._load(session))
+
+    def _load(self, session: Session) -> list[str]:
+        """Load the entries committed since the last look; their reference ids."""
         with self._lock:
             try:
                 rows = session.execute(select(GalleryEntry.reference_id, GalleryEntry.seq)
@@ -79,7 +85,7 @@ class Abis:
                 metrics.MATCHER_ERRORS.labels("sync").inc()
                 raise
             metrics.GALLERY_IDENTITIES.set(len(self.gallery))
-            return len(rows)
+            return [row.reference_id for row in rows]
 
     def face_cohort(self, model: str) -> FaceCohort | None:
         """Enrolled faces of a model to normalise 1:1 face comparisons, once there are as many as the
@@ -100,20 +106,44 @@ class Abis:
         return templates, [FingerTemplate.from_bytes(blob) for blob in fingers.values()]
 
     def identify(self, session: Session, reference_id: str, target_fpir: int) -> list[Candidate]:
-        """IDENTIFY: enrolled references that are probably the same person, best first. Takes the decision
-        lock, which the caller's transaction holds until it commits (enrol in the same transaction)."""
-        _lock_decisions(session)
+        """IDENTIFY: enrolled references that are probably the same person, best first. No lock: a search
+        of the entries this replica has loaded (decide() is what enrols)."""
         self.sync(session)
+        return self._search(session, reference_id, target_fpir)
+
+    def decide(self, session: Session, reference_id: str, target_fpir: int, now: dt.datetime) -> list[Candidate]:
+        """IDENTIFY, and INSERT when nobody matches: the candidates, or [] once the reference is enrolled (in
+        the caller's transaction, which holds the decision lock until it commits)."""
         with self._lock:
-            started = time.perf_counter()
-            try:
-                face, fingers = self._probe(session, reference_id)
-                found = self.gallery.identify(face, fingers, target_fpir=target_fpir, exclude={reference_id})
-            except Exception:
-                metrics.MATCHER_ERRORS.labels("identify").inc()
-                raise
-            metrics.IDENTIFY_DURATION.observe(time.perf_counter() - started)
+            self._load(session)
+            watermark = self._seen
+        found = self._search(session, reference_id, target_fpir)
+        if found:
             return found
+        _lock_decisions(session)
+        self._load(session)
+        meanwhile = session.scalars(select(GalleryEntry.reference_id).where(
+            GalleryEntry.seq > watermark, GalleryEntry.reference_id != reference_id)).all()
+        if meanwhile:
+            found = self._search(session, reference_id, target_fpir, only=meanwhile)
+            if found:
+                metrics.CONCURRENT_DUPLICATES.inc()
+                return found
+        self.insert(session, reference_id, now)
+        return []
+
+    def _search(self, session: Session, reference_id: str, target_fpir: int,
+                only: Collection[str] | None = None) -> list[Candidate]:
+        started = time.perf_counter()
+        try:
+            face, fingers = self._probe(session, reference_id)
+            found = self.gallery.identify(face, fingers, target_fpir=target_fpir, exclude={reference_id}, only=only)
+        except Exception:
+            metrics.MATCHER_ERRORS.labels("identify").inc()
+            raise
+        if only is None:
+            metrics.IDENTIFY_DURATION.observe(time.perf_counter() - started)
+        return found
 
     def insert(self, session: Session, reference_id: str, now: dt.datetime) -> bool:
         """INSERT: add the reference's stored templates to the gallery. False when it is there already

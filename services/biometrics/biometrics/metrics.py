@@ -19,6 +19,8 @@ MATCHER_ERRORS = Counter("ektp_biometric_matcher_errors_total",
 IDENTIFY_DURATION = Histogram("ektp_biometric_identify_duration_seconds",
                               "Time of one 1:N search (gallery sync, face shortlist, fingerprint matching).",
                               buckets=SEARCH_BUCKETS)
+CONCURRENT_DUPLICATES = Counter("ektp_biometric_concurrent_duplicates_total",
+                                "Duplicates caught only by the re-check against what was enrolled during the search.")
 EXTRACT_DURATION = Histogram("ektp_biometric_capture_extract_duration_seconds",
                              "Time to quality-check and template a whole capture (all fingers and the face).",
                              buckets=EXTRACT_BUCKETS)

@@ -42,6 +42,9 @@ class FaceIndex:
     def __contains__(self, reference_id: str) -> bool:
         return reference_id in self._row
 
+    def vector(self, reference_id: str) -> np.ndarray:
+        return self._faces[self._row[reference_id]].copy()
+
     def reference(self, row: int) -> str:
         return self._face_ids[row]
 
@@ -67,6 +70,32 @@ class FaceIndex:
             self._cohort_dirty = True
         else:
             self._spacing[n] = self._spacings(self._faces[n:n + 1], [reference_id])[0]
+
+    def add_many(self, reference_ids: Sequence[str], vectors: np.ndarray) -> None:
+        """Append many faces at once (a rebuild): as add, one by one until the cohort is full, then in blocks."""
+        first = max(0, min(len(reference_ids), self.cohort_size - len(self._face_ids)))
+        for reference_id, vector in zip(reference_ids[:first], vectors[:first]):
+            self.add(reference_id, vector)
+        ids, block = list(reference_ids[first:]), np.asarray(vectors[first:], np.float32)
+        if not ids:
+            return
+        n, m = len(self._face_ids), len(ids)
+        if n + m > self._faces.shape[0]:
+            grown = max(1024, 2 * n, n + m)
+            self._faces = np.resize(self._faces, (grown, DESCRIPTOR_SIZE))
+            self._spacing = np.resize(self._spacing, grown)
+            self._norms = np.resize(self._norms, grown)
+            if self._coarse is not None:
+                self._coarse = np.resize(self._coarse, (grown, COARSE_DIMS))
+                self._coarse_norms = np.resize(self._coarse_norms, grown)
+        self._faces[n:n + m] = block
+        self._norms[n:n + m] = (block * block).sum(1)
+        if self._coarse is not None:
+            self._coarse[n:n + m] = block @ self._projection
+            self._coarse_norms[n:n + m] = (self._coarse[n:n + m] ** 2).sum(1)
+        self._face_ids.extend(ids)
+        self._row.update(zip(ids, range(n, n + m)))
+        self._spacing[n:n + m] = self._spacings(block, ids)
 
     def remove(self, reference_id: str) -> None:
         row = self._row.pop(reference_id, None)

@@ -4,9 +4,12 @@ Faces are kept per face model (face_index.py): a reference enrolled before a mod
 model's template until it is migrated, and a probe is compared, model by model, only with templates of
 the model it has a template of. Never across models.
 Fingers are kept as their ISO/IEC 19794-2 bytes (about 300 B each) and turned into cylinders only
-when a search reaches them, with the most recent kept in a bounded cache. A search compares the
-probe's fingers with the face shortlist, and with everyone when the gallery is small enough that a
-full fingerprint search fits in the time budget, so a person whose face fails is still found there.
+when a search reaches them, with the most recent kept in a bounded cache; every finger is also in the
+fingerprint index (finger_index.py, MCC hashing), a fixed-length signature per finger.
+A search fully matches the union of two independent candidate sources: the identities whose fingers
+the index ranks highest (every enrolled finger takes part), and the face shortlist. Everyone is
+matched when the gallery is small enough for a full search. The face never gates the fingerprints: a
+person whose face fails is still found through the index.
 The gallery holds reference ids only: never a NIK or a name.
 
 Thread-safety: every method takes the gallery's lock, so one instance may be shared by threads,
@@ -23,9 +26,12 @@ import numpy as np
 
 from .calibration import ScoreCalibration, fpir_from_target
 from .cohort import FaceCohort
+from .cylinders import CylinderShape
 from .face import FaceTemplate
 from .face_index import FaceIndex
 from .finger import FingerTemplate
+from .finger_index import FingerIndex, IndexShape
+from .finger_index import signatures as index_signatures
 from .fusion import Evidence, is_hit, weigh
 from .iso19794 import TemplateFormatError
 from .matcher import Matcher
@@ -53,6 +59,7 @@ class Candidate:
 @dataclass(frozen=True)
 class SearchPolicy:
     shortlist: int = 50  # identities taken from the face search into fingerprint matching
+    finger_candidates: int = 100  # identities taken from the fingerprint index into full matching
     full_search_limit: int = 1000  # up to this many identities, every one is fingerprint-matched
     face_floor: float = 1e-3  # the most a face match can say, as a false-match rate
     finger_support_fmr: float = 1e-3  # fingerprints alone must reach this for a hit
@@ -65,6 +72,7 @@ class SearchPolicy:
     screen_fingers: int = 4  # compare the rest only if one of these reaches screen_fmr
     screen_fmr: float = 1e-2
     coarse_from: int = 200_000  # faces from which a search first screens on 64-dimension projections
+    index: IndexShape = IndexShape()
 
 
 def _many(face: FaceTemplate | Iterable[FaceTemplate] | None) -> list[FaceTemplate]:
@@ -86,6 +94,7 @@ class Gallery:
         self._lock = threading.RLock()
         self._fingers: dict[str, dict[int, bytes]] = {}
         self._prepared: OrderedDict[tuple[str, int], object] = OrderedDict()
+        self._fingerprints = FingerIndex(policy.index)
 
     # -- contents ---------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -101,30 +110,87 @@ class Gallery:
         self.add_stored(reference_id, [t.to_bytes() for t in _many(face)],
                         {f.position: f.to_bytes() for f in fingers})
 
-    def add_stored(self, reference_id: str, face: bytes | Iterable[bytes] | None, fingers: Mapping[int, bytes]) -> None:
-        """Enrol from stored templates (FaceTemplate bytes, ISO/IEC 19794-2 records by finger position)
-        without decoding the fingers: the way to rebuild the gallery from the database at start."""
+    def add_stored(self, reference_id: str, face: bytes | Iterable[bytes] | None, fingers: Mapping[int, bytes],
+                   signatures: np.ndarray | None = None) -> None:
+        """Enrol from stored templates (FaceTemplate bytes, ISO/IEC 19794-2 records by finger position):
+        the way to rebuild the gallery from the database at start. Each finger is decoded once for its
+        index signature (about 1 ms), unless its `signatures` (finger_signatures) are given."""
         for position, record in fingers.items():
             if not 1 <= position <= 10 or record[:8] != b"FMR\x00 20\x00":
                 raise TemplateFormatError(f"finger {position}: not an ISO/IEC 19794-2:2005 record")
         blobs = [] if face is None else [face] if isinstance(face, bytes) else list(face)
         templates = [FaceTemplate.from_bytes(blob) for blob in blobs]
+        if signatures is None:
+            signatures = self.finger_signatures(FingerTemplate.from_bytes(r) for r in fingers.values())
         with self._lock:
             if reference_id in self._fingers:
                 self.remove(reference_id)
             self._fingers[reference_id] = dict(fingers)
+            self._fingerprints.add(reference_id, signatures)
             for template in templates:
                 index = self._faces.get(template.model)
                 if index is not None:
                     index.add(reference_id, template.vector)
+
+    def add_many(self, entries: Iterable[tuple[str, bytes | None, Mapping[int, bytes], np.ndarray]]) -> None:
+        """Enrol many references not enrolled yet, in bulk (a rebuild, a benchmark's gallery): each entry is
+        (reference id, one face template's bytes or None, ISO records by position, finger_signatures)."""
+        refs, records, sigs, faces = [], [], [], {}
+        for reference_id, face, fingers, signatures in entries:
+            for position, record in fingers.items():
+                if not 1 <= position <= 10 or record[:8] != b"FMR\x00 20\x00":
+                    raise TemplateFormatError(f"finger {position}: not an ISO/IEC 19794-2:2005 record")
+            refs.append(reference_id)
+            records.append(dict(fingers))
+            sigs.append(signatures)
+            if face is not None:
+                template = FaceTemplate.from_bytes(face)
+                faces.setdefault(template.model, ([], []))
+                faces[template.model][0].append(reference_id)
+                faces[template.model][1].append(template.vector)
+        with self._lock:
+            if any(ref in self._fingers for ref in refs) or len(set(refs)) != len(refs):
+                raise ValueError("add_many enrols new references only; use add_stored to replace one")
+            self._fingers.update(zip(refs, records))
+            self._fingerprints.add_many(refs, np.stack(sigs) if sigs else np.zeros((0, 10, self.policy.index.words), np.uint64))
+            for model, (ids, vectors) in faces.items():
+                if model in self._faces:
+                    self._faces[model].add_many(ids, np.stack(vectors).astype(np.float32))
+
+    def export(self, reference_id: str) -> tuple[list[bytes], dict[int, bytes], np.ndarray]:
+        """A reference's face templates, ISO records and index signatures, to move it to another shard."""
+        with self._lock:
+            faces = [FaceTemplate(index.vector(reference_id), model=model).to_bytes()
+                     for model, index in self._faces.items() if reference_id in index]
+            return faces, dict(self._fingers[reference_id]), self._fingerprints.signatures(reference_id)
+
+    def references(self) -> list[str]:
+        with self._lock:
+            return list(self._fingers)
 
     def remove(self, reference_id: str) -> None:
         with self._lock:
             fingers = self._fingers.pop(reference_id, None)
             for position in (fingers or {}):
                 self._prepared.pop((reference_id, position), None)
+            self._fingerprints.remove(reference_id)
             for index in self._faces.values():
                 index.remove(reference_id)
+
+    def finger_signatures(self, fingers: Iterable[FingerTemplate]) -> np.ndarray:
+        """The fingerprint index's signatures of a person's fingers, (10, words) by ISO position - 1."""
+        shape = getattr(self.matcher, "shape", None) or CylinderShape()
+        return index_signatures(((f.position, f.cylinders(shape)) for f in fingers), self.policy.index, shape)
+
+    @property
+    def index_bytes(self) -> int:
+        """Memory held by the fingerprint index."""
+        return self._fingerprints.nbytes
+
+    def finger_rank(self, fingers: Sequence[FingerTemplate], reference_id: str) -> int:
+        """Where the fingerprint index ranks an enrolled reference for these fingers (1 = first)."""
+        with self._lock:
+            return self._fingerprints.rank(self.finger_signatures(fingers), reference_id)
 
     def faces(self, model: str | None = None) -> int:
         """How many references have a face of this model (default: the default model)."""
@@ -177,14 +243,17 @@ class Gallery:
         return scores
 
     def identify(self, face: FaceTemplate | Sequence[FaceTemplate] | None, fingers: Sequence[FingerTemplate],
-                 target_fpir: int | None = None, exclude: Collection[str] = ()) -> list[Candidate]:
-        """Suspected duplicates for adjudication, best first; empty when there is none.
+                 target_fpir: int | None = None, exclude: Collection[str] = (),
+                 only: Collection[str] | None = None, population: int | None = None) -> list[Candidate]:
+        """Suspected duplicates for adjudication, best first; empty when there is none. `only`: compare with
+        just these references (a re-check against those enrolled during a search), fully.
 
-        The target FPIR (MOSIP style, default the policy's) is shared over the enrolled identities,
-        so each comparison must reach a false-match rate of FPIR / N."""
+        The target FPIR (MOSIP style, default the policy's) is shared over the enrolled identities (N:
+        `population`, all shards' when this gallery is one; default its own), so each comparison must
+        reach a false-match rate of FPIR / N."""
         fpir = fpir_from_target(self.policy.target_fpir if target_fpir is None else target_fpir)
         with self._lock:
-            threshold_fmr = fpir / max(len(self._fingers), 1)
+            threshold_fmr = fpir / max(population or len(self._fingers), 1)
             ids: set[str] = set()
             # Per reference, the face evidence of the first model (the probe's default first) both have.
             face_score: dict[str, tuple[float, ScoreCalibration]] = {}
@@ -202,8 +271,13 @@ class Gallery:
                     ((rows[i], scores[i]) for i in order)
                 for row, score in scored:
                     face_score.setdefault(index.reference(row), (float(score), face_cal))
-            if len(self._fingers) <= self.policy.full_search_limit:
+            if only is not None:
+                ids = {ref for ref in only if ref in self._fingers}
+            elif len(self._fingers) <= self.policy.full_search_limit:
                 ids.update(self._fingers)
+            else:
+                ids.update(self._fingerprints.candidates(self.finger_signatures(fingers), self.policy.finger_candidates,
+                                                  exclude))
             probe = {f.position: self.matcher.prepare(f) for f in fingers}
             hits = []
             for ref in ids.difference(exclude):

@@ -50,6 +50,50 @@ def test_two_replicas_deciding_one_person_at_once_enrol_once_and_raise_the_other
     assert {enrolled["application_id"], suspected["application_id"]} == set(applications)
 
 
+def test_two_searches_run_at_the_same_time_and_the_duplicate_is_still_caught(make_biometrics):
+    """No lock over the search: each replica's search waits until the other's has started too (with one lock
+    around whole decisions the second could never start, and the barrier breaks). Both searches miss the
+    other capture; the re-check of what was enrolled meanwhile catches it."""
+    service = make_biometrics(real=True)
+    applications = [service.apply(OBAMA), service.apply(OBAMA)]
+    for application_id, impression in zip(applications, (1, 2)):
+        assert service.capture(application_id, OBAMA, impression).status_code == 202
+    requests = [e for e in service.outbox() if e["type"].endswith("identify_requested.v1")]
+    replica = Runtime.build(SERVICE, service.runtime.settings)
+    both_searching, outcomes, misses = threading.Barrier(2, timeout=60), {}, []
+
+    def searching_together(gallery):
+        identify = gallery.identify
+
+        def wrapped(*args, only=None, **kwargs):
+            if only is None:
+                both_searching.wait()
+            found = identify(*args, only=only, **kwargs)
+            if only is None:
+                misses.append(found)
+            return found
+        return wrapped
+
+    def decide(runtime: Runtime, envelope: dict) -> None:
+        runtime.context.abis.gallery.identify = searching_together(runtime.context.abis.gallery)
+        dispatcher = Dispatcher.of(runtime)
+        outcomes[envelope["data"]["application_id"]] = dispatcher.dispatch(json.dumps(envelope).encode(), signed(envelope))
+
+    threads = [threading.Thread(target=decide, args=pair) for pair in zip((service.runtime, replica), requests)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+    finally:
+        replica.dispose()
+    assert [o.outcome.value for o in outcomes.values()] == ["handled", "handled"], outcomes
+    assert misses == [[], []], "both searched before either enrolled"
+    enrolled, = service.emitted("biometrics.enrolled.v1")
+    suspected, = service.emitted("biometrics.duplicate_suspected.v1")
+    assert [c["application_id"] for c in suspected["candidates"]] == [enrolled["application_id"]]
+
+
 def test_templates_and_images_are_ciphertext_in_the_row_and_the_bucket(make_biometrics):
     service = make_biometrics(real=True)
     application_id = service.apply(OBAMA)
