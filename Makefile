@@ -96,7 +96,7 @@ bench: venv
 	$(PY) benchmarks/run.py
 
 eval-biometrics: venv
-	$(PY) -m biometrics.evaluate $(if $(FINGERPRINTS),--fingerprints $(FINGERPRINTS)) $(if $(FACES),--faces $(FACES)) $(if $(OUT),--out $(OUT))
+	$(PY) -m biometrics.evaluate $(if $(FINGERPRINTS),--fingerprints $(FINGERPRINTS)) $(if $(FACES),--faces $(FACES)) $(if $(OUT),--out $(OUT)) $(if $(DISTRACTORS),--distractors $(DISTRACTORS)) $(if $(TEMPLATE_CACHE),--template-cache $(TEMPLATE_CACHE))
 
 lint: venv
 	$(VENV)/bin/ruff check shared launcher services peers tests benchmarks

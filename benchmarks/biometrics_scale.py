@@ -25,6 +25,7 @@ import threading
 import time
 from pathlib import Path
 
+import biometrics_capacity as capacity
 import machine
 import numpy as np
 
@@ -32,7 +33,8 @@ from biometrics.engine import Engine, FaceTemplate
 from biometrics.engine.shards import LocalShard, ProcessShard, ShardedGallery, shard_of
 from biometrics.engine.synthetic import FingerPool, recaptured, synthetic_finger
 
-FACE_MODEL = Path(__file__).resolve().parent / "biometrics" / "face_descriptor_gaussian.npz"
+OUT = Path(__file__).resolve().parent / "biometrics"
+FACE_MODEL = OUT / "face_descriptor_gaussian.npz"
 MATES = 4
 
 
@@ -163,6 +165,9 @@ def main() -> int:
               f"{r.get('index_bytes_per_identity', '')} | {r['mates_found']}/{r['mates']} | "
               f"{r['false_candidates_for_new_people']} |")
     print(f"load average at end: {os.getloadavg()}")
+    (OUT / "scale.json").write_text(json.dumps({"machine": machine.describe(), "rows": rows,
+                                                "load_average_at_end": os.getloadavg()}, indent=1) + "\n")
+    capacity.main()
     return 0
 
 

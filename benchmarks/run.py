@@ -23,6 +23,8 @@ BENCHMARKS = {
     "intake": ("intake_bench.py", "intake submit under gunicorn vs a bare Flask insert (real profile)"),
     "printing-notify": ("printing_notify_bench.py", "cards rendered per second; notifications per second over SMTP and SMPP"),
     "biometrics": ("biometrics_speed.py", "fingerprint matches per second, 1:N identify over 100k, face 1:N over 1M"),
+    "biometrics-scale": ("biometrics_scale.py", "1:N IDENTIFY p50/p95 and throughput at 10k/100k/1M identities, 1 and 2 shards; "
+                                                "memory per identity; the capacity table for 200M (benchmarks/biometrics/capacity.md)"),
     "photo-faces": ("photo_faces.py", "intake photo check: faces found in 60 LFW-based 4x6 photos, YuNet vs the old Haar cascade"),
     "biometrics-capture": ("biometrics_capture.py", "a ten-finger + face capture: extraction in the request vs a process pool"),
 }

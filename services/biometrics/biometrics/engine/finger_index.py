@@ -98,7 +98,8 @@ class FingerIndex:
 
     @property
     def nbytes(self) -> int:
-        return int(self._sig.nbytes + self._ones.nbytes)
+        """Bytes the indexed identities take (the matrices' spare capacity, up to as much again, not counted)."""
+        return len(self._refs) * POSITIONS * (self.shape.words * 8 + 4)
 
     def add(self, reference_id: str, signatures: np.ndarray) -> None:
         """Index (or re-index) an identity: signatures is (10, words), row i the finger at ISO position
