@@ -36,6 +36,7 @@ from importlib import metadata
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from . import preselection, split
 from .engine import error_rates
@@ -127,8 +128,12 @@ def _extract(task: tuple) -> tuple[tuple[str, str], bytes | None, list[str], flo
             pixels = decode(Path(path).read_bytes(), "L", position)
             if crop:
                 pixels = np.ascontiguousarray(pixels[:-crop, :-crop])
+            if ppi != 500.0:  # to 500 ppi first: NFIQ 2, the quality gate, is only defined there
+                image = Image.fromarray(pixels)
+                pixels = np.asarray(image.resize((round(image.width * 500 / ppi), round(image.height * 500 / ppi)),
+                                                 Image.Resampling.BICUBIC))
             start = time.perf_counter()
-            template = ex.extract(position, pixels, ppi=ppi)
+            template = ex.extract(position, pixels)
         else:
             ex = _extractors.get(kind) or _extractors.setdefault(kind, FACE_MODELS[kind]())
             pixels = decode(Path(path).read_bytes(), "RGB")
@@ -464,7 +469,8 @@ def main(argv: list[str] | None = None) -> int:
                          "pre-selection gallery (default: ../shared/data/biometrics/distractors/socofing_real "
                          "when present; '' for none)")
     ap.add_argument("--distractor-ppi", type=float, default=500.0 / 2.85,
-                    help="their effective resolution (default 175: SOCOFing's, see its README)")
+                    help="their effective resolution, resampled to 500 ppi before extraction (default 175: "
+                         "SOCOFing's, see its README)")
     ap.add_argument("--distractor-crop", type=int, default=4, help="border to crop, right and bottom (SOCOFing: 4)")
     ap.add_argument("--template-cache", type=Path, help="a file keeping extracted finger templates between runs "
                                                         "(same images, same extractor)")
