@@ -52,10 +52,18 @@ def table(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
+CAVEATS = """The fixed part b is paid by every shard because each fully matches its own best candidates: a
+two-phase search (the shards return index scores, the best 100 over all shards are then matched by their
+owners) would pay it once per decision (at 200 shards, about a * N + b instead of a * N + P * b). Not built.
+m is the peak growth of the benchmark's process while it built the gallery (bulk lists included), so steady
+memory is lower. Read the run's own note in scale.json: on a loaded machine CPU times are inflated too."""
+
+
 def main() -> None:
     data = json.loads((OUT / "scale.json").read_text())
     text = "# Capacity: the 1:N gallery at 200 million identities\n\n" + __doc__.split("\n\n", 2)[2] + "\n" + \
-        table(data["rows"]) + "\n\nMeasured on: " + json.dumps(data["machine"]) + "\n"
+        table(data["rows"]) + "\n\n" + CAVEATS + "\n\nRun: " + data.get("note", "") + "\n\nMeasured on: " + \
+        json.dumps(data["machine"]) + "\n"
     (OUT / "capacity.md").write_text(text)
     print(text)
 

@@ -483,10 +483,10 @@ def main(argv: list[str] | None = None) -> int:
     subgroup = set(args.subgroup.read_text().split()) if args.subgroup else set(DEFAULT_SUBGROUP)
     info = {"machine": machine(), "versions": versions()}
 
-    dbs, finger_skipped = find_fingerprints(args.fingerprints)
+    dbs, finger_skipped = find_fingerprints(args.fingerprints.absolute())  # absolute: the template cache's keys
     face_sets, face_skipped = find_faces(args.faces, exclude)
     models = args.face_model or list(FACE_MODELS)
-    distractors = find_distractors(args.distractors) if args.distractors else []
+    distractors = find_distractors(args.distractors.absolute()) if args.distractors else []
     tasks = [("finger", str(p), 1) for files in dbs.values() for _, _, p in files]
     tasks += [("finger", str(p), 1, args.distractor_ppi, args.distractor_crop) for p in distractors]
     tasks += [(m, str(p), 0) for m in models for ids in face_sets.values() for ps in ids.values() for p in ps]
