@@ -5,7 +5,7 @@
 Not a test: it asserts nothing, it measures. Real templates come from the engine's test fixtures
 (services/biometrics/tests/fixtures, see NOTICE.md there). The synthetic galleries are made so that
 they cost the engine what real ones would, not to say anything about accuracy:
-  * synthetic fingers: ISO/IEC 19794-2 records with N(42, 10) minutiae (clipped to 15..90; LEADER
+  * synthetic fingers (biometrics/engine/synthetic.py): ISO/IEC 19794-2 records with N(42, 10) minutiae (clipped to 15..90; LEADER
     finds a median of 42 on FVC), positions uniform in a 300 x 380 px ellipse, directions following
     a whorl-shaped orientation field plus noise, endings and bifurcations at random;
   * synthetic faces: drawn from the Gaussian (mean and covariance) of the real descriptors that
@@ -29,8 +29,9 @@ from pathlib import Path
 import machine
 import numpy as np
 
-from biometrics.engine import Engine, FaceTemplate, FingerTemplate, iso19794
+from biometrics.engine import Engine, FaceTemplate, FingerTemplate
 from biometrics.engine.face import SFACE
+from biometrics.engine.synthetic import recaptured, synthetic_finger
 
 FIXTURES = Path(__file__).resolve().parent.parent / "services" / "biometrics" / "tests" / "fixtures"
 FACE_MODEL = Path(__file__).resolve().parent / "biometrics" / "face_descriptor_gaussian.npz"
@@ -57,32 +58,6 @@ class FaceSource:
         if self.model == SFACE:
             v /= np.linalg.norm(v)
         return FaceTemplate(v.astype(np.float16), model=self.model).to_bytes()
-
-
-def synthetic_finger(rng: np.random.Generator, position: int) -> bytes:
-    n = int(np.clip(round(rng.normal(42, 10)), 15, 90))
-    r = np.sqrt(rng.random(n))
-    phi = rng.random(n) * 2 * np.pi
-    x, y = 200 + 150 * r * np.cos(phi), 220 + 190 * r * np.sin(phi)
-    cx, cy = 200 + rng.normal(0, 30), 220 + rng.normal(0, 30)
-    theta = np.arctan2(y - cy, x - cx) + np.pi / 2 + rng.normal(0, 0.25, n) + np.pi * rng.integers(0, 2, n)
-    minutiae = np.column_stack([x, y, theta, rng.integers(1, 3, n), rng.integers(40, 101, n)])
-    return iso19794.encode(iso19794.MinutiaeRecord(position, 60, 400, 440, 197, minutiae))
-
-
-def recaptured(record: bytes, rng: np.random.Generator) -> FingerTemplate:
-    """A synthetic finger pressed again: turned, shifted, a few minutiae lost and a few spurious."""
-    t = FingerTemplate.from_bytes(record)
-    m = t.minutiae[rng.random(t.count) > 0.15].copy()
-    a = rng.normal(0, 0.15)
-    c, s = np.cos(a), np.sin(a)
-    xy = (m[:, :2] - 200) @ np.array([[c, -s], [s, c]]).T + 200 + rng.normal(0, 12, 2)
-    m[:, :2] = xy + rng.normal(0, 2, xy.shape)
-    m[:, 2] = m[:, 2] - a + rng.normal(0, 0.08, len(m))
-    extra = FingerTemplate.from_bytes(synthetic_finger(rng, t.position)).minutiae[:4]
-    m = np.vstack([m, extra])
-    m[:, :2] = np.clip(m[:, :2], 0, 1000)
-    return FingerTemplate(t.position, m, t.nfiq2, t.width, t.height)
 
 
 def timed(fn, *args):
