@@ -11,7 +11,8 @@ def test_the_committed_calibration_covers_every_built_in_matcher():
     cal = Calibration.load()
     assert {"mcc-lssr-v1", "dlib-resnet-v1", "dlib-resnet-v1+cohort"} <= set(cal.matchers)
     finger = cal["mcc-lssr-v1"]
-    assert finger.impostors >= 10_000 and finger.higher_is_match
+    # Fitted on the evaluation's development part of the fingers (about half of the FVC fingers): ~3,100 impostors.
+    assert finger.impostors >= 3_000 and finger.higher_is_match
     # A stricter false-match rate demands a better score.
     assert finger.threshold(1e-2) < finger.threshold(1e-3) < finger.threshold(1e-4) < finger.threshold(1e-5)
     face = cal["dlib-resnet-v1"]
