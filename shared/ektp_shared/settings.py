@@ -37,6 +37,8 @@ class Settings:
     http_port: int = setting(0, "Port of the service's API (defaults per service: intake 8001 ... notify 8005).")
     worker_metrics_port: int = setting(0, "Port of the worker's /metrics (defaults per service: 9101 ... 9105).")
     log_level: str = setting("INFO", "Python log level of the JSON logs.")
+    otlp_endpoint: str = setting("", "Base URL of an OTLP/HTTP trace receiver (an OpenTelemetry collector, e.g. `http://otel-collector:4318`); spans go to `<url>/v1/traces`. Empty = tracing off: nothing instrumented, no cost.")
+    tracing_sample_ratio: float = setting(1.0, "Share of new traces recorded (0..1); a request or event that arrives with a sampled `traceparent` is always recorded.")
 
     database_url: str = setting("sqlite:///{data_dir}/{service}.sqlite3", "SQLAlchemy URL of the service's own database.")
     database_pool_size: int = setting(5, "Connections kept open per process (PostgreSQL).")
@@ -153,6 +155,8 @@ def load(cls: type[S], service: str, environ: Mapping[str, str] | None = None, *
         if field.name not in values and isinstance(field.default, str):
             values[field.name] = field.default.format(service=service, data_dir=data_dir)
     settings = cls(**values)
+    if not 0 <= settings.tracing_sample_ratio <= 1:
+        raise SettingsError(f"EKTP_TRACING_SAMPLE_RATIO: {settings.tracing_sample_ratio} is not between 0 and 1")
     if settings.environment not in {"production", "development"}:
         raise SettingsError(f"EKTP_ENVIRONMENT: {settings.environment!r} is neither production nor development")
     if settings.environment == "production" and settings.uses_development_secrets:
