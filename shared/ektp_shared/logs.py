@@ -34,16 +34,20 @@ def configure(level: str = "INFO", stream=None) -> None:
     if any(getattr(h, "_ektp", False) for h in root.handlers):
         root.setLevel(level)
         return
-    handler = logging.StreamHandler(stream or sys.stderr)
+    root.addHandler(json_handler(stream or sys.stderr))
+    root.setLevel(level)
+    # Request lines carry URLs; ours hold no personal data, but werkzeug's access log duplicates our metrics.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+def json_handler(stream) -> logging.Handler:  # noqa: ANN001  (any text stream)
+    handler = logging.StreamHandler(stream)
     handler._ektp = True  # type: ignore[attr-defined]
     handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s %(service)s %(correlation_id)s "
                                        "%(trace_id)s %(span_id)s",
                                        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
     handler.addFilter(_ContextFilter())
-    root.addHandler(handler)
-    root.setLevel(level)
-    # Request lines carry URLs; ours hold no personal data, but werkzeug's access log duplicates our metrics.
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    return handler
 
 
 @contextlib.contextmanager
