@@ -1,6 +1,7 @@
 """The real profile for the cross-service tests: every service's API (gunicorn) and worker as separate
 processes, each with a broker user of its own, on the machine's RabbitMQ and PostgreSQL (fresh databases, a namespace of our own on the
-broker), a SeaweedFS S3 server, an SMTP server (aiosmtpd), a recording HTTP SMS gateway and the Midtrans fake."""
+broker), a SeaweedFS S3 server, an SMTP server (aiosmtpd), a recording HTTP SMS gateway, the Midtrans fake, and
+an OTLP/HTTP receiver every process sends its trace spans to."""
 from __future__ import annotations
 
 import json
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from ektp_peers.midtrans import MidtransFake
+from ektp_peers.otlp import OtlpReceiver
 from ektp_peers.sms_gateway import SmsGatewayFake
 from ektp_peers.smtp import SmtpSink
 from kombu import Connection, Exchange, Queue
@@ -61,6 +63,7 @@ class RealSuite:
     namespace: str
     s3: object
     payments: MidtransFake
+    traces: OtlpReceiver
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +76,7 @@ def suite(seaweedfs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealS
     smtp = SmtpSink().start()
     sms = SmsGatewayFake().start()
     payments = MidtransFake(server_key="SB-Mid-server-e2e").start()
+    traces = OtlpReceiver().start()
     specs = discover()
     databases = {name: infra.create_database(f"ektp_{name}") for name in specs}
     environ = {**real_environment(namespace, seaweedfs), "EKTP_DATA_DIR": str(run_dir / "data"),
@@ -81,7 +85,7 @@ def suite(seaweedfs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealS
                "EKTP_NOTIFY_SMS_PROVIDERS": "gateway", "EKTP_NOTIFY_SMS_GATEWAY_URL": sms.url,
                "EKTP_NOTIFY_SMS_GATEWAY_USERKEY": sms.userkey, "EKTP_NOTIFY_SMS_GATEWAY_PASSKEY": sms.passkey,
                "EKTP_PRINTING_PRINTER_URI": f"cardprinter://127.0.0.1:{free_port()}",
-               "EKTP_BUS_RETRY_DELAYS": FAST_RETRIES, **ONE_ADDRESS_FOR_ALL,
+               "EKTP_BUS_RETRY_DELAYS": FAST_RETRIES, "EKTP_OTLP_ENDPOINT": traces.url, **ONE_ADDRESS_FOR_ALL,
                "EKTP_INTAKE_CODE_RESEND_SECONDS": "0",  # a citizen signs in at the portal and through the API
                # Each document service its own link key, as in Kubernetes: the journey's photo fetch (biometrics
                # from intake) and portrait fetch (printing from biometrics) only work with the right one.
@@ -99,13 +103,14 @@ def suite(seaweedfs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealS
 
         s3 = Minio(seaweedfs.endpoint, access_key=ACCESS_KEY, secret_key=SECRET_KEY, secure=False)
         yield RealSuite(cluster, Journey(endpoints, Peers(sms, smtp), timeout=90), smtp, sms, tap, namespace, s3,
-                        payments)
+                        payments, traces)
     finally:
         cluster.stop()
         tap.close()
         smtp.stop()
         sms.stop()
         payments.stop()
+        traces.stop()
         infra.delete_namespace(namespace, list(specs), tuple(int(d) for d in FAST_RETRIES.split(",")))
         for url in databases.values():
             infra.drop_database(url)

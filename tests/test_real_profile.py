@@ -30,6 +30,7 @@ from ektp_shared.crypto import MAGIC
 from ektp_shared.identity.contact import SMS
 from ektp_shared.testing import infra
 from ektp_shared.testing.browser import tours
+from ektp_shared.testing.traces import Trace, assert_one_trace_through_the_bus, client_root, from_otlp
 
 pytestmark = pytest.mark.slow
 JOURNEY_EVENTS = ["application.submitted.v1", "application.verified.v1", "appointment.scheduled.v1",
@@ -127,10 +128,11 @@ def admin(suite) -> dict[str, str]:
 def journey(suite):
     person = sample_person(random.Random(7), "Colin_Powell", (101, 102), email="siti.aminah@example.org",
                            phone="0812-3456-7890")
-    result = suite.journey.run(person)
+    with client_root(suite.journey.http) as trace:  # the journey's requests are one trace, as a traced client's
+        result = suite.journey.run(person)
     wait_until(lambda: len(milestone_emails(suite, "siti.aminah@example.org")) >= len(NOTIFIED),
                what="the collected email")
-    return person, result
+    return person, {**result, "trace": trace}
 
 
 def test_one_application_travels_from_the_form_to_the_citizens_hand(suite, journey):
@@ -174,6 +176,19 @@ def test_one_application_travels_from_the_form_to_the_citizens_hand(suite, journ
 
     card = requests.get(f"{suite.journey.at.printing}/v1/cards/{application_id}", headers=suite.journey.token("print_operator")).json()
     assert card["state"] == "COLLECTED" and card["serial"] and card["collected_by"] == "applicant"
+
+
+def test_the_journey_is_one_trace_through_the_five_services_processes_sent_over_otlp(suite, journey):
+    trace_id, root_span_id = journey[1]["trace"]
+    spans = suite.traces.wait_for(lambda spans: Trace([from_otlp(s) for s in spans], trace_id).ready(), timeout=60)
+    found = Trace([from_otlp(s) for s in spans], trace_id)
+    assert_one_trace_through_the_bus(found, root_span_id)
+    assert {s.service for s in found.spans} >= {"intake", "verification", "biometrics", "printing", "notify"}
+    # From a slow handling on the dashboard to its trace: the worker's latency histogram names it (OpenMetrics).
+    scraped = requests.get(suite.cluster.worker_metrics_url("notify"), timeout=5,
+                           headers={"Accept": "application/openmetrics-text; version=1.0.0"}).text
+    assert re.search(rf'^ektp_event_handler_duration_seconds_bucket\{{.*event="card.collected.v1".*# \{{.*trace_id="{trace_id}"',
+                     scraped, re.M)
 
 
 def test_redelivering_every_event_of_the_journey_changes_nothing(suite, journey):

@@ -16,7 +16,7 @@ from ektp_launcher.journey import Endpoints, Journey, sample_person
 from ektp_launcher.mailbox import OutboxFolder
 from ektp_shared import tracing
 from ektp_shared.testing.ports import free_port
-from ektp_shared.testing.traces import SERVICES, Trace, client_root, from_sdk, print_path
+from ektp_shared.testing.traces import SERVICES, Trace, assert_one_trace_through_the_bus, client_root, from_sdk
 
 pytestmark = pytest.mark.slow
 
@@ -45,28 +45,6 @@ def wait_for_trace(exporter: InMemorySpanExporter, trace_id: str, timeout: float
         assert time.monotonic() < deadline, f"the trace never reached every service: {sorted(found.consumers())}"
         time.sleep(0.2)
     return found
-
-
-def assert_one_trace_through_the_bus(found: Trace, root_span_id: str) -> None:
-    """What an SRE following one slow application sees: every service handled its events in the trace, each
-    handling continued the span that emitted the event, and nothing fell out of the trace."""
-    assert found.consumers() == set(SERVICES)
-    assert found.orphans(root_span_id) == []
-    for span in found.spans:
-        if span.kind == "consumer":  # the parent is the emitting span (the CloudEvent's traceparent), never the relay's send
-            assert found.by_id[span.parent_id].kind != "producer", span
-    # Card ready → notify: notify's handling descends from printing's print job, queued by printing's handling of
-    # the enrolment, which biometrics made after the 1:N search the operator's capture asked for.
-    path = print_path(found.ancestry(found.handled("card.ready_for_pickup.v1", "notify")))
-    assert path[0] == "notify: process card.ready_for_pickup.v1"
-    assert "printing: print card" in path
-    assert "printing: process biometrics.enrolled.v1" in path
-    assert "biometrics: process biometrics.identify_requested.v1" in path
-    assert "biometrics: POST /v1/enrolments/<application_id>/capture" in path
-    assert found.ancestry(found.handled("card.ready_for_pickup.v1", "notify"))[-1].parent_id == root_span_id
-    # Submit → verification: verification's case was opened in the span of the citizen's submit.
-    opened = print_path(found.ancestry(found.handled("application.submitted.v1", "verification")))
-    assert opened[1].startswith("intake: POST /v1/applications/") and opened[1].endswith("/submit"), opened
 
 
 def test_one_applications_journey_is_one_trace_through_all_five_services(traced_suite):

@@ -68,6 +68,28 @@ def print_path(chain: list[TraceSpan]) -> list[str]:
     return [f"{span.service}: {span.name}" for span in chain]
 
 
+def assert_one_trace_through_the_bus(found: Trace, root_span_id: str) -> None:
+    """What an SRE following one slow application sees: every service handled its events in the trace, each
+    handling continued the span that emitted the event, and nothing fell out of the trace."""
+    assert found.consumers() == set(SERVICES)
+    assert found.orphans(root_span_id) == []
+    for span in found.spans:
+        if span.kind == "consumer":  # the parent is the emitting span (the CloudEvent's traceparent), never the relay's send
+            assert found.by_id[span.parent_id].kind != "producer", span
+    # Card ready → notify: notify's handling descends from printing's print job, queued by printing's handling of
+    # the enrolment, which biometrics made after the 1:N search the operator's capture asked for.
+    path = print_path(found.ancestry(found.handled("card.ready_for_pickup.v1", "notify")))
+    assert path[0] == "notify: process card.ready_for_pickup.v1"
+    assert "printing: print card" in path
+    assert "printing: process biometrics.enrolled.v1" in path
+    assert "biometrics: process biometrics.identify_requested.v1" in path
+    assert "biometrics: POST /v1/enrolments/<application_id>/capture" in path
+    assert found.ancestry(found.handled("card.ready_for_pickup.v1", "notify"))[-1].parent_id == root_span_id
+    # Submit → verification: verification's case was opened in the span of the citizen's submit.
+    opened = print_path(found.ancestry(found.handled("application.submitted.v1", "verification")))
+    assert opened[1].startswith("intake: POST /v1/applications/") and opened[1].endswith("/submit"), opened
+
+
 @contextlib.contextmanager
 def client_root(session: Any) -> Iterator[tuple[str, str]]:
     """Make ``session``'s requests one trace, as a client that starts it would: its ``traceparent`` header,
