@@ -10,20 +10,28 @@ import json
 import random
 import re
 import signal
+import ssl
 import time
 import uuid
 from urllib.parse import unquote, urlsplit
 
+import amqp
+import kombu
 import pika
+import psycopg
 import pytest
 import requests
 import rfc8785
+import sqlalchemy
+import trustme
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from playwright.sync_api import expect
 
 from ektp_launcher.journey import sample_person
 from ektp_launcher.mailbox import new_code
 from ektp_launcher.portal_journey import apply
+from ektp_shared.bus.broker import Broker
+from ektp_shared.bus.topology import Topology
 from ektp_shared.contracts import CATALOG, CloudEvent
 from ektp_shared.contracts.envelope import TYPE_PREFIX
 from ektp_shared.crypto import MAGIC
@@ -81,6 +89,15 @@ def signature(envelope: dict, producer: str) -> str:
     return base64.b64encode(Ed25519PrivateKey.from_private_bytes(seed).sign(rfc8785.dumps(envelope))).decode()
 
 
+def pika_connection(suite, url: str) -> pika.BlockingConnection:
+    """As another team connects: TLS to the broker, its certificate verified against the CA and the host name."""
+    parts = urlsplit(url)
+    context = ssl.create_default_context(cafile=str(suite.tls.ca))
+    return pika.BlockingConnection(pika.ConnectionParameters(
+        parts.hostname, parts.port, "/", pika.PlainCredentials(unquote(parts.username), unquote(parts.password)),
+        ssl_options=pika.SSLOptions(context, parts.hostname)))
+
+
 def publish_with_pika(suite, routing_key: str, body: bytes, content_type: str = "application/cloudevents+json",
                       headers: dict | None = None, signed_by: str | None = "producer", url: str | None = None) -> None:
     """As another team's service would: plain pika, publisher confirms, no code of ours. The event is signed by
@@ -97,9 +114,7 @@ def publish_with_pika(suite, routing_key: str, body: bytes, content_type: str = 
         if isinstance(envelope, dict):
             producer = PRODUCERS.get(routing_key.removeprefix(TYPE_PREFIX + ".")) if signed_by == "producer" else signed_by
             headers["x-ektp-signature"] = signature(envelope, producer or "unknown")
-    parts = urlsplit(url or infra.RABBITMQ_URL)
-    connection = pika.BlockingConnection(pika.ConnectionParameters(
-        parts.hostname, parts.port, "/", pika.PlainCredentials(unquote(parts.username), unquote(parts.password))))
+    connection = pika_connection(suite, url or suite.broker.url)
     channel = connection.channel()
     channel.confirm_delivery()
     try:
@@ -189,6 +204,42 @@ def test_the_journey_is_one_trace_through_the_five_services_processes_sent_over_
                            headers={"Accept": "application/openmetrics-text; version=1.0.0"}).text
     assert re.search(rf'^ektp_event_handler_duration_seconds_bucket\{{.*event="card.collected.v1".*# \{{.*trace_id="{trace_id}"',
                      scraped, re.M)
+
+
+def test_every_service_reaches_the_broker_and_its_database_over_verified_tls_and_a_clear_or_untrusting_client_is_refused(
+        suite, journey):
+    services = set(CONSUMERS)
+    # The broker listens for amqps only; every service's API and worker is connected as its own user over TLS.
+    listed = suite.broker.ctl("list_connections", "user", "ssl", "ssl_protocol", "--no-table-headers", "--quiet").stdout
+    connections = [line.split("\t") for line in listed.splitlines() if line.strip()]
+    users = {user.removeprefix(f"{suite.namespace}-") for user, *_ in connections if user.startswith(suite.namespace)}
+    assert users == services
+    assert all(tls == "true" and protocol.startswith("tlsv1.") for user, tls, protocol in connections), connections
+    # Each service's database connections are TLS (pg_stat_ssl), opened with sslmode=verify-full.
+    admin = sqlalchemy.create_engine(suite.database.database_url("postgres"))
+    with admin.connect() as connection:
+        rows = connection.execute(sqlalchemy.text(
+            "SELECT a.datname, s.ssl FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) "
+            "WHERE a.datname LIKE 'ektp_%'")).all()
+    admin.dispose()
+    assert {name.removeprefix("ektp_") for name, _ in rows} == services
+    assert all(encrypted for _, encrypted in rows)
+    assert all("sslmode=verify-full" in url for url in suite.cluster.databases.values())
+
+    # A client in clear is refused by both; one that does not trust the servers' CA refuses them.
+    port = suite.database.port
+    with pytest.raises(psycopg.OperationalError, match="no encryption"):
+        psycopg.connect(f"host=localhost port={port} user=postgres dbname=postgres sslmode=disable", connect_timeout=5)
+    stranger = trustme.CA()
+    with stranger.cert_pem.tempfile() as other_ca:
+        with pytest.raises(psycopg.OperationalError, match="certificate verify failed"):
+            psycopg.connect(f"host=localhost port={port} user=postgres dbname=postgres sslmode=verify-full "
+                            f"sslrootcert={other_ca}", connect_timeout=5)
+        broker = Broker(suite.broker.url, Topology(suite.namespace, "intake", (), (1,), 5), ca_file=other_ca)
+        with pytest.raises(ssl.SSLCertVerificationError):
+            broker.ping()
+    with pytest.raises((OSError, kombu.exceptions.OperationalError, amqp.exceptions.AMQPError)):
+        Broker(suite.broker.url.replace("amqps://", "amqp://"), Topology(suite.namespace, "intake", (), (1,), 5)).ping()
 
 
 def test_redelivering_every_event_of_the_journey_changes_nothing(suite, journey):
@@ -454,9 +505,7 @@ def test_a_forged_verification_is_refused_by_the_broker_or_parked_unauthenticate
     with pytest.raises(pika.exceptions.ChannelClosedByBroker) as refused:
         publish_with_pika(suite, forged["type"], body, url=suite.cluster.broker_urls["intake"])
     assert refused.value.reply_code == 403 and "access to topic" in refused.value.reply_text
-    parts = urlsplit(suite.cluster.broker_urls["intake"])
-    connection = pika.BlockingConnection(pika.ConnectionParameters(
-        parts.hostname, parts.port, "/", pika.PlainCredentials(unquote(parts.username), unquote(parts.password))))
+    connection = pika_connection(suite, suite.cluster.broker_urls["intake"])
     channel = connection.channel()
     channel.confirm_delivery()
     with pytest.raises(pika.exceptions.ChannelClosedByBroker, match="amq.default"):

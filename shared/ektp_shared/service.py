@@ -96,7 +96,7 @@ class Runtime:
                                  settings.bus_delivery_limit, settings.bus_parking_ttl_seconds,
                                  settings.bus_parking_max_length)
         self.signatures = EventSignatures.from_settings(settings)
-        self.broker = Broker(settings.broker_url, self.topology, settings.bus_prefetch)
+        self.broker = Broker(settings.broker_url, self.topology, settings.bus_prefetch, settings.broker_ca_file)
         self.links = LinkSigner(settings.link_secret)
         self.outbox_written = threading.Event()  # wakes the in-process relay early (embedded profile)
         self._objects: ObjectStore | None = None

@@ -43,7 +43,8 @@ class Settings:
     database_url: str = setting("sqlite:///{data_dir}/{service}.sqlite3", "SQLAlchemy URL of the service's own database.")
     database_pool_size: int = setting(5, "Connections kept open per process (PostgreSQL).")
 
-    broker_url: str = setting("memory://localhost/", "AMQP URL of RabbitMQ (`amqp://user:pass@host:5672//`); `memory://` in the embedded profile.")
+    broker_url: str = setting("memory://localhost/", "AMQP URL of RabbitMQ (`amqps://user:pass@host:5671//` in production: TLS, the broker's certificate verified against its host name; `amqp://` in clear only on one machine); `memory://` in the embedded profile.")
+    broker_ca_file: str = setting("", "CA certificates (PEM) that sign the broker's certificate, for `amqps://`; empty = the system's trusted CAs.")
     bus_namespace: str = setting("ektp", "Prefix of the exchange and queue names (lets test runs share a broker).")
     bus_prefetch: int = setting(16, "Messages a worker holds unacknowledged at once.")
     bus_retry_delays: str = setting("1,5,30,120", "Seconds between retries of a failed handler; then the message is parked.")
