@@ -236,7 +236,7 @@ def test_every_service_reaches_the_broker_and_its_database_over_verified_tls_and
             psycopg.connect(f"host=localhost port={port} user=postgres dbname=postgres sslmode=verify-full "
                             f"sslrootcert={other_ca}", connect_timeout=5)
         broker = Broker(suite.broker.url, Topology(suite.namespace, "intake", (), (1,), 5), ca_file=other_ca)
-        with pytest.raises(ssl.SSLCertVerificationError):
+        with pytest.raises(kombu.exceptions.OperationalError, match="certificate verify failed"):
             broker.ping()
     with pytest.raises((OSError, kombu.exceptions.OperationalError, amqp.exceptions.AMQPError)):
         Broker(suite.broker.url.replace("amqps://", "amqp://"), Topology(suite.namespace, "intake", (), (1,), 5)).ping()
