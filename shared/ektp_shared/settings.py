@@ -65,7 +65,8 @@ class Settings:
     s3_endpoint: str = setting("", "host:port of the S3 server (MinIO, SeaweedFS); empty = a local folder under data_dir.")
     s3_access_key: str = setting("", "S3 access key.", secret=True)
     s3_secret_key: str = setting("", "S3 secret key.", secret=True)
-    s3_secure: bool = setting(False, "Use TLS to the S3 server.")
+    s3_secure: bool = setting(False, "Use TLS (https) to the S3 server, its certificate verified against its host name.")
+    s3_ca_file: str = setting("", "CA certificates (PEM) that sign the S3 server's certificate, with s3_secure; empty = the system's trusted CAs.")
     s3_region: str = setting("", "S3 region, when the server needs one.")
     s3_bucket: str = setting("ektp-{service}", "Bucket of the service's objects.")
 
