@@ -135,6 +135,11 @@ def milestone_emails(suite, address: str) -> list:
     return [m for m in suite.smtp.messages if address in m.rcpt_tos and not is_code(str(m.message["Subject"]))]
 
 
+def milestone_texts(suite, number: str) -> list:
+    """The SMS a number received about milestones (the gateway may be given the number with or without +)."""
+    return [s for s in suite.sms.messages if s.number.lstrip("+") == number and not is_code(s.message)]
+
+
 def admin(suite) -> dict[str, str]:
     return suite.journey.token("admin")
 
@@ -147,6 +152,7 @@ def journey(suite):
         result = suite.journey.run(person)
     wait_until(lambda: len(milestone_emails(suite, "siti.aminah@example.org")) >= len(NOTIFIED),
                what="the collected email")
+    wait_until(lambda: len(milestone_texts(suite, "6281234567890")) >= len(NOTIFIED), what="the collected SMS")
     return person, {**result, "trace": trace}
 
 
@@ -180,7 +186,7 @@ def test_one_application_travels_from_the_form_to_the_citizens_hand(suite, journ
     emails = milestone_emails(suite, "siti.aminah@example.org")
     assert len(emails) == len(NOTIFIED)
     assert all(receipt in m.message.get_content() for m in emails), "every email names the receipt number"
-    sms = [s for s in suite.sms.messages if s.number in ("+6281234567890", "6281234567890") and not is_code(s.message)]
+    sms = milestone_texts(suite, "6281234567890")
     assert len(sms) == len(NOTIFIED)
     assert receipt in sms[0].message
 
