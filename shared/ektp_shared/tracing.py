@@ -15,18 +15,18 @@ import logging
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
-from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter
-from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 from opentelemetry.trace import SpanKind, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from .settings import Settings
+
+if TYPE_CHECKING:  # the SDK is imported only when tracing is on
+    from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+    from opentelemetry.sdk.trace.export import SpanExporter
 
 log = logging.getLogger(__name__)
 TRACE_ATTRIBUTES = ("traceparent", "tracestate")  # the CloudEvents distributed-tracing extension
@@ -39,6 +39,8 @@ _requests_instrumented = False
 
 def export_to(exporter: SpanExporter) -> SpanProcessor:
     """Send the spans of every service set up from now on to ``exporter`` too (a test's in-memory exporter)."""
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+
     processor = SimpleSpanProcessor(exporter)
     with _lock:
         _processors[f"exporter:{id(exporter)}"] = processor
@@ -62,6 +64,7 @@ def stop_exporting(processor: SpanProcessor) -> None:
 
 def _otlp_processor(endpoint: str) -> SpanProcessor:
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     with _lock:
         if endpoint not in _processors:
@@ -78,6 +81,10 @@ def provider_for(service: str, settings: Settings) -> TracerProvider | None:
         processors = list(_processors.values())
     if not processors:
         return None
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+
     provider = TracerProvider(resource=Resource.create({"service.name": service, "service.namespace": "ektp"}),
                               sampler=ParentBased(TraceIdRatioBased(settings.tracing_sample_ratio)))
     for processor in processors:
