@@ -82,6 +82,18 @@ def test_every_service_speaks_amqps_to_the_broker_and_verifies_it_against_the_ca
         assert settings.s3_secure and settings.s3_ca_file == settings.broker_ca_file, name
 
 
+def test_the_s3_gateway_serves_https_with_a_certificate_the_internal_ca_signs_for_its_name(prod):
+    container = prod.get("Deployment", "intake-api")["spec"]["template"]["spec"]["containers"][0]
+    endpoint = urlsplit("//" + SPECS["intake"].load_settings(prod.process_environment(container, secret)).s3_endpoint)
+    served = next(c for c in prod.of("Certificate") if endpoint.hostname in c["spec"].get("dnsNames", []))
+    assert served["spec"]["issuerRef"]["name"] == "ektp-internal-ca"
+    gateway = prod.get("Seaweed", "ektp-objects")["spec"]["s3"]
+    mounts = {m["name"]: m["mountPath"] for m in gateway["volumeMounts"]}
+    volume = next(v for v in gateway["volumes"] if v.get("secret", {}).get("secretName") == served["spec"]["secretName"])
+    assert f"-cert.file={mounts[volume['name']]}/tls.crt" in gateway["extraArgs"]
+    assert f"-key.file={mounts[volume['name']]}/tls.key" in gateway["extraArgs"]
+
+
 def test_printers_are_reached_over_ipps_and_the_smsc_and_mail_relay_over_tls(prod):
     printing = prod.get("Deployment", "printing-worker")["spec"]["template"]["spec"]["containers"][0]
     settings = SPECS["printing"].load_settings(prod.process_environment(printing, secret))
@@ -97,4 +109,4 @@ def test_development_keeps_the_clear_wiring_of_its_in_cluster_test_servers(all_m
     dev = next(manifests for manifests in all_manifests if manifests.overlay == "dev")
     container = dev.get("Deployment", "intake-api")["spec"]["template"]["spec"]["containers"][0]
     assert urlsplit(dev.process_environment(container, secret)["EKTP_BROKER_URL"]).scheme == "amqp"
-    assert not dev.of("Certificate")
+    assert not any(c["metadata"]["name"] in {"ektp-internal-ca", "ektp-rabbitmq-tls"} for c in dev.of("Certificate"))
