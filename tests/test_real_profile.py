@@ -10,26 +10,35 @@ import json
 import random
 import re
 import signal
+import ssl
 import time
 import uuid
 from urllib.parse import unquote, urlsplit
 
+import amqp
+import kombu
 import pika
+import psycopg
 import pytest
 import requests
 import rfc8785
+import sqlalchemy
+import trustme
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from playwright.sync_api import expect
 
 from ektp_launcher.journey import sample_person
 from ektp_launcher.mailbox import new_code
 from ektp_launcher.portal_journey import apply
+from ektp_shared.bus.broker import Broker
+from ektp_shared.bus.topology import Topology
 from ektp_shared.contracts import CATALOG, CloudEvent
 from ektp_shared.contracts.envelope import TYPE_PREFIX
 from ektp_shared.crypto import MAGIC
 from ektp_shared.identity.contact import SMS
 from ektp_shared.testing import infra
 from ektp_shared.testing.browser import tours
+from ektp_shared.testing.traces import Trace, assert_one_trace_through_the_bus, client_root, from_otlp
 
 pytestmark = pytest.mark.slow
 JOURNEY_EVENTS = ["application.submitted.v1", "application.verified.v1", "appointment.scheduled.v1",
@@ -80,6 +89,15 @@ def signature(envelope: dict, producer: str) -> str:
     return base64.b64encode(Ed25519PrivateKey.from_private_bytes(seed).sign(rfc8785.dumps(envelope))).decode()
 
 
+def pika_connection(suite, url: str) -> pika.BlockingConnection:
+    """As another team connects: TLS to the broker, its certificate verified against the CA and the host name."""
+    parts = urlsplit(url)
+    context = ssl.create_default_context(cafile=str(suite.tls.ca))
+    return pika.BlockingConnection(pika.ConnectionParameters(
+        parts.hostname, parts.port, "/", pika.PlainCredentials(unquote(parts.username), unquote(parts.password)),
+        ssl_options=pika.SSLOptions(context, parts.hostname)))
+
+
 def publish_with_pika(suite, routing_key: str, body: bytes, content_type: str = "application/cloudevents+json",
                       headers: dict | None = None, signed_by: str | None = "producer", url: str | None = None) -> None:
     """As another team's service would: plain pika, publisher confirms, no code of ours. The event is signed by
@@ -96,9 +114,7 @@ def publish_with_pika(suite, routing_key: str, body: bytes, content_type: str = 
         if isinstance(envelope, dict):
             producer = PRODUCERS.get(routing_key.removeprefix(TYPE_PREFIX + ".")) if signed_by == "producer" else signed_by
             headers["x-ektp-signature"] = signature(envelope, producer or "unknown")
-    parts = urlsplit(url or infra.RABBITMQ_URL)
-    connection = pika.BlockingConnection(pika.ConnectionParameters(
-        parts.hostname, parts.port, "/", pika.PlainCredentials(unquote(parts.username), unquote(parts.password))))
+    connection = pika_connection(suite, url or suite.broker.url)
     channel = connection.channel()
     channel.confirm_delivery()
     try:
@@ -119,6 +135,11 @@ def milestone_emails(suite, address: str) -> list:
     return [m for m in suite.smtp.messages if address in m.rcpt_tos and not is_code(str(m.message["Subject"]))]
 
 
+def milestone_texts(suite, number: str) -> list:
+    """The SMS a number received about milestones (the gateway may be given the number with or without +)."""
+    return [s for s in suite.sms.messages if s.number.lstrip("+") == number and not is_code(s.message)]
+
+
 def admin(suite) -> dict[str, str]:
     return suite.journey.token("admin")
 
@@ -127,10 +148,12 @@ def admin(suite) -> dict[str, str]:
 def journey(suite):
     person = sample_person(random.Random(7), "Colin_Powell", (101, 102), email="siti.aminah@example.org",
                            phone="0812-3456-7890")
-    result = suite.journey.run(person)
+    with client_root(suite.journey.http) as trace:  # the journey's requests are one trace, as a traced client's
+        result = suite.journey.run(person)
     wait_until(lambda: len(milestone_emails(suite, "siti.aminah@example.org")) >= len(NOTIFIED),
                what="the collected email")
-    return person, result
+    wait_until(lambda: len(milestone_texts(suite, "6281234567890")) >= len(NOTIFIED), what="the collected SMS")
+    return person, {**result, "trace": trace}
 
 
 def test_one_application_travels_from_the_form_to_the_citizens_hand(suite, journey):
@@ -163,7 +186,7 @@ def test_one_application_travels_from_the_form_to_the_citizens_hand(suite, journ
     emails = milestone_emails(suite, "siti.aminah@example.org")
     assert len(emails) == len(NOTIFIED)
     assert all(receipt in m.message.get_content() for m in emails), "every email names the receipt number"
-    sms = [s for s in suite.sms.messages if s.number in ("+6281234567890", "6281234567890") and not is_code(s.message)]
+    sms = milestone_texts(suite, "6281234567890")
     assert len(sms) == len(NOTIFIED)
     assert receipt in sms[0].message
 
@@ -174,6 +197,55 @@ def test_one_application_travels_from_the_form_to_the_citizens_hand(suite, journ
 
     card = requests.get(f"{suite.journey.at.printing}/v1/cards/{application_id}", headers=suite.journey.token("print_operator")).json()
     assert card["state"] == "COLLECTED" and card["serial"] and card["collected_by"] == "applicant"
+
+
+def test_the_journey_is_one_trace_through_the_five_services_processes_sent_over_otlp(suite, journey):
+    trace_id, root_span_id = journey[1]["trace"]
+    spans = suite.traces.wait_for(lambda spans: Trace([from_otlp(s) for s in spans], trace_id).ready(), timeout=60)
+    found = Trace([from_otlp(s) for s in spans], trace_id)
+    assert_one_trace_through_the_bus(found, root_span_id)
+    assert {s.service for s in found.spans} >= {"intake", "verification", "biometrics", "printing", "notify"}
+    # From a slow handling on the dashboard to its trace: the worker's latency histogram names it (OpenMetrics).
+    scraped = requests.get(suite.cluster.worker_metrics_url("notify"), timeout=5,
+                           headers={"Accept": "application/openmetrics-text; version=1.0.0"}).text
+    assert re.search(rf'^ektp_event_handler_duration_seconds_bucket\{{.*event="card.collected.v1".*# \{{.*trace_id="{trace_id}"',
+                     scraped, re.M)
+
+
+def test_every_service_reaches_the_broker_and_its_database_over_verified_tls_and_a_clear_or_untrusting_client_is_refused(
+        suite, journey):
+    services = set(CONSUMERS)
+    # The broker listens for amqps only; every service's API and worker is connected as its own user over TLS.
+    listed = suite.broker.ctl("list_connections", "user", "ssl", "ssl_protocol", "--no-table-headers", "--quiet").stdout
+    connections = [line.split("\t") for line in listed.splitlines() if line.strip()]
+    users = {user.removeprefix(f"{suite.namespace}-") for user, *_ in connections if user.startswith(suite.namespace)}
+    assert users == services
+    assert all(tls == "true" and protocol.startswith("tlsv1.") for user, tls, protocol in connections), connections
+    # Each service's database connections are TLS (pg_stat_ssl), opened with sslmode=verify-full.
+    admin = sqlalchemy.create_engine(suite.database.database_url("postgres"))
+    with admin.connect() as connection:
+        rows = connection.execute(sqlalchemy.text(
+            "SELECT a.datname, s.ssl FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) "
+            "WHERE a.datname LIKE 'ektp_%'")).all()
+    admin.dispose()
+    assert {name.removeprefix("ektp_") for name, _ in rows} == services
+    assert all(encrypted for _, encrypted in rows)
+    assert all("sslmode=verify-full" in url for url in suite.cluster.databases.values())
+
+    # A client in clear is refused by both; one that does not trust the servers' CA refuses them.
+    port = suite.database.port
+    with pytest.raises(psycopg.OperationalError, match="no encryption"):
+        psycopg.connect(f"host=localhost port={port} user=postgres dbname=postgres sslmode=disable", connect_timeout=5)
+    stranger = trustme.CA()
+    with stranger.cert_pem.tempfile() as other_ca:
+        with pytest.raises(psycopg.OperationalError, match="certificate verify failed"):
+            psycopg.connect(f"host=localhost port={port} user=postgres dbname=postgres sslmode=verify-full "
+                            f"sslrootcert={other_ca}", connect_timeout=5)
+        broker = Broker(suite.broker.url, Topology(suite.namespace, "intake", (), (1,), 5), ca_file=other_ca)
+        with pytest.raises(kombu.exceptions.OperationalError, match="certificate verify failed"):
+            broker.ping()
+    with pytest.raises((OSError, kombu.exceptions.OperationalError, amqp.exceptions.AMQPError)):
+        Broker(suite.broker.url.replace("amqps://", "amqp://"), Topology(suite.namespace, "intake", (), (1,), 5)).ping()
 
 
 def test_redelivering_every_event_of_the_journey_changes_nothing(suite, journey):
@@ -439,9 +511,7 @@ def test_a_forged_verification_is_refused_by_the_broker_or_parked_unauthenticate
     with pytest.raises(pika.exceptions.ChannelClosedByBroker) as refused:
         publish_with_pika(suite, forged["type"], body, url=suite.cluster.broker_urls["intake"])
     assert refused.value.reply_code == 403 and "access to topic" in refused.value.reply_text
-    parts = urlsplit(suite.cluster.broker_urls["intake"])
-    connection = pika.BlockingConnection(pika.ConnectionParameters(
-        parts.hostname, parts.port, "/", pika.PlainCredentials(unquote(parts.username), unquote(parts.password))))
+    connection = pika_connection(suite, suite.cluster.broker_urls["intake"])
     channel = connection.channel()
     channel.confirm_delivery()
     with pytest.raises(pika.exceptions.ChannelClosedByBroker, match="amq.default"):

@@ -126,7 +126,8 @@ class LocalCluster:
     def start(self, timeout: float = 360) -> "LocalCluster":
         if self.accounts is not None and not self.broker_urls:
             environ = {**os.environ, **self.environ}
-            self.broker_urls = self.accounts.create({name: Runtime.build(spec, spec.load_settings(environ)).topology
+            # Only the topology is wanted here: the launcher's own process traces nothing.
+            self.broker_urls = self.accounts.create({name: Runtime.build(spec, spec.load_settings(environ, otlp_endpoint="")).topology
                                                      for name, spec in self.specs.items()}, environ["EKTP_BROKER_URL"])
         self.gateway, paying = peers.payment_gateway({
             **os.environ, **self.environ, "EKTP_INTAKE_HTTP_PORT": str(self.ports["intake"]),

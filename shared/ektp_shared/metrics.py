@@ -16,16 +16,9 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    REGISTRY,
-    CollectorRegistry,
-    Counter,
-    Histogram,
-    disable_created_metrics,
-    generate_latest,
-)
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, disable_created_metrics
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.exposition import choose_encoder
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
@@ -77,8 +70,15 @@ class _ServiceFilter(Collector):
                 yield family
 
 
-def exposition(service: str, collectors: Iterable[Collector]) -> tuple[bytes, str]:
-    """The body and content type of ``/metrics`` for one service."""
+def exemplar(trace: tuple[str, str] | None) -> dict[str, str] | None:
+    """The exemplar of an observation made in a traced span (shown with OpenMetrics: ``Accept:
+    application/openmetrics-text``). Exemplars live in the process: under gunicorn's multiprocess metrics
+    they are dropped, so the APIs' request histograms show them in the embedded profile only."""
+    return {"trace_id": trace[0], "span_id": trace[1]} if trace else None
+
+
+def exposition(service: str, collectors: Iterable[Collector], accept: str = "") -> tuple[bytes, str]:
+    """The body and content type of ``/metrics`` for one service (OpenMetrics, with exemplars, when asked)."""
     registry = CollectorRegistry(auto_describe=False)
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
@@ -88,7 +88,8 @@ def exposition(service: str, collectors: Iterable[Collector]) -> tuple[bytes, st
         registry.register(_ServiceFilter(service))
     for collector in collectors:
         registry.register(collector)
-    return generate_latest(registry), CONTENT_TYPE_LATEST
+    encode, content_type = choose_encoder(accept)
+    return encode(registry), content_type
 
 
 @dataclasses.dataclass(frozen=True)

@@ -67,10 +67,16 @@ class FolderBackend:
 
 
 class S3Backend:
-    def __init__(self, endpoint: str, access_key: str, secret_key: str, bucket: str, secure: bool = False, region: str = ""):
+    def __init__(self, endpoint: str, access_key: str, secret_key: str, bucket: str, secure: bool = False, region: str = "",
+                 ca_file: str = ""):
+        import urllib3
         from minio import Minio
 
-        self.client = Minio(endpoint, access_key=access_key, secret_key=secret_key, secure=secure, region=region or None)
+        # Over https the server's certificate is verified against ca_file's CAs (an internal CA) or the system's.
+        http = urllib3.PoolManager(cert_reqs="CERT_REQUIRED", ca_certs=ca_file or None, timeout=urllib3.Timeout(10, 60),
+                                   retries=urllib3.Retry(total=3, backoff_factor=0.2)) if secure and ca_file else None
+        self.client = Minio(endpoint, access_key=access_key, secret_key=secret_key, secure=secure, region=region or None,
+                            http_client=http)
         self.bucket = bucket
 
     def ensure_bucket(self) -> None:
@@ -130,7 +136,7 @@ class ObjectStore:
 def open_store(settings, cipher: Cipher) -> ObjectStore:
     if settings.s3_endpoint:
         backend = S3Backend(settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key, settings.s3_bucket,
-                            settings.s3_secure, settings.s3_region)
+                            settings.s3_secure, settings.s3_region, settings.s3_ca_file)
         backend.ensure_bucket()
         return ObjectStore(backend, cipher)
     return ObjectStore(FolderBackend(Path(settings.data_dir) / "objects" / settings.service), cipher)

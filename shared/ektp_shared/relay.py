@@ -9,12 +9,13 @@ import datetime as dt
 import json
 import logging
 import threading
+from typing import Any
 
 from kombu import Connection
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 
-from . import metrics
+from . import metrics, tracing
 from .bus.broker import Broker, OutgoingMessage, Publisher
 from .bus.signatures import SIGNATURE_HEADER, EventSignatures
 from .contracts import by_type
@@ -26,8 +27,9 @@ log = logging.getLogger(__name__)
 
 class OutboxRelay:
     def __init__(self, service: str, engine: Engine, tables: MessagingTables, broker: Broker, wakeup: threading.Event,
-                 signatures: EventSignatures, batch_size: int = 100, retention_seconds: int = 86400):
+                 signatures: EventSignatures, batch_size: int = 100, retention_seconds: int = 86400, tracer: Any = None):
         self.service = service
+        self.tracer = tracer  # None: tracing off
         self.signatures = signatures
         self.engine = engine
         self.outbox = tables.outbox
@@ -68,7 +70,13 @@ class OutboxRelay:
             messages = [OutgoingMessage(row.type, json.dumps(row.envelope).encode(), row.event_id,
                                         row.envelope.get("correlationid"),
                                         {SIGNATURE_HEADER: self.signatures.sign(row.envelope)}) for row in rows]
-            self._ensure_publisher().publish(messages, exchange=self.broker.exchange.name)
+            sends = tracing.start_sends(self.tracer, [row.envelope for row in rows], self.broker.exchange.name)
+            try:
+                self._ensure_publisher().publish(messages, exchange=self.broker.exchange.name)
+            except Exception as exc:
+                tracing.end_sends(sends, exc)
+                raise
+            tracing.end_sends(sends)
             connection.execute(update(self.outbox).where(self.outbox.c.id.in_([row.id for row in rows]))
                                .values(published_at=utcnow()))
         for row in rows:

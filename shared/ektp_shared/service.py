@@ -17,7 +17,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import MetaData
 from sqlalchemy.orm import sessionmaker
 
-from . import db
+from . import db, tracing
 from .bus.broker import Broker
 from .bus.signatures import EventSignatures
 from .bus.topology import Topology
@@ -88,12 +88,15 @@ class Runtime:
         self.settings = settings
         self.cipher = Cipher.from_settings(settings)
         self.engine = db.make_engine(settings.database_url, self.cipher, settings.database_pool_size)
+        self.tracing = tracing.provider_for(spec.name, settings)  # None: tracing off
+        self.tracer = tracing.tracer(self.tracing)
+        tracing.instrument_engine(self.engine, self.tracing)
         self.sessions: sessionmaker = db.session_factory(self.engine)
         self.topology = Topology(settings.bus_namespace, spec.name, spec.handlers.types, settings.retry_delays,
                                  settings.bus_delivery_limit, settings.bus_parking_ttl_seconds,
                                  settings.bus_parking_max_length)
         self.signatures = EventSignatures.from_settings(settings)
-        self.broker = Broker(settings.broker_url, self.topology, settings.bus_prefetch)
+        self.broker = Broker(settings.broker_url, self.topology, settings.bus_prefetch, settings.broker_ca_file)
         self.links = LinkSigner(settings.link_secret)
         self.outbox_written = threading.Event()  # wakes the in-process relay early (embedded profile)
         self._objects: ObjectStore | None = None

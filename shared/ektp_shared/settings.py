@@ -37,11 +37,14 @@ class Settings:
     http_port: int = setting(0, "Port of the service's API (defaults per service: intake 8001 ... notify 8005).")
     worker_metrics_port: int = setting(0, "Port of the worker's /metrics (defaults per service: 9101 ... 9105).")
     log_level: str = setting("INFO", "Python log level of the JSON logs.")
+    otlp_endpoint: str = setting("", "Base URL of an OTLP/HTTP trace receiver (an OpenTelemetry collector, e.g. `http://otel-collector:4318`); spans go to `<url>/v1/traces`. Empty = tracing off: nothing instrumented, no cost.")
+    tracing_sample_ratio: float = setting(1.0, "Share of new traces recorded (0..1); a request or event that arrives with a sampled `traceparent` is always recorded.")
 
     database_url: str = setting("sqlite:///{data_dir}/{service}.sqlite3", "SQLAlchemy URL of the service's own database.")
     database_pool_size: int = setting(5, "Connections kept open per process (PostgreSQL).")
 
-    broker_url: str = setting("memory://localhost/", "AMQP URL of RabbitMQ (`amqp://user:pass@host:5672//`); `memory://` in the embedded profile.")
+    broker_url: str = setting("memory://localhost/", "AMQP URL of RabbitMQ (`amqps://user:pass@host:5671//` in production: TLS, the broker's certificate verified against its host name; `amqp://` in clear only on one machine); `memory://` in the embedded profile.")
+    broker_ca_file: str = setting("", "CA certificates (PEM) that sign the broker's certificate, for `amqps://`; empty = the system's trusted CAs.")
     bus_namespace: str = setting("ektp", "Prefix of the exchange and queue names (lets test runs share a broker).")
     bus_prefetch: int = setting(16, "Messages a worker holds unacknowledged at once.")
     bus_retry_delays: str = setting("1,5,30,120", "Seconds between retries of a failed handler; then the message is parked.")
@@ -62,7 +65,8 @@ class Settings:
     s3_endpoint: str = setting("", "host:port of the S3 server (MinIO, SeaweedFS); empty = a local folder under data_dir.")
     s3_access_key: str = setting("", "S3 access key.", secret=True)
     s3_secret_key: str = setting("", "S3 secret key.", secret=True)
-    s3_secure: bool = setting(False, "Use TLS to the S3 server.")
+    s3_secure: bool = setting(False, "Use TLS (https) to the S3 server, its certificate verified against its host name.")
+    s3_ca_file: str = setting("", "CA certificates (PEM) that sign the S3 server's certificate, with s3_secure; empty = the system's trusted CAs.")
     s3_region: str = setting("", "S3 region, when the server needs one.")
     s3_bucket: str = setting("ektp-{service}", "Bucket of the service's objects.")
 
@@ -153,6 +157,8 @@ def load(cls: type[S], service: str, environ: Mapping[str, str] | None = None, *
         if field.name not in values and isinstance(field.default, str):
             values[field.name] = field.default.format(service=service, data_dir=data_dir)
     settings = cls(**values)
+    if not 0 <= settings.tracing_sample_ratio <= 1:
+        raise SettingsError(f"EKTP_TRACING_SAMPLE_RATIO: {settings.tracing_sample_ratio} is not between 0 and 1")
     if settings.environment not in {"production", "development"}:
         raise SettingsError(f"EKTP_ENVIRONMENT: {settings.environment!r} is neither production nor development")
     if settings.environment == "production" and settings.uses_development_secrets:

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from . import tracing
 from .contracts import CloudEvent, Contract
 from .db import utcnow
 from .messaging import MessagingTables
@@ -67,7 +68,7 @@ class UnitOfWork:
         if errors:
             raise ContractViolation(f"{contract.key}: {errors}")
         event = CloudEvent.new(source=self._source, type=contract.type, data=payload, correlationid=str(correlation_id),
-                               subject=str(subject or correlation_id), time=time)
+                               subject=str(subject or correlation_id), time=time, trace=tracing.current_context())
         self.session.execute(_outbox_statement(self._tables.outbox),
                              {"event_id": event.id, "type": event.type, "envelope": event.to_dict(), "created_at": event.time})
         self.emitted.append(event)

@@ -20,7 +20,7 @@ from prometheus_client import make_wsgi_app
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from . import logs, metrics
+from . import logs, metrics, tracing
 from .bus.consumer import EventConsumer
 from .bus.dispatcher import Dispatcher
 from .messaging import purge_inbox
@@ -37,7 +37,8 @@ class Worker:
         self.runtime = runtime
         settings = runtime.settings
         self.relay = OutboxRelay(runtime.name, runtime.engine, runtime.spec.messaging, runtime.broker,
-                                 runtime.outbox_written, runtime.signatures, settings.outbox_batch_size, settings.outbox_retention_seconds)
+                                 runtime.outbox_written, runtime.signatures, settings.outbox_batch_size, settings.outbox_retention_seconds,
+                                 runtime.tracer)
         self.consumer = EventConsumer(runtime.broker, Dispatcher.of(runtime))
         self.stopping = threading.Event()
         self.threads: dict[str, threading.Thread] = {}
@@ -175,4 +176,5 @@ def run(spec: ServiceSpec) -> None:
     log.info("worker started", extra={"queue": runtime.topology.queue})
     done.wait()
     worker.stop(timeout=runtime.settings.worker_shutdown_seconds)
+    tracing.shutdown()
     runtime.dispose()

@@ -199,11 +199,13 @@ def test_settings_load_and_point_into_the_cluster(manifests, service):
         assert cluster["spec"]["bootstrap"]["initdb"] == {"database": service, "owner": service}
 
         broker = urlsplit(settings.broker_url)
-        assert (broker.scheme, broker.hostname, broker.port, broker.path) == ("amqp", "ektp-rabbitmq", 5672, "//"), where
+        expected = ("amqps", "ektp-rabbitmq", 5671, "//") if manifests.overlay == "prod" else ("amqp", "ektp-rabbitmq", 5672, "//")
+        assert (broker.scheme, broker.hostname, broker.port, broker.path) == expected, where  # prod's TLS: test_tls.py
         manifests.get("RabbitmqCluster", broker.hostname)
 
         # The S3 gateway Service the operator makes for the Seaweed ektp-objects: <name>-s3, port 8333.
         assert settings.s3_endpoint == "ektp-objects-s3:8333", where
+        assert settings.s3_secure == (manifests.overlay == "prod"), where  # https in production: test_tls.py
         manifests.get("Seaweed", "ektp-objects")
         manifests.get("Bucket", settings.s3_bucket)
         credentials = manifests.get("S3Credentials", f"ektp-{service}")["spec"]
@@ -562,6 +564,7 @@ def test_each_service_reaches_its_own_database_the_broker_and_storage_only(manif
                 if other != service:
                     assert not allowed(manifests, me, DATABASE(other), 5432), f"{service}-{component} -> {other}-db"
             assert allowed(manifests, me, BROKER, 5672) and not allowed(manifests, me, BROKER, 15672)
+            assert allowed(manifests, me, BROKER, 5671), f"{service}-{component} -> amqps"
             assert allowed(manifests, me, OBJECTS, 8333)
             assert allowed(manifests, me, DNS, 53)
         migrate = pod(manifests, service, "migrate")

@@ -1,9 +1,12 @@
-"""Infrastructure the chaos run owns, so it may kill it without touching the machine's: a RabbitMQ node
-(the Debian ``rabbitmq-server`` with its own node name, ports, data folder and plugins), a PostgreSQL
+"""Infrastructure a run owns, so it may kill it or reconfigure it without touching the machine's: a RabbitMQ
+node (the Debian ``rabbitmq-server`` with its own node name, ports, data folder and plugins), a PostgreSQL
 cluster (``initdb``/``pg_ctl`` with its own data folder and port), and a TCP proxy between the services and
-the broker that can cut the network path."""
+the broker that can cut the network path. The chaos run kills them; the real profile's tests run them with
+TLS only (``Tls``: certificates from a throw-away CA made by trustme), so the clients' TLS settings are
+exercised: ``amqps`` with the broker's certificate verified, PostgreSQL with ``sslmode=verify-full``."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import pwd
 import shutil
@@ -16,6 +19,38 @@ from pathlib import Path
 from ektp_shared.testing.ports import free_port, wait_for_port
 
 POSTGRES_BIN = Path("/usr/lib/postgresql")
+TLS_HOST = "localhost"  # the name the clients connect to and verify; the certificates name it (and 127.0.0.1)
+
+
+@dataclasses.dataclass(frozen=True)
+class Tls:
+    """A CA's certificate (what clients trust) and a server certificate and key it signed, as PEM files."""
+
+    ca: Path
+    certificate: Path
+    key: Path
+
+    @classmethod
+    def make(cls, folder: Path) -> "Tls":
+        import trustme
+
+        folder.mkdir(parents=True, exist_ok=True)
+        authority = trustme.CA(organization_name="e-KTP test CA")
+        server = authority.issue_cert(TLS_HOST, "127.0.0.1")
+        tls = cls(folder / "ca.pem", folder / "server.pem", folder / "server.key")
+        authority.cert_pem.write_to_path(str(tls.ca))
+        server.cert_chain_pems[0].write_to_path(str(tls.certificate))
+        server.private_key_pem.write_to_path(str(tls.key))
+        return tls
+
+    def copy_for(self, folder: Path) -> "Tls":
+        """The files in ``folder`` (a server reads them as its own user; PostgreSQL wants its key private)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        copied = Tls(folder / self.ca.name, folder / self.certificate.name, folder / self.key.name)
+        for source, target in zip(dataclasses.astuple(self), dataclasses.astuple(copied)):
+            shutil.copyfile(source, target)
+        copied.key.chmod(0o600)
+        return copied
 
 
 def _as(user: str) -> list[str]:
@@ -33,17 +68,31 @@ def _own(path: Path, user: str) -> None:
 
 
 class RabbitNode:
-    """A RabbitMQ node of our own: ``chaos<port>@localhost`` on a free port, no plugins, data under ``folder``."""
+    """A RabbitMQ node of our own: ``chaos<port>@localhost`` on a free port, no plugins, data under ``folder``.
+    With ``tls`` it listens for AMQP over TLS only (``amqps``), with the certificate ``tls`` names."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, tls: Tls | None = None):
         self.folder = Path(folder)
         self.port = free_port()
         self.node = f"chaos{self.port}@localhost"
         self.process: subprocess.Popen | None = None
+        self.tls = tls
 
     @property
     def url(self) -> str:
+        if self.tls is not None:
+            return f"amqps://chaos:chaos@{TLS_HOST}:{self.port}//"
         return f"amqp://chaos:chaos@127.0.0.1:{self.port}//"
+
+    def _listeners(self) -> str:
+        if self.tls is None:
+            return f"listeners.tcp.1 = 127.0.0.1:{self.port}\n"
+        tls = self.tls.copy_for(self.folder / "tls")
+        return (f"listeners.tcp = none\nlisteners.ssl.1 = 127.0.0.1:{self.port}\n"
+                f"ssl_options.cacertfile = {tls.ca}\nssl_options.certfile = {tls.certificate}\n"
+                f"ssl_options.keyfile = {tls.key}\nssl_options.verify = verify_none\n"
+                "ssl_options.fail_if_no_peer_cert = false\nssl_options.versions.1 = tlsv1.3\n"
+                "ssl_options.versions.2 = tlsv1.2\n")
 
     def ctl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(["rabbitmqctl", "-n", self.node, *args], check=check, capture_output=True, text=True)
@@ -62,7 +111,7 @@ class RabbitNode:
             self.folder.mkdir(parents=True, exist_ok=True)
             (self.folder / "enabled_plugins").write_text("[].\n")  # no management listener to collide with
             (self.folder / "rabbitmq-env.conf").write_text("ERL_EPMD_ADDRESS=127.0.0.1\n")
-            (self.folder / "rabbitmq.conf").write_text(f"listeners.tcp.1 = 127.0.0.1:{self.port}\n")
+            (self.folder / "rabbitmq.conf").write_text(self._listeners())
             _own(self.folder, "rabbitmq")
         self.process = subprocess.Popen(["rabbitmq-server"], env=self._environment(), stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, start_new_session=True)
@@ -88,17 +137,33 @@ class RabbitNode:
 
 
 class PostgresCluster:
-    """A PostgreSQL cluster of our own: ``initdb`` in ``folder``, ``pg_ctl`` on a free port, trust auth."""
+    """A PostgreSQL cluster of our own: ``initdb`` in ``folder``, ``pg_ctl`` on a free port, trust auth. With
+    ``tls`` it accepts TLS connections only (``hostssl``), and its URLs ask ``sslmode=verify-full``."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, tls: Tls | None = None):
         self.folder = Path(folder)
+        self.tls = tls
         self.port = free_port()
         versions = sorted(POSTGRES_BIN.iterdir(), key=lambda p: int(p.name)) if POSTGRES_BIN.exists() else []
         self.bin = (versions[-1] / "bin") if versions else Path(shutil.which("pg_ctl") or "pg_ctl").parent
 
     @property
     def url(self) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}"
+        host = TLS_HOST if self.tls is not None else "127.0.0.1"
+        return f"postgresql+psycopg://postgres@{host}:{self.port}"
+
+    def database_url(self, name: str) -> str:
+        if self.tls is None:
+            return f"{self.url}/{name}"
+        return f"{self.url}/{name}?sslmode=verify-full&sslrootcert={self.tls.ca}"
+
+    def _require_tls(self) -> str:
+        """The server's TLS options; pg_hba answers only TLS connections (a client in clear is refused)."""
+        tls = self.tls.copy_for(self.folder / "tls")
+        (self.folder / "data" / "pg_hba.conf").write_text(
+            "local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 0.0.0.0/0 reject\n")
+        _own(self.folder, "postgres")
+        return f" -c ssl=on -c ssl_cert_file={tls.certificate} -c ssl_key_file={tls.key} -c ssl_ca_file={tls.ca}"
 
     def _pg_ctl(self, *args: str) -> None:
         subprocess.run([*_as("postgres"), str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), *args], check=True,
@@ -110,8 +175,10 @@ class PostgresCluster:
             _own(self.folder, "postgres")
             subprocess.run([*_as("postgres"), str(self.bin / "initdb"), "-D", str(self.folder / "data"), "--auth=trust",
                             "-U", "postgres"], check=True, stdout=subprocess.DEVNULL)
+        tls = self._require_tls() if self.tls is not None else ""
         self._pg_ctl("start", "-w", "-l", str(self.folder / "postgres.log"), "-o",
-                     f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c max_connections=300 -c fsync=off")
+                     f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c max_connections=300 -c fsync=off"
+                     + tls)
         wait_for_port(self.port, timeout=60)
 
     def crash(self) -> None:
@@ -124,11 +191,11 @@ class PostgresCluster:
     def create_database(self, name: str) -> str:
         from sqlalchemy import create_engine, text
 
-        admin = create_engine(f"{self.url}/postgres", isolation_level="AUTOCOMMIT")
+        admin = create_engine(self.database_url("postgres"), isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
-        return f"{self.url}/{name}"
+        return self.database_url(name)
 
 
 class TcpProxy:

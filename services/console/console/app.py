@@ -44,7 +44,7 @@ def create_app(settings: ConsoleSettings) -> Flask:
                           console_tokens=functools.cache(lambda: _verifier(settings, provider)))
     Babel(app, locale_selector=select_language)
     CSRFProtect(app)
-    serve_as_site(app, "console", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'")
+    serve_as_site(app, "console", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'", settings)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(officer=officer.current, may=officer.may, development=officer.development, languages=LANGUAGES,

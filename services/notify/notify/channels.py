@@ -60,6 +60,7 @@ def build_channels(settings: NotifySettings) -> Channels:
     if "smpp" in _wanted(settings.sms_providers):
         smpp = SmppSmsProvider(SmppConfig(host=settings.smpp_host, port=settings.smpp_port,
                                           system_id=settings.smpp_system_id, password=settings.smpp_password,
-                                          source_addr=settings.smpp_source_addr))
+                                          source_addr=settings.smpp_source_addr, tls=settings.smpp_tls,
+                                          ca_file=settings.smpp_ca_file))
         sms["smpp"] = smpp
     return Channels(failover(EMAIL, settings.email_providers, email), failover(SMS, settings.sms_providers, sms), smpp)

@@ -48,7 +48,7 @@ def create_app(settings: PortalSettings) -> Flask:
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     serve_as_site(app, "portal", "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; "
-                                 "form-action 'self'")
+                                 "form-action 'self'", settings)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(w=wording, signed_in=citizen.signed_in, languages=LANGUAGES,

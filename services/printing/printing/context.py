@@ -25,7 +25,18 @@ class PrintingContext(Context):
     lookup_hash: Callable[[str], str]  # the keyed hash a NIK or No. KK is found by, never the number itself
 
 
+def drivers_of(settings: PrintingSettings) -> DriverFor:
+    """The driver factory: an ``ipps://`` printer is verified against ``printer_ca_file``."""
+
+    def driver(uri: str, **options: object) -> PrinterDriver:
+        if uri.startswith("ipps://"):
+            options = {"ca_file": settings.printer_ca_file, **options}
+        return driver_for(uri, **options)
+
+    return driver
+
+
 def build(runtime: Runtime) -> PrintingContext:
     settings = runtime.settings
-    return PrintingContext(settings, driver_for, WorkingDays(parse_closures(settings.office_closures)),
+    return PrintingContext(settings, drivers_of(settings), WorkingDays(parse_closures(settings.office_closures)),
                            Portraits(runtime.objects, settings.biometrics_url, LinkSigner(settings.biometrics_link_secret)), runtime.cipher.lookup_hash)

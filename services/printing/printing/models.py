@@ -108,6 +108,7 @@ class PrintJob(Base):
     qc_note: Mapped[str | None] = mapped_column(EncryptedText)
     qc_by: Mapped[str | None] = mapped_column(String(80))
     qc_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    traceparent: Mapped[str | None] = mapped_column(String(512))  # the trace that queued the job: printing continues it
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 

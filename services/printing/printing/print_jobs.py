@@ -21,7 +21,7 @@ import re
 
 from sqlalchemy import case, func, select
 
-from ektp_shared import transitions
+from ektp_shared import tracing, transitions
 from ektp_shared.contracts.printing import CARD_PRINTED
 from ektp_shared.db import new_id
 from ektp_shared.uow import UnitOfWork
@@ -80,7 +80,7 @@ def create(uow: UnitOfWork, card: Card, purpose: str, now: dt.datetime, requeste
     job = PrintJob(id=new_id(), application_id=card.application_id, office_code=card.office_code,
                    priority=priority_of(card.kind), purpose=purpose, requested_by=requested_by, request_reason=reason,
                    state=QUEUED.value, state_since=now, attempts=0, retries=0, spoiled=0, outcome_unknown=False, next_attempt_at=now,
-                   created_at=now, updated_at=now)
+                   created_at=now, updated_at=now, traceparent=tracing.current_context().get("traceparent"))
     uow.session.add(job)
     return job
 
@@ -95,13 +95,13 @@ def of(uow: UnitOfWork, application_id: str) -> list[PrintJob]:
                                     .order_by(PrintJob.created_at, PrintJob.id)))
 
 
-def due(uow: UnitOfWork, now: dt.datetime, limit: int) -> list[str]:
-    """Jobs to work on: those already at a printer first (their outcome decides stock and rotation),
-    then first-time applicants before replacements, oldest first."""
-    return list(uow.session.scalars(
-        select(PrintJob.id).where(PrintJob.state.in_([QUEUED.value, SENT.value]), PrintJob.next_attempt_at <= now)
+def due(uow: UnitOfWork, now: dt.datetime, limit: int) -> list[tuple[str, str | None]]:
+    """Jobs to work on (id, and the trace that queued it): those already at a printer first (their outcome
+    decides stock and rotation), then first-time applicants before replacements, oldest first."""
+    return [tuple(row) for row in uow.session.execute(
+        select(PrintJob.id, PrintJob.traceparent).where(PrintJob.state.in_([QUEUED.value, SENT.value]), PrintJob.next_attempt_at <= now)
         .order_by(case((PrintJob.state == SENT.value, 0), else_=1), PrintJob.priority, PrintJob.created_at)
-        .limit(limit)))
+        .limit(limit))]
 
 
 def device_job_id(job: PrintJob) -> str:

@@ -7,6 +7,7 @@ from ektp_shared.settings import DEVELOPMENT_SECRET, Settings, setting
 @dataclasses.dataclass(frozen=True)
 class PrintingSettings(Settings):
     printer_uri: str = setting("cardprinter://127.0.0.1:9631", "The shared fleet: printers for every office without printers of its own, comma separated (`cardprinter://host:port`, `ipp://host:631/printers/NAME`); registered as `shared-1`, `shared-2`, ...")
+    printer_ca_file: str = setting("", "CAs (PEM) that sign the `ipps://` printers' certificates (empty: the system's); a printer whose certificate does not verify gets no card.")
     printer_poll_seconds: float = setting(15.0, "How often the worker asks every printer for its status (rotation and metrics).")
     biometrics_url: str = setting("http://127.0.0.1:8003", "Base URL of the biometrics API (the portrait for the card).")
     biometrics_link_secret: str = setting(DEVELOPMENT_SECRET, "biometrics's link key (biometrics's EKTP_LINK_SECRET): signs the links to the portrait it fetches.", secret=True)

@@ -2,6 +2,7 @@
 uncollected cards."""
 from __future__ import annotations
 
+from ektp_shared import tracing
 from ektp_shared.db import utcnow
 from ektp_shared.service import PeriodicTask, Runtime
 
@@ -14,8 +15,9 @@ REMINDER_INTERVAL_SECONDS = 600
 def run_print_queue(runtime: Runtime) -> None:
     with runtime.uow() as uow:
         due = print_jobs.due(uow, utcnow(), runtime.settings.print_batch)
-    for job_id in due:
-        card_printing.print_card(runtime.uow, runtime.context, job_id)
+    for job_id, traceparent in due:
+        with tracing.resumed(runtime.tracer, "print card", traceparent):
+            card_printing.print_card(runtime.uow, runtime.context, job_id)
 
 
 def poll_printers(runtime: Runtime) -> None:

@@ -12,9 +12,11 @@ import dataclasses
 import json
 import logging
 import socket
+import ssl
 import threading
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 import amqp
 from kombu import Connection, Exchange, Producer, Queue, binding
@@ -60,9 +62,18 @@ def _plain_headers(headers: dict[str, Any] | None) -> dict[str, Any]:
     return {k: (v.decode(errors="replace") if isinstance(v, bytes) else v) for k, v in (headers or {}).items()}
 
 
+def tls_options(url: str, ca_file: str = "") -> dict[str, Any] | None:
+    """py-amqp's TLS options for an ``amqps://`` URL: the broker's certificate must chain to ``ca_file`` (or
+    the system's CAs) and name the URL's host; None for any other URL."""
+    if not url.startswith("amqps://"):
+        return None
+    return {"server_hostname": urlsplit(url).hostname, "cert_reqs": ssl.CERT_REQUIRED, "ca_certs": ca_file or None}
+
+
 class Broker:
-    def __init__(self, url: str, topology: Topology, prefetch: int = 16):
+    def __init__(self, url: str, topology: Topology, prefetch: int = 16, ca_file: str = ""):
         self.url = url
+        self.ca_file = ca_file
         self.topology = topology
         self.prefetch = prefetch
         self.exchange = Exchange(topology.exchange, type=EXCHANGE_TYPE, durable=True)
@@ -75,7 +86,7 @@ class Broker:
     def connect(self) -> Connection:
         options = {"polling_interval": 0.05} if not self.is_amqp else {}
         return Connection(self.url, transport_options=options, heartbeat=30 if self.is_amqp else 0,
-                          connect_timeout=5)
+                          connect_timeout=5, ssl=tls_options(self.url, self.ca_file) or False)
 
     def queues(self) -> list[Queue]:
         exchanges = {self.exchange.name: self.exchange, self.retry_exchange.name: self.retry_exchange}

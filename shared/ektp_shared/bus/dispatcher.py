@@ -24,8 +24,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from marshmallow import ValidationError
+from opentelemetry.trace import SpanKind
 
-from .. import logs, metrics
+from .. import logs, metrics, tracing
 from ..contracts import CloudEvent, Contract, load_envelope
 from ..contracts.envelope import from_binary_mode, is_binary_mode
 from ..db import is_unavailable
@@ -74,6 +75,7 @@ class Decision:
     event_key: str = UNKNOWN_EVENT
     reason: str = ""
     correlation_id: str | None = None
+    trace: tuple[str, str] | None = None  # trace and span id of the handling, when traced
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,20 +89,25 @@ class Prepared:
 
 class Dispatcher:
     def __init__(self, service: str, handlers: Handlers, unit_of_work: Callable[[], UnitOfWork],
-                 context: Callable[[], Any], signatures: EventSignatures, limits: Limits = Limits()):
+                 context: Callable[[], Any], signatures: EventSignatures, limits: Limits = Limits(),
+                 tracer: Any = None):
         self.service = service
         self.handlers = handlers
         self.unit_of_work = unit_of_work
         self.context = context  # built on first use: a service's context may load models
         self.signatures = signatures
         self.limits = limits
+        self.tracer = tracer  # None: tracing off
+        self.destination = ""
 
     @classmethod
     def of(cls, runtime: Any) -> "Dispatcher":
         """The dispatcher of a service's runtime (what its worker consumes with)."""
         settings = runtime.settings
-        return cls(runtime.name, runtime.spec.handlers, runtime.uow, lambda: runtime.context, runtime.signatures,
-                   Limits(settings.bus_max_message_bytes, settings.bus_max_json_depth))
+        dispatcher = cls(runtime.name, runtime.spec.handlers, runtime.uow, lambda: runtime.context, runtime.signatures,
+                         Limits(settings.bus_max_message_bytes, settings.bus_max_json_depth), runtime.tracer)
+        dispatcher.destination = runtime.topology.queue
+        return dispatcher
 
     def parse(self, body: bytes, headers: dict[str, Any] | None) -> dict[str, Any]:
         """The envelope as received (JSON object), within the limits; ``ValidationError`` names what is wrong."""
@@ -172,7 +179,7 @@ class Dispatcher:
         for decision in decisions:
             if decision.outcome is Outcome.HANDLED:
                 metrics.EVENTS_CONSUMED.labels(self.service, decision.event_key).inc()
-                metrics.HANDLER_LATENCY.labels(self.service, decision.event_key).observe(elapsed)
+                metrics.HANDLER_LATENCY.labels(self.service, decision.event_key).observe(elapsed, metrics.exemplar(decision.trace))
             elif decision.outcome is Outcome.DUPLICATE:
                 metrics.EVENTS_DUPLICATE.labels(self.service, decision.event_key).inc()
         return decisions
@@ -182,12 +189,17 @@ class Dispatcher:
         with self.unit_of_work() as uow:
             for item in items:
                 event = item.event
-                with logs.context(self.service, event.correlationid):
+                # The handler's span continues the trace the event was emitted in; what it emits continues this span.
+                with logs.context(self.service, event.correlationid), \
+                        tracing.event_span(self.tracer, "process", SpanKind.CONSUMER, vars(event), item.contract.key,
+                                           self.destination) as span:
                     if not uow.claim(event):
                         outcomes[id(item)] = Decision(Outcome.DUPLICATE, item.contract.key, correlation_id=event.correlationid)
+                        if span is not None:
+                            span.set_attribute("ektp.duplicate", True)
                         continue
                     item.handler(event, uow, self.context())
-                outcomes[id(item)] = Decision(Outcome.HANDLED, item.contract.key, correlation_id=event.correlationid)
+                    outcomes[id(item)] = self._handled(item)
             uow.commit()
         return outcomes
 
@@ -202,6 +214,12 @@ class Dispatcher:
                                                      "error": type(exc).__name__})
             return {id(item): Decision(Outcome.FAILED, item.contract.key, f"{type(exc).__name__}: {exc}",
                                        item.event.correlationid)}
+
+    @staticmethod
+    def _handled(item: Prepared) -> Decision:
+        """Handled, with the handler's trace for the latency exemplar (the batch commits after the span ends)."""
+        return Decision(Outcome.HANDLED, item.contract.key, correlation_id=item.event.correlationid,
+                        trace=tracing.trace_ids())
 
     @staticmethod
     def _unavailable(item: Prepared, exc: Exception) -> Decision:

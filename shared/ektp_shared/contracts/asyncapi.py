@@ -20,6 +20,7 @@ from . import CATALOG
 from .catalog import Contract
 from .envelope import DATA_CONTENT_TYPE, SPECVERSION, STRUCTURED_CONTENT_TYPE, TYPE_PREFIX
 
+TRACEPARENT_PATTERN = "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"
 SCHEMA_FORMAT = "application/vnd.oai.openapi;version=3.0.0"
 EXCHANGE = "{namespace}.events"
 
@@ -48,6 +49,16 @@ def _envelope(contract: Contract) -> dict[str, Any]:
             "subject": {"type": "string", "description": "The application id."},
             "datacontenttype": {"type": "string", "enum": [DATA_CONTENT_TYPE]},
             "correlationid": {"type": "string", "description": "CloudEvents extension: the application id."},
+            "traceparent": {"type": "string", "pattern": TRACEPARENT_PATTERN, "maxLength": 512,
+                            "example": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                            "description": "CloudEvents distributed-tracing extension: the W3C Trace Context of the span "
+                                           "that emitted the event (present when the producer traces). A consumer "
+                                           "continues it as the parent of its handling. A value that is not W3C Trace "
+                                           "Context starts a new trace; only a non-string or one over 512 characters "
+                                           "makes the envelope invalid."},
+            "tracestate": {"type": "string", "maxLength": 8192,
+                           "description": "CloudEvents distributed-tracing extension: W3C `tracestate` of that span, "
+                                          "vendor-specific trace data (often absent)."},
             "data": {"$ref": f"#/components/schemas/{_camel(contract.key)}Data"},
         },
     }
@@ -105,7 +116,9 @@ def document(consumers: dict[str, list[str]] | None = None) -> dict[str, Any]:
                 "Every event is a CloudEvents 1.0 envelope in structured mode (JSON), published to one durable topic "
                 f"exchange with the event type as routing key (`{TYPE_PREFIX}.<name>.v<major>`). The AMQP binary "
                 "content mode (`cloudEvents:*` headers) is accepted too. Delivery is at least once; consumers "
-                "deduplicate on `id`. A message that does not validate is parked with the reason."),
+                "deduplicate on `id`. A message that does not validate is parked with the reason. Events carry the "
+                "CloudEvents distributed-tracing extension (`traceparent`, `tracestate`) when their producer traces: "
+                "a consumer that traces continues the producer's trace."),
         },
         "defaultContentType": STRUCTURED_CONTENT_TYPE,
         "servers": {"production": {"host": "rabbitmq:5672", "protocol": "amqp", "protocolVersion": "0.9.1",

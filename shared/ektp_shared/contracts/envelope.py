@@ -2,7 +2,9 @@
 
 Routing key = the CloudEvents ``type``, e.g. ``id.go.dukcapil.ektp.application.submitted.v1``: a
 reverse-DNS prefix, the event name, and the major version of its data schema. ``correlationid`` (an
-extension attribute) is the application id, so one application can be followed across services.
+extension attribute) is the application id, so one application can be followed across services. ``traceparent``
+and ``tracestate`` (the CloudEvents distributed-tracing extension, W3C Trace Context) carry the trace the event
+was emitted in when tracing is on; they are absent otherwise.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_dump, validate
 
 SPECVERSION = "1.0"
 TYPE_PREFIX = "id.go.dukcapil.ektp"
@@ -30,19 +32,21 @@ class CloudEvent:
     subject: str | None = None
     specversion: str = SPECVERSION
     datacontenttype: str = DATA_CONTENT_TYPE
+    traceparent: str | None = None
+    tracestate: str | None = None
 
     @classmethod
     def new(cls, *, source: str, type: str, data: dict[str, Any], correlationid: str, subject: str | None = None,
-            time: dt.datetime | None = None) -> "CloudEvent":
+            time: dt.datetime | None = None, trace: dict[str, str] | None = None) -> "CloudEvent":
         return cls(id=str(uuid.uuid4()), source=source, type=type, time=time or dt.datetime.now(dt.timezone.utc),
-                   correlationid=correlationid, data=data, subject=subject)
+                   correlationid=correlationid, data=data, subject=subject, **(trace or {}))
 
     def to_dict(self) -> dict[str, Any]:
         return _ENVELOPE.dump(self)
 
 
 class EnvelopeSchema(Schema):
-    """Validates a received envelope. Unknown extension attributes (e.g. ``traceparent``) are tolerated."""
+    """Validates a received envelope. Unknown extension attributes are tolerated."""
 
     class Meta:
         unknown = EXCLUDE
@@ -56,6 +60,16 @@ class EnvelopeSchema(Schema):
     datacontenttype = fields.String(load_default=DATA_CONTENT_TYPE, validate=validate.Equal(DATA_CONTENT_TYPE))
     correlationid = fields.String(required=True, validate=validate.Length(min=1, max=200))
     data = fields.Dict(required=True)
+    traceparent = fields.String(load_default=None, validate=validate.Length(max=512))
+    tracestate = fields.String(load_default=None, validate=validate.Length(max=8192))
+
+    @post_dump
+    def _absent_trace(self, envelope: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """An event emitted without tracing has no trace attributes (CloudEvents has no null extension)."""
+        for name in ("traceparent", "tracestate"):
+            if envelope.get(name) is None:
+                envelope.pop(name, None)
+        return envelope
 
 
 _ENVELOPE = EnvelopeSchema()  # schemas are reusable; building one per message costs more than using it

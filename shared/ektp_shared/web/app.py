@@ -12,7 +12,7 @@ from flask_smorest import Api, Blueprint
 from prometheus_client.core import GaugeMetricFamily
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .. import logs, metrics
+from .. import logs, metrics, tracing
 from ..auth import TokenVerifier, requires
 from ..messaging import outbox_backlog
 from ..service import Runtime, ServiceSpec
@@ -72,7 +72,8 @@ def _platform_blueprint(runtime: Runtime) -> Blueprint:
     @blp.route("/metrics")
     @blp.doc(summary="Prometheus metrics of this service.")
     def metrics_endpoint():
-        body, content_type = metrics.exposition(runtime.name, [_outbox_collector(runtime), *runtime.spec.collectors(runtime)])
+        body, content_type = metrics.exposition(runtime.name, [_outbox_collector(runtime), *runtime.spec.collectors(runtime)],
+                                                request.headers.get("Accept", ""))
         return Response(body, content_type=content_type)
 
     @blp.route("/v1/admin/parking")
@@ -119,6 +120,7 @@ def create_app(runtime: Runtime) -> Flask:
     if runtime.settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=runtime.settings.trusted_proxies)  # type: ignore[method-assign]
 
+    tracing.instrument_app(app, runtime.tracing)
     observe_requests(app, runtime.name)
     app.before_request(_check_content_type)
 

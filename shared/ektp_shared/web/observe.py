@@ -6,7 +6,8 @@ import time
 
 from flask import Flask, Response, g, request
 
-from .. import logs, metrics
+from .. import logs, metrics, tracing
+from ..settings import Settings
 
 UNOBSERVED_ROUTES = frozenset({"/metrics", "/healthz", "/readyz"})
 
@@ -24,14 +25,16 @@ def observe_requests(app: Flask, name: str) -> None:
         if route not in UNOBSERVED_ROUTES:
             metrics.HTTP_REQUESTS.labels(name, route, request.method, str(response.status_code)).inc()
             metrics.HTTP_LATENCY.labels(name, route, request.method).observe(
-                time.perf_counter() - g.get("started", time.perf_counter()))
+                time.perf_counter() - g.get("started", time.perf_counter()), metrics.exemplar(tracing.trace_ids()))
         return response
 
 
-def serve_as_site(app: Flask, name: str, content_security_policy: str) -> None:
-    """What every site (the portal, the console) does beside its pages: request metrics, /healthz and
-    /metrics, and the headers of pages that hold personal data (never cached, never framed, scripts and
+def serve_as_site(app: Flask, name: str, content_security_policy: str, settings: Settings | None = None) -> None:
+    """What every site (the portal, the console) does beside its pages: request metrics and traces, /healthz
+    and /metrics, and the headers of pages that hold personal data (never cached, never framed, scripts and
     styles only from the site itself)."""
+    if settings is not None:
+        tracing.instrument_app(app, tracing.provider_for(name, settings))
     observe_requests(app, name)
 
     @app.after_request
@@ -51,5 +54,5 @@ def serve_as_site(app: Flask, name: str, content_security_policy: str) -> None:
 
     @app.route("/metrics")
     def metrics_endpoint():
-        body, content_type = metrics.exposition(name, [])
+        body, content_type = metrics.exposition(name, [], request.headers.get("Accept", ""))
         return Response(body, content_type=content_type)

@@ -11,6 +11,7 @@ import dataclasses
 import logging
 import select
 import socket
+import ssl
 import threading
 import time
 import zlib
@@ -43,6 +44,8 @@ class SmppConfig:
     system_type: str = ""
     source_addr: str = "DUKCAPIL"  # sender shown on the handset: a registered alphanumeric mask or a number
     timeout: float = 10.0  # connect, bind and waiting for the answers to one message
+    tls: bool = False  # SMPP over TLS, the SMSC's certificate verified against ``host``
+    ca_file: str = ""  # CAs that sign the SMSC's certificate (empty: the system's)
 
 
 class _Client(smpplib.client.Client):
@@ -60,6 +63,14 @@ class _Client(smpplib.client.Client):
     @property
     def bound(self) -> bool:
         return self.state == smpplib.consts.SMPP_CLIENT_STATE_BOUND_TRX
+
+    def _create_socket(self):
+        """smpplib wraps without a server name, so a verifying context could not check the SMSC's certificate."""
+        if self._ssl_context is None:
+            return super()._create_socket()
+        raw_socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        raw_socket.settimeout(self.timeout)
+        return self._ssl_context.wrap_socket(raw_socket, server_hostname=self.host)
 
 
 class SmppSmsProvider:
@@ -172,6 +183,7 @@ class SmppSmsProvider:
             timeout=self.config.timeout,
             logger_name=f"{__name__}.client",
             allow_unknown_opt_params=True,
+            ssl_context=ssl.create_default_context(cafile=self.config.ca_file or None) if self.config.tls else None,
         )
         client.set_message_sent_handler(self._answered)
         client.set_error_pdu_handler(self._answered)

@@ -1,9 +1,12 @@
 """SMS over SMPP 3.4 against the smpp34 SMSC simulator: bind, submit_sm per part, message ids, and
 delivery receipts read back over the same bind."""
+import socket
+import ssl
 import threading
 
 import pytest
 import smpp34
+import trustme
 from ektp_peers.smsc import SmscSimulator
 
 from ektp_shared.testing.ports import free_port
@@ -143,3 +146,60 @@ def test_threads_sharing_one_bind_each_get_their_own_message_ids(smsc, smpp):
     by_id = {message.message_ids[0]: message.text for message in smsc.wait_for_messages(30)}
     for worker, message_ids in results.items():
         assert [by_id[message_id] for message_id in message_ids] == [f"pesan {worker}-{n}" for n in range(10)]
+
+
+@pytest.fixture
+def smsc_over_tls(smsc):
+    """The SMSC behind a TLS port (as an operator's SMPP-over-TLS endpoint), its certificate from a test CA."""
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("localhost").configure_cert(context)
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def pump(source, target):
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        for sock in (source, target):
+            sock.close()
+
+    def serve():
+        while True:
+            try:
+                client, _ = listener.accept()
+                secured = context.wrap_socket(client, server_side=True)
+            except OSError:
+                if listener.fileno() == -1:
+                    return
+                continue  # a client that refused our certificate
+            upstream = socket.create_connection((smsc.host, smsc.port))
+            for source, target in ((secured, upstream), (upstream, secured)):
+                threading.Thread(target=pump, args=(source, target), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    with authority.cert_pem.tempfile() as ca_file:
+        yield listener.getsockname()[1], ca_file
+    listener.close()
+
+
+def test_over_tls_the_message_goes_through_a_verified_smsc_and_an_unverified_one_gets_nothing(smsc, smsc_over_tls):
+    port, ca_file = smsc_over_tls
+    secure = SmppSmsProvider(SmppConfig(host="localhost", port=port, system_id="notify", password="secret", timeout=5,
+                                        tls=True, ca_file=ca_file))
+    try:
+        accepted = secure.send(Sms("d-tls", NUMBER, "Dukcapil: e-KTP No. EKTP-7 siap diambil."))
+        [message] = smsc.wait_for_messages(1)
+        assert message.text == "Dukcapil: e-KTP No. EKTP-7 siap diambil."
+        assert accepted.message_ids == message.message_ids
+    finally:
+        secure.close()
+
+    with trustme.CA().cert_pem.tempfile() as stranger:  # a man in the middle's certificate is refused before the bind
+        doubtful = SmppSmsProvider(SmppConfig(host="localhost", port=port, system_id="notify", password="secret",
+                                              timeout=5, tls=True, ca_file=stranger))
+        with pytest.raises(ProviderError, match="connection refused"):
+            doubtful.send(Sms("d-mitm", NUMBER, "Dukcapil: tidak boleh terkirim."))
+        doubtful.close()
+    assert len(smsc.messages()) == 1

@@ -9,6 +9,7 @@ again. (CUPS keeps completed jobs in its history; a device that forgets them can
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import Iterable
 from typing import Any
 
@@ -71,11 +72,15 @@ class IppDriver:
     encodes_chip = False
 
     def __init__(self, uri: str, *, user: str = "ektp-printing", timeout: float = 10.0,
-                 media: str | None = None) -> None:
-        """`uri`: ipp://host:port/printers/QUEUE (or ipps://). `user` is the requesting-user-name the
+                 media: str | None = None, ca_file: str = "") -> None:
+        """`uri`: ipp://host:port/printers/QUEUE (or ipps://: TLS, the printer's certificate verified against
+        its host name and ``ca_file``'s CAs, or the system's). `user` is the requesting-user-name the
         driver finds its own jobs by. `media`, when set, is sent with each job (e.g. a card size
         name); otherwise the queue's default applies, which for a card printer is the card."""
         self.uri = uri
+        # pyipp does not verify by default: a card with personal data must not go to whoever answers.
+        self._tls: ssl.SSLContext | bool = (ssl.create_default_context(cafile=ca_file or None)
+                                            if uri.startswith("ipps://") else False)
         self._user = user
         self._timeout = timeout
         self._media = media
@@ -157,7 +162,7 @@ class IppDriver:
         message = {**message, "operation-attributes-tag": {**REQUEST_LANGUAGE, **message["operation-attributes-tag"]}}
 
         async def call() -> dict[str, Any]:
-            async with IPP(self.uri, request_timeout=self._timeout) as ipp:
+            async with IPP(self.uri, request_timeout=self._timeout, verify_ssl=self._tls) as ipp:
                 return await ipp.execute(operation, message)
 
         try:
