@@ -115,7 +115,8 @@ def test_production_refuses_the_development_secret_and_development_tokens(runtim
         spec.load_settings({"EKTP_ENVIRONMENT": "production"})
     signing, public = new_key()
     settings = spec.load_settings({"EKTP_ENVIRONMENT": "production", "EKTP_JWT_SECRET": "s" * 40,
-                                   "EKTP_LOOKUP_KEY": "l" * 40, "EKTP_LINK_SECRET": "k" * 40,
+                                   "EKTP_LOOKUP_KEY": "l" * 40, "EKTP_INTAKE_LINK_SECRET": "i" * 40,
+                                   "EKTP_BIOMETRICS_LINK_SECRET": "b" * 40,
                                    "EKTP_DATA_KEYS": "p:" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVoxMjM0NTY=",
                                    "EKTP_EVENT_SIGNING_KEY": signing, "EKTP_EVENT_PUBLIC_KEYS": f"intake:{public}"})
     with pytest.raises(ValueError, match="refused in production"):

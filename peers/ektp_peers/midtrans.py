@@ -63,7 +63,7 @@ class Transaction:
 
 
 @dataclasses.dataclass(frozen=True)
-class Delivery:
+class MerchantNotification:
     order_id: str
     transaction_status: str
     http_status: int | None  # None: the merchant could not be reached
@@ -87,7 +87,7 @@ class MidtransFake:
         self.notification_url = notification_url
         self.retry_seconds = retry_seconds
         self._transactions: dict[str, Transaction] = {}
-        self._deliveries: list[Delivery] = []
+        self._deliveries: list[MerchantNotification] = []
         self._lock = threading.Condition()
         self._server = None
         self._thread: threading.Thread | None = None
@@ -97,7 +97,7 @@ class MidtransFake:
         return f"http://{self.host}:{self.port}"
 
     @property
-    def deliveries(self) -> list[Delivery]:
+    def deliveries(self) -> list[MerchantNotification]:
         with self._lock:
             return list(self._deliveries)
 
@@ -141,7 +141,7 @@ class MidtransFake:
             if transaction_status in ("settlement", "capture"):
                 found.settlement_time = _now()
 
-    def pay(self, order_id: str, transaction_status: str = "settlement", payment_type: str = "qris") -> Delivery:
+    def pay(self, order_id: str, transaction_status: str = "settlement", payment_type: str = "qris") -> MerchantNotification:
         """The citizen pays (or the transaction ends otherwise): the status changes, the merchant is notified."""
         self.settle(order_id, transaction_status, payment_type)
         return self.notify(order_id)
@@ -161,18 +161,18 @@ class MidtransFake:
                                                            self.server_key)
         return body
 
-    def notify(self, order_id: str, signature_key: str | None = None, tries: int = NOTIFICATION_TRIES) -> Delivery:
+    def notify(self, order_id: str, signature_key: str | None = None, tries: int = NOTIFICATION_TRIES) -> MerchantNotification:
         """POST the notification to the merchant; again after a pause while it answers other than 2xx (a 4xx
         that names a forged signature is final for a forged one: ``tries=1``)."""
         body = self.notification(order_id, signature_key)
         url = self._transactions[order_id].notification_url
-        delivery = Delivery(order_id, body["transaction_status"], None, "")
+        delivery = MerchantNotification(order_id, body["transaction_status"], None, "")
         for attempt in range(tries):
             try:
                 answer = requests.post(url, json=body, timeout=10)
-                delivery = Delivery(order_id, body["transaction_status"], answer.status_code, answer.text)
+                delivery = MerchantNotification(order_id, body["transaction_status"], answer.status_code, answer.text)
             except requests.RequestException as error:
-                delivery = Delivery(order_id, body["transaction_status"], None, type(error).__name__)
+                delivery = MerchantNotification(order_id, body["transaction_status"], None, type(error).__name__)
             with self._lock:
                 self._deliveries.append(delivery)
                 self._lock.notify_all()
