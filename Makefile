@@ -70,7 +70,8 @@ translations: venv
 	  && $(abspath $(VENV))/bin/pybabel update -i /tmp/ektp-$$site.pot -d $$site/translations --no-fuzzy-matching --ignore-obsolete -w 120 \
 	  && $(abspath $(VENV))/bin/pybabel compile -d $$site/translations) || exit 1; done
 
-# The portal's pages, photographed by its browser tests on a 360x640 screen, with each page's transfer size.
+# The portal's pages (a 360x640 screen) and the console's (1280x900), photographed by their browser tests, with each
+# page's transfer size.
 screenshots: venv
 	rm -rf docs/screenshots && EKTP_SCREENSHOTS=$(abspath docs/screenshots) $(PY) -m pytest -q services/portal/tests/browser $(PYTEST_ARGS)
 	EKTP_SCREENSHOTS=$(abspath docs/screenshots/console) $(PY) -m pytest -q services/console/tests/browser $(PYTEST_ARGS)

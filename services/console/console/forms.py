@@ -66,14 +66,39 @@ class DecisionForm(FlaskForm):
         return not problems
 
 
+OTHER_TIME = "lain"
+
+
 class InterviewForm(FlaskForm):
-    starts_at = DateTimeLocalField(_l("Waktu wawancara (WIB)"), format="%Y-%m-%dT%H:%M",
-                                   validators=[DataRequired(_l("Isi tanggal dan jam wawancara."))])
+    # The officer's own free slots (filled per page), or another time typed below.
+    slot = RadioField(_l("Waktu wawancara"), choices=[(OTHER_TIME, _l("Waktu lain (isi di bawah)"))], default=OTHER_TIME,
+                      validators=[DataRequired(_l("Pilih waktu wawancara."))])
+    starts_at = DateTimeLocalField(_l("Waktu lain (WIB)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     channel = RadioField(_l("Cara"), choices=[("phone", _l("Telepon")), ("video", _l("Video"))], default="phone",
                          validators=[DataRequired()])
     phone = StringField(_l("Nomor telepon"), validators=[Optional(), Regexp(r"^\+?[0-9 ()-]{8,20}$", message=_l(
         "Nomor telepon tidak valid."))])
     join_url = StringField(_l("Tautan video (https)"), validators=[Optional(), URL(message=_l("Tautan tidak valid."))])
+
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.slot.data == OTHER_TIME and self.starts_at.data is None and not self.starts_at.errors:
+            self.starts_at.errors = [_l("Isi tanggal dan jam wawancara, atau pilih salah satu slot Anda.")]
+            return False
+        return valid
+
+
+class AvailabilityForm(FlaskForm):
+    """Slots an officer offers for interviews: ``count`` consecutive ones of ``minutes`` from ``starts_at``."""
+
+    starts_at = DateTimeLocalField(_l("Mulai (WIB)"), format="%Y-%m-%dT%H:%M",
+                                   validators=[DataRequired(_l("Isi tanggal dan jam mulai."))])
+    count = IntegerField(_l("Jumlah slot"), default=4, validators=[DataRequired(_l("Isi jumlah slot.")), NumberRange(
+        min=1, max=32, message=_l("Antara 1 dan 32 slot."))])
+    minutes = IntegerField(_l("Lama per slot (menit)"), default=20, validators=[DataRequired(_l("Isi lama slot.")),
+                                                                             NumberRange(min=5, max=120, message=_l(
+                                                                                 "Antara 5 dan 120 menit."))])
 
 
 class InterviewOutcomeForm(FlaskForm):

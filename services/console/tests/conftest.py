@@ -41,6 +41,20 @@ WIB = dt.timezone(dt.timedelta(hours=7))
 IMAGES = Path(__file__).resolve().parents[2] / "biometrics" / "tests" / "fixtures"
 
 
+# The citizen's scanned KK and birth certificate: a page with the document's title is enough for the desks.
+SCANS = {"kk": "KARTU KELUARGA", "akta_kelahiran": "KUTIPAN AKTA KELAHIRAN"}
+
+
+def scan(title: str) -> bytes:
+    from PIL import Image, ImageDraw
+
+    page = Image.new("RGB", (620, 440), "white")
+    ImageDraw.Draw(page).text((40, 40), title, fill="black", font_size=32)
+    out = io.BytesIO()
+    page.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
 def image(name: str) -> bytes:
     folder = "faces" if (IMAGES / "faces" / name).exists() else "fingerprints"
     return (IMAGES / folder / name).read_bytes()
@@ -101,8 +115,10 @@ class Verification:
         """A submitted application's case (its office is the applicant's regency's); with ``photo``, its 4x6
         photo is that image, kept at intake's document link."""
         data = submission(member)
+        served = {kind: self.documents.add(kind, scan(title)) for kind, title in SCANS.items()}
         if photo is not None:
-            data["documents"] = [d for d in data["documents"] if d["kind"] != "photo"] + [self.documents.add("photo", photo)]
+            served["photo"] = self.documents.add("photo", photo)
+        data["documents"] = [served.get(d["kind"], d) for d in data["documents"]]
         self.submitted[data["application_id"]] = data
         self.harness.deliver(APPLICATION_SUBMITTED, data)
         with self.harness.runtime.uow() as uow:  # read directly: the API may trust only the provider's tokens

@@ -153,13 +153,13 @@ def tours(browser, shots: Path | None) -> Iterator:
             context.close()
 
 
-def write_index(folder: Path, title: str) -> None:
+def write_index(folder: Path, title: str, screen: str = "a 360×640 phone screen") -> None:
     """The folder's README: each photographed page with its bytes on a first load."""
     if not (folder / "pages.jsonl").exists():
         return
     visits = [json.loads(line) for line in (folder / "pages.jsonl").read_text().splitlines()]
     lines = [f"# {title}", "",
-             "Taken by `make screenshots` (the browser tests, Debian Chromium, a 360×640 phone screen). Transfer: "
+             f"Taken by `make screenshots` (the browser tests, Debian Chromium, {screen}). Transfer: "
              "bytes on a first load with the cache off, HTML + CSS + JS + images, not counting the citizen's own "
              f"pictures; budget {PAGE_BUDGET_BYTES // 1024} KB. Every page passed axe-core (WCAG 2.1 AA).", "",
              "| Page | Language | Transfer | Screenshot |", "|---|---|---|---|"]

@@ -9,10 +9,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import apis, officer, wording
-from ..forms import ConfirmForm, DecisionForm, InterviewForm, InterviewOutcomeForm, RejectionReviewForm
+from ..forms import (
+    OTHER_TIME,
+    AvailabilityForm,
+    ConfirmForm,
+    DecisionForm,
+    InterviewForm,
+    InterviewOutcomeForm,
+    RejectionReviewForm,
+)
 
 blp = Blueprint("verifier", __name__, url_prefix="/verifikasi")
 DESK_ROLES = ("verifier", "supervisor")
@@ -26,12 +35,42 @@ def verification() -> apis.Api:
 
 @blp.route("")
 @officer.required(*DESK_ROLES)
-def queue():
+def queue(availability: AvailabilityForm | None = None, status: int = 200):
     api = verification()
     cases = api.get("/v1/cases", state="OPEN")
     proposed = api.get("/v1/cases", state="REJECTION_PROPOSED") if "supervisor" in officer.current().roles else []
     return render_template("queue.html", title=_l("Antrean verifikasi"), cases=cases, proposed=proposed,
-                           form=ConfirmForm())
+                           form=ConfirmForm(), availability=availability or AvailabilityForm(),
+                           slots=_own_free_slots(api)), status
+
+
+@blp.route("/ketersediaan", methods=["POST"])
+@officer.required(*DESK_ROLES)
+def offer_slots():
+    """The officer's availability for interviews: an interview scheduled without a typed time takes one of these."""
+    form = AvailabilityForm()
+    if not form.validate_on_submit():
+        return queue(availability=form, status=422)
+    offered = verification().post("/v1/interview-slots", {
+        "starts_at": form.starts_at.data.replace(tzinfo=WIB).isoformat(), "count": form.count.data,
+        "minutes": form.minutes.data})
+    flash(_l("%(count)d slot wawancara ditawarkan.", count=len(offered)), "success")
+    return redirect(url_for("verifier.queue"))
+
+
+def _own_free_slots(api: apis.Api) -> list[dict[str, Any]]:
+    return api.get("/v1/interview-slots", officer=officer.current().subject)
+
+
+def _interview_form(api: apis.Api) -> InterviewForm:
+    """The interview form offering the officer's own free slots, the earliest first, before a time typed in."""
+    form = InterviewForm()
+    slots = _own_free_slots(api)
+    form.slot.choices = [(s["id"], f"{local_time(s['starts_at'])} ({_('%(minutes)d menit', minutes=s['minutes'])})") for s in slots] \
+        + form.slot.choices
+    if slots and not form.is_submitted():
+        form.slot.data = slots[0]["id"]
+    return form
 
 
 @blp.route("/ambil", methods=["POST"])
@@ -56,12 +95,13 @@ def _correctable(case: dict[str, Any]) -> list[tuple[str, str]]:
 def _page(case: dict[str, Any], decision: DecisionForm | None = None, interview: InterviewForm | None = None,
           status: int = 200):
     me = officer.current()
+    interview = interview or _interview_form(verification())
     decision = decision or DecisionForm()
     decision.corrections.choices = _correctable(case)
     mine = case["claimed_by"] == me.subject
     return render_template(
         "case.html", title=_l("Kasus %(receipt)s", receipt=case["receipt_number"]), case=case, mine=mine,
-        decision=decision, interview=interview or InterviewForm(), outcome=InterviewOutcomeForm(),
+        decision=decision, interview=interview, outcome=InterviewOutcomeForm(),
         review=RejectionReviewForm(), form=ConfirmForm(), supervisor="supervisor" in me.roles), status
 
 
@@ -111,11 +151,14 @@ def decide(case_id: str):
 @officer.required(*DESK_ROLES)
 def schedule_interview(case_id: str):
     api = verification()
-    form = InterviewForm()
+    form = _interview_form(api)
     if not form.validate_on_submit():
         return _page(api.get(f"/v1/cases/{case_id}"), interview=form, status=422)
-    starts_at = form.starts_at.data.replace(tzinfo=WIB)
-    body = {"starts_at": starts_at.isoformat(), "channel": form.channel.data}
+    body = {"channel": form.channel.data}
+    if form.slot.data == OTHER_TIME:
+        body["starts_at"] = form.starts_at.data.replace(tzinfo=WIB).isoformat()
+    else:
+        body["slot_id"] = form.slot.data
     body.update({"phone": form.phone.data} if form.channel.data == "phone" else {"join_url": form.join_url.data})
     api.post(f"/v1/cases/{case_id}/interviews", body)
     flash(_l("Wawancara dijadwalkan; pemohon diberi tahu."), "success")

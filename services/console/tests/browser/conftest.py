@@ -23,7 +23,7 @@ OFF_MACHINE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
 def screenshots_index() -> Iterator:
     yield
     if SHOTS is not None:
-        write_index(SHOTS, "The officers' console's pages")
+        write_index(SHOTS, "The officers' console's pages", screen=f"a {DESK['width']}×{DESK['height']} desk screen")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
-from ..conftest import person_of
+from ..conftest import image, person_of
 
 OWN, OTHER = "DISDUKCAPIL-3273", "DISDUKCAPIL-3205"
 
@@ -22,7 +22,7 @@ def provider_sign_in(page, login: str) -> None:
 def test_a_verifier_signs_in_with_the_provider_approves_a_case_and_is_refused_another_offices(
         oidc_provider, verification_factory, console_factory, desk_of):
     verification = verification_factory(jwt_jwks_url=oidc_provider.jwks_url, jwt_issuer=oidc_provider.issuer)
-    own = verification.open_case(person_of(OWN))
+    own = verification.open_case(person_of(OWN), photo=image("obama_2.jpg"))
     other = verification.open_case(person_of(OTHER))
     console = console_factory(verification, port=urlsplit(oidc_provider.console_url).port, serve=True,
                               oidc_issuer=oidc_provider.issuer, oidc_client_secret="console-secret",
@@ -51,6 +51,8 @@ def test_a_verifier_signs_in_with_the_provider_approves_a_case_and_is_refused_an
     page.wait_for_url(f"**/verifikasi/kasus/{own['id']}")
     expect(page.locator("h1")).to_contain_text(own["receipt_number"])
     assert "Temuan pemeriksaan otomatis" in page.content() and "Pasfoto 4x6" in page.content()
+    shown = page.locator("figure.documents img").evaluate_all("images => images.map(i => i.complete && i.naturalWidth > 0)")
+    assert shown == [True, True, True], "the KK, the birth certificate and the 4x6 photo are shown beside the data"
     desk.check("case")
 
     page.check("input[name=decision][value=approve]")
