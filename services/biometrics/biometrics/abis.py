@@ -29,8 +29,9 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session, SessionTransaction
 
 from . import metrics
-from .engine import Candidate, Engine, FaceCohort, FaceTemplate, FingerTemplate
+from .engine import Candidate, Engine, FaceCohort, FaceTemplate, FingerTemplate, Gallery
 from .models import GalleryEntry, Template
+from .partitions import Partitions
 
 FACE = "face"
 FINGER = "finger"
@@ -58,9 +59,10 @@ def _lock_decisions(session: Session) -> None:
 
 
 class Abis:
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, gallery: Gallery | Partitions | None = None):
+        """gallery: the in-memory copy, one Gallery (the default) or the worker's shards (partitions.py)."""
         self.engine = engine
-        self.gallery = engine.new_gallery()
+        self.gallery = engine.new_gallery() if gallery is None else gallery
         self._seen = 0  # the highest gallery seq loaded into memory
         self._lock = threading.RLock()  # the in-memory copy and its watermark change together
 
@@ -72,6 +74,8 @@ class Abis:
         """Load the entries committed since the last look; their reference ids."""
         with self._lock:
             try:
+                if isinstance(self.gallery, Partitions):  # shards that are down start, loading their partitions
+                    self._seen = self.gallery.revive(session, self._seen)
                 rows = session.execute(select(GalleryEntry.reference_id, GalleryEntry.seq)
                                        .where(GalleryEntry.seq > self._seen).order_by(GalleryEntry.seq)).all()
                 for start in range(0, len(rows), 500):
