@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from . import metrics
 from .engine import Candidate, Engine, FaceCohort, FaceTemplate, FingerTemplate, Gallery
+from .engine.engine import cohort_method
 from .models import GalleryEntry, Template
 from .partitions import Partitions
 
@@ -93,7 +94,10 @@ class Abis:
 
     def face_cohort(self, model: str) -> FaceCohort | None:
         """Enrolled faces of a model to normalise 1:1 face comparisons, once there are as many as the
-        calibration used (None also for a model the gallery no longer keeps)."""
+        calibration used (None also for a model the gallery no longer keeps, and for one whose comparisons
+        use no cohort: SFace's, so its face check never waits for the gallery's shards)."""
+        if cohort_method(model) not in self.engine.calibration.matchers:
+            return None
         with self._lock:
             if model not in self.engine.settings.face_models or \
                     self.gallery.faces(model) < self.gallery.policy.cohort_size:

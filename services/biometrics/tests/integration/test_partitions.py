@@ -80,9 +80,11 @@ def test_identify_over_two_shards_loaded_from_the_database_answers_as_one_galler
                                                         for i in (0, 1)], "each shard process loaded its own part"
         for single, split in answers:
             assert len(single) == 1, "each second impression finds its first"
-            assert [(c.reference_id, c.finger_scores, c.fingers_compared, c.face_distance) for c in split] == \
-                [(c.reference_id, c.finger_scores, c.fingers_compared, c.face_distance) for c in single]
+            assert [(c.reference_id, c.finger_scores, c.fingers_compared) for c in split] == \
+                [(c.reference_id, c.finger_scores, c.fingers_compared) for c in single]
             assert [c.evidence for c in split] == pytest.approx([c.evidence for c in single], rel=1e-9)
+            # float32 matrix products over a different number of rows: the same face distance up to rounding
+            assert [c.face_distance for c in split] == pytest.approx([c.face_distance for c in single], abs=1e-3)
     finally:
         two.gallery.stop()
         sharded.dispose()
