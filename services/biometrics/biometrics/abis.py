@@ -29,8 +29,10 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session, SessionTransaction
 
 from . import metrics
-from .engine import Candidate, Engine, FaceCohort, FaceTemplate, FingerTemplate
+from .engine import Candidate, Engine, FaceCohort, FaceTemplate, FingerTemplate, Gallery
+from .engine.engine import cohort_method
 from .models import GalleryEntry, Template
+from .partitions import Partitions
 
 FACE = "face"
 FINGER = "finger"
@@ -58,9 +60,10 @@ def _lock_decisions(session: Session) -> None:
 
 
 class Abis:
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, gallery: Gallery | Partitions | None = None):
+        """gallery: the in-memory copy, one Gallery (the default) or the worker's shards (partitions.py)."""
         self.engine = engine
-        self.gallery = engine.new_gallery()
+        self.gallery = engine.new_gallery() if gallery is None else gallery
         self._seen = 0  # the highest gallery seq loaded into memory
         self._lock = threading.RLock()  # the in-memory copy and its watermark change together
 
@@ -72,6 +75,8 @@ class Abis:
         """Load the entries committed since the last look; their reference ids."""
         with self._lock:
             try:
+                if isinstance(self.gallery, Partitions):  # shards that are down start, loading their partitions
+                    self._seen = self.gallery.revive(session, self._seen)
                 rows = session.execute(select(GalleryEntry.reference_id, GalleryEntry.seq)
                                        .where(GalleryEntry.seq > self._seen).order_by(GalleryEntry.seq)).all()
                 for start in range(0, len(rows), 500):
@@ -89,7 +94,10 @@ class Abis:
 
     def face_cohort(self, model: str) -> FaceCohort | None:
         """Enrolled faces of a model to normalise 1:1 face comparisons, once there are as many as the
-        calibration used (None also for a model the gallery no longer keeps)."""
+        calibration used (None also for a model the gallery no longer keeps, and for one whose comparisons
+        use no cohort: SFace's, so its face check never waits for the gallery's shards)."""
+        if cohort_method(model) not in self.engine.calibration.matchers:
+            return None
         with self._lock:
             if model not in self.engine.settings.face_models or \
                     self.gallery.faces(model) < self.gallery.policy.cohort_size:

@@ -1,6 +1,7 @@
 """What biometrics' handlers, tasks and routes work with, built once per process: the engine (models load
 on first use), the extractor (its process pool starts with the first capture), the matcher's gallery (filled
-from the database by the worker's gallery-sync task and before every decision) and the link signer that
+from the database by the worker's gallery-sync task and before every decision; with EKTP_MATCHER_SHARDS > 1 its
+shard processes start then too, never in an API process) and the link signer that
 fetches the application's photo from intake (with intake's link key)."""
 import dataclasses
 import functools
@@ -11,6 +12,7 @@ from ektp_shared.service import Context, Runtime
 from .abis import Abis
 from .engine import Engine, EngineSettings, FacePolicy, SearchPolicy
 from .extraction import Extractor
+from .partitions import Partitions
 from .settings import BiometricsSettings
 
 
@@ -41,7 +43,8 @@ def build(runtime: Runtime) -> BiometricsContext:
                                     face_target_fmr=settings.face_target_fmr,
                                     finger_target_fmr=settings.finger_target_fmr, face_model=settings.face_model,
                                     legacy_face_models=legacy_models(settings)))
+    gallery = Partitions(settings, engine.settings) if settings.matcher_shards > 1 else None
     return BiometricsContext(
-        settings=settings, links=LinkSigner(settings.intake_link_secret), engine=engine, abis=Abis(engine),
+        settings=settings, links=LinkSigner(settings.intake_link_secret), engine=engine, abis=Abis(engine, gallery),
         extractor=Extractor(engine, settings.extract_processes),
         photo_policy=dataclasses.replace(engine.settings.face, min_eye_distance_px=settings.photo_min_eye_distance_px))

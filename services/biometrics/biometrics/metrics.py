@@ -32,6 +32,9 @@ VERIFICATIONS = Counter("ektp_biometric_verifications_total",
 GALLERY_IDENTITIES = Gauge("ektp_biometric_gallery_identities",
                            "Identities in this matcher's in-memory gallery (compare with enrolled identities: a "
                            "replica that lags behind searches an old gallery).", multiprocess_mode="livemax")
+SHARD_STARTS = Counter("ektp_biometric_matcher_shard_starts_total",
+                       "Matcher shard processes started, each loading its partition of the gallery (EKTP_MATCHER_SHARDS "
+                       "at the worker's start; every start after that restarts a shard that went down).")
 FACE_MIGRATIONS = Counter("ektp_biometric_face_migrations_total",
                           "Stored faces re-extracted with the default face model, by outcome (migrated; failed: the "
                           "model found no acceptable face in the stored capture; superseded: recaptured meanwhile).",

@@ -5,7 +5,7 @@ Decision thresholds are set as error rates, never as scores: the engine's calibr
 """
 import dataclasses
 
-from ektp_shared.settings import DEVELOPMENT_SECRET, Settings, setting
+from ektp_shared.settings import DEVELOPMENT_SECRET, Settings, SettingsError, setting
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,3 +41,12 @@ class BiometricsSettings(Settings):
            "fingers and a face in the thread, 4.0 s with 2 processes).")
     gallery_sync_seconds: float = setting(30.0, "How often a worker loads enrolments other replicas committed into its "
                                                 "in-memory gallery (every decision also syncs first).")
+    matcher_shards: int = setting(
+        1, "Matcher shards of the worker's 1:N gallery: 1 keeps the whole gallery in the worker's process; N > 1 starts N "
+           "shard processes in the worker's pod, each loading from the database only the references whose id hashes to "
+           "it, all searched in parallel for every decision. A shard that is down fails the decision (the bus retries "
+           "it) until the worker has restarted it. Size the worker pod's CPU and memory by N (docs/biometrics.md).")
+
+    def __post_init__(self) -> None:
+        if self.matcher_shards < 1:
+            raise SettingsError(f"EKTP_MATCHER_SHARDS: {self.matcher_shards} is not a number of shards (1 or more)")

@@ -8,7 +8,9 @@ FPIR / N as one gallery would, and merges their candidates by evidence. A shard 
 is waited for and asked again (`retries`, `retry_seconds`); if it still does not, the search raises
 ShardUnavailable: it never answers "no duplicate" from the shards that did (a partial search would
 enrol a duplicate). Adding a shard rebalances: the references whose hash now names the new shard move
-to it, and no other moves.
+to it, and no other moves. Whoever owns the shards restarts one that is down (the service's
+partitions.py does, reloading its partition from the database); this module never does: a restarted
+process is empty unless its factory rebuilds the partition.
 """
 from __future__ import annotations
 
@@ -21,9 +23,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from .cohort import FaceCohort
 from .face import FaceTemplate
 from .finger import FingerTemplate
-from .gallery import Candidate, Gallery
+from .gallery import Candidate, Gallery, SearchPolicy
 
 
 class ShardUnavailable(RuntimeError):
@@ -78,7 +81,14 @@ class ProcessShard:
         self._connection, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(factory, child), daemon=True)
         self.process.start()
+        # Only the child may hold its end: a child that dies mid-request then ends the pipe, and the
+        # waiting call sees it (instead of waiting for an answer that never comes).
+        child.close()
         self._lock = threading.Lock()
+
+    @property
+    def running(self) -> bool:
+        return self.process.is_alive()
 
     def call(self, method: str, *args, **kwargs):
         with self._lock:
@@ -104,10 +114,13 @@ class ProcessShard:
 
 
 class ShardedGallery:
-    def __init__(self, shards: Sequence[LocalShard | ProcessShard], retries: int = 3, retry_seconds: float = 2.0):
+    def __init__(self, shards: Sequence[LocalShard | ProcessShard], retries: int = 3, retry_seconds: float = 2.0,
+                 policy: SearchPolicy = SearchPolicy()):
+        """policy: the shards' own (the face cohort is cut to its size)."""
         self.shards = list(shards)
         self.retries = retries
         self.retry_seconds = retry_seconds
+        self.policy = policy
         self._pool = ThreadPoolExecutor(max_workers=max(2, len(self.shards)))
 
     def owner(self, reference_id: str) -> LocalShard | ProcessShard:
@@ -115,6 +128,21 @@ class ShardedGallery:
 
     def __len__(self) -> int:
         return sum(self._ask(lambda shard: shard.size()))
+
+    def __contains__(self, reference_id: str) -> bool:
+        return self.owner(reference_id).call("__contains__", reference_id)
+
+    def faces(self, model: str | None = None) -> int:
+        """How many references have a face of this model, over all shards."""
+        return sum(self._ask(lambda shard: shard.call("faces", model)))
+
+    def face_cohort(self, model: str | None = None) -> FaceCohort:
+        """Enrolled faces to normalise 1:1 comparisons: the shards' cohorts in turn, cut to the size one
+        gallery's has (a denser cohort would shift the normalised distances its calibration measured)."""
+        parts = self._ask(lambda shard: shard.call("face_cohort", model))
+        size = self.policy.cohort_size
+        return FaceCohort(np.concatenate([part.vectors for part in parts])[:size],
+                          [i for part in parts for i in part.ids][:size])
 
     def add_stored(self, reference_id: str, face: bytes | Iterable[bytes] | None, fingers: Mapping[int, bytes],
                    signatures: np.ndarray | None = None) -> None:
@@ -131,12 +159,15 @@ class ShardedGallery:
         self.owner(reference_id).call("remove", reference_id)
 
     def identify(self, face: FaceTemplate | Sequence[FaceTemplate] | None, fingers: Sequence[FingerTemplate],
-                 target_fpir: int | None = None, exclude: Iterable[str] = ()) -> list[Candidate]:
-        """Every shard's candidates, best first; ShardUnavailable when a shard cannot be searched."""
+                 target_fpir: int | None = None, exclude: Iterable[str] = (),
+                 only: Iterable[str] | None = None) -> list[Candidate]:
+        """Every shard's candidates, best first; ShardUnavailable when a shard cannot be searched. `only`: as
+        Gallery.identify (each shard compares those of them it holds)."""
         exclude = set(exclude)
+        only = None if only is None else set(only)
         population = len(self)
         found = self._ask(lambda shard: shard.call("identify", face, list(fingers), target_fpir=target_fpir,
-                                                   exclude=exclude, population=population))
+                                                   exclude=exclude, only=only, population=population))
         return sorted((c for part in found for c in part), key=lambda c: -c.evidence)
 
     def _ask(self, request: Callable) -> list:

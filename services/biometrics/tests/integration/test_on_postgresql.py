@@ -50,11 +50,12 @@ def test_two_replicas_deciding_one_person_at_once_enrol_once_and_raise_the_other
     assert {enrolled["application_id"], suspected["application_id"]} == set(applications)
 
 
-def test_two_searches_run_at_the_same_time_and_the_duplicate_is_still_caught(make_biometrics):
+@pytest.mark.parametrize("shards", [1, 2])
+def test_two_searches_run_at_the_same_time_and_the_duplicate_is_still_caught(make_biometrics, shards):
     """No lock over the search: each replica's search waits until the other's has started too (with one lock
     around whole decisions the second could never start, and the barrier breaks). Both searches miss the
-    other capture; the re-check of what was enrolled meanwhile catches it."""
-    service = make_biometrics(real=True)
+    other capture; the re-check of what was enrolled meanwhile catches it, also over matcher shards."""
+    service = make_biometrics(real=True, matcher_shards=shards)
     applications = [service.apply(OBAMA), service.apply(OBAMA)]
     for application_id, impression in zip(applications, (1, 2)):
         assert service.capture(application_id, OBAMA, impression).status_code == 202
@@ -86,6 +87,9 @@ def test_two_searches_run_at_the_same_time_and_the_duplicate_is_still_caught(mak
         for thread in threads:
             thread.join(120)
     finally:
+        for runtime in (service.runtime, replica):
+            if shards > 1:
+                runtime.context.abis.gallery.stop()
         replica.dispose()
     assert [o.outcome.value for o in outcomes.values()] == ["handled", "handled"], outcomes
     assert misses == [[], []], "both searched before either enrolled"

@@ -3,6 +3,7 @@ candidates merged, a new shard taking over its part, and a shard that is down fa
 of answering "no duplicate"."""
 import pytest
 
+from biometrics.engine import SearchPolicy
 from biometrics.engine.shards import LocalShard, ProcessShard, ShardedGallery, ShardUnavailable, shard_of
 
 FACE_OF = {"101": "obama_1", "102": "biden_1", "103": "harington_1"}
@@ -54,3 +55,15 @@ def test_a_shard_that_is_down_fails_the_search_instead_of_answering_no_duplicate
         assert owner in (0, 1)
     finally:
         remote.stop()
+
+
+def test_a_recheck_asks_every_shard_for_just_the_references_named_and_the_cohort_keeps_one_gallerys_size(
+        engine, person_fingers, faces):
+    gallery = ShardedGallery([LocalShard(engine.new_gallery()), LocalShard(engine.new_gallery())],
+                             policy=SearchPolicy(cohort_size=2))
+    enrol(gallery, person_fingers, faces)
+    probe = (faces["obama_2"], person_fingers[("101", 2)])
+    assert [c.reference_id for c in gallery.identify(*probe, only={"ref-101", "ref-102", "ref-103"})] == ["ref-101"]
+    assert gallery.identify(*probe, only={"ref-102", "ref-103", "filler-1"}) == [], "the mate was not named"
+    assert "ref-101" in gallery and "ref-999" not in gallery
+    assert gallery.faces() == 3 and len(gallery.face_cohort()) == 2
