@@ -93,6 +93,16 @@ class LetterOut(Schema):
     valid_until = fields.Date()
 
 
+class FingerprintCheckOut(Schema):
+    position = fields.Integer(metadata={"description": "ISO finger position (1 right thumb ... 10 left little)."})
+    match = fields.Boolean(metadata={"description": "The finger is the holder's, at the 1:1 false-match rate."})
+    evidence = fields.Float(metadata={"description": "The 1:1 score: -log10 of the false-match rate."})
+    fmr = fields.Float()
+    target_fmr = fields.Float()
+    checked_by = fields.String()
+    checked_at = fields.AwareDateTime()
+
+
 class CardOut(Schema):
     application_id = fields.String()
     receipt_number = fields.String()
@@ -123,16 +133,6 @@ class CardOut(Schema):
         "description": "The officer's reason for handing over although the fingerprint did not match."})
     temporary_letter = fields.Nested(LetterOut, allow_none=True)
     jobs = fields.List(fields.Nested(JobOut))
-
-
-class FingerprintCheckOut(Schema):
-    position = fields.Integer(metadata={"description": "ISO finger position (1 right thumb ... 10 left little)."})
-    match = fields.Boolean(metadata={"description": "The finger is the holder's, at the 1:1 false-match rate."})
-    evidence = fields.Float(metadata={"description": "The 1:1 score: -log10 of the false-match rate."})
-    fmr = fields.Float()
-    target_fmr = fields.Float()
-    checked_by = fields.String()
-    checked_at = fields.AwareDateTime()
 
 
 class AttorneyOut(Schema):
