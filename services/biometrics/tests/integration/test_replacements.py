@@ -1,9 +1,11 @@
 """Replacements and data changes with real images: the citizen's fingers are verified 1:1 against their own
 earlier enrolment, found by the NIK's keyed hash, and the 1:N search then leaves that enrolment out. The holder
 is enrolled again without an adjudicator; someone else at the desk is held for an officer; a card issued
-before the platform (no enrolment here) is searched in full."""
+before the platform (no enrolment here) is searched in full; over two matcher shards (PostgreSQL, slow) the holder
+is left out whichever shard holds them."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from biometrics.models import Enrolment, GalleryEntry
@@ -99,3 +101,19 @@ def test_a_replacement_of_a_card_issued_before_the_platform_is_searched_in_full(
     suspected, = service.emitted("biometrics.duplicate_suspected.v1")
     assert suspected["application_id"] == claimed, "an unknown NIK with an enrolled person's fingers: adjudication"
     assert [c["application_id"] for c in suspected["candidates"]] == [first]
+
+
+@pytest.mark.slow
+def test_over_two_matcher_shards_the_holder_is_left_out_of_the_search_and_nobody_else(make_biometrics):
+    service = make_biometrics(real=True, matcher_shards=2)
+    try:
+        first = service.capture_and_decide(OBAMA, nik=OBAMA_NIK)
+        service.capture_and_decide(BIDEN, nik=BIDEN_NIK)
+        lost = service.capture_and_decide(OBAMA, impression=2, photo=False, kind="replacement_lost", nik=OBAMA_NIK)
+        assert service.enrolment(lost)["state"] == "ENROLLED"
+        assert service.emitted("biometrics.duplicate_suspected.v1") == []
+        other_nik = service.capture_and_decide(OBAMA, impression=2, nik="3201010101900004")
+        suspected, = service.emitted("biometrics.duplicate_suspected.v1")
+        assert (suspected["application_id"], [c["application_id"] for c in suspected["candidates"]]) == (other_nik, [first])
+    finally:
+        service.runtime.context.abis.gallery.stop()
