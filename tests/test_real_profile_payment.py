@@ -1,7 +1,9 @@
-"""End-to-end, real profile: a replacement in a regency that charges a fee waits for its payment; the citizen
+"""End-to-end, real profile, replacements: one in a regency that charges a fee waits for its payment; the citizen
 pays on the Midtrans fake's page (no JavaScript), the fake's signed notification reaches intake over HTTP, and
 only then does the application travel to the card in the citizen's hand. A forged notification is refused and
-changes nothing; the same notification twice is one payment."""
+changes nothing; the same notification twice is one payment. The replacement of a card issued here is verified
+1:1 against the holder's own enrolment and travels on without an adjudicator; at pickup printing has biometrics
+verify the holder's finger with the officer's token and keeps the result."""
 from __future__ import annotations
 
 import dataclasses
@@ -84,3 +86,48 @@ def test_a_replacement_with_a_regional_fee_is_collected_only_after_the_gateway_s
     assert [results.get(f'result="{r}"') for r in ("paid", "duplicate", "signature_invalid")] == [1, 1, 1]
     assert counted(metrics, "ektp_payments_paid_rupiah_total") == {"": 50000}
     assert order_id not in metrics and person.nik not in metrics
+
+
+def test_a_replacement_of_a_card_issued_here_is_verified_against_the_holder_and_needs_no_adjudicator(suite):
+    journey, intake = suite.journey, suite.journey.at.intake
+    person = sample_person(random.Random(18), "Hugo_Chavez", (105, 106))
+    first, first_receipt = journey.apply(person)
+    journey.approve(first)
+    journey.capture(first, person)
+    journey.printed(first)
+    journey.hand_over(first, first_receipt, person.nik)
+    journey.wait_for_status(first, "COLLECTED")
+
+    # The same holder (NIK) with a damaged card, captured again: the other impressions of their fingers and face.
+    # Signed in by a new phone and email: the old ones may still receive the first card's messages.
+    again = sample_person(random.Random(18), "Hugo_Chavez", (105, 106), impression=2, phone="081377770018",
+                          email="ganti.kartu@example.org")
+    again = dataclasses.replace(again, application={**again.application, "kind": "replacement_damaged"})
+    assert again.nik == person.nik
+    journey.sign_in(again)
+    damaged = requests.post(f"{intake}/v1/applications", json=again.application, headers=journey.citizen).json()["id"]
+    uploaded = requests.put(f"{intake}/v1/applications/{damaged}/documents/foto_ktp_rusak", headers=journey.citizen,
+                            files={"file": ("rusak.jpg", scanned_document("KTP-EL RUSAK"), "image/jpeg")})
+    assert uploaded.status_code == 201, uploaded.text
+    receipt = requests.post(f"{intake}/v1/applications/{damaged}/submit", headers=journey.citizen).json()["receipt_number"]
+    journey.approve(damaged)
+    journey.capture(damaged, again)
+    journey.printed(damaged)  # a suspected duplicate (an adjudicator's queue) would stop the journey here
+
+    enrolment = requests.get(f"{journey.at.biometrics}/v1/enrolments/{damaged}",
+                             headers=journey.token("biometric_operator")).json()
+    assert enrolment["state"] == "ENROLLED"
+    assert (enrolment["holder_check"]["result"], enrolment["holder_check"]["against"]) == ("match", first)
+    assert "biometrics.duplicate_suspected.v1" not in [key(e) for e in suite.tap.of(damaged)]
+
+    printing, operator = journey.at.printing, journey.token("print_operator")
+    finger = requests.post(f"{printing}/v1/cards/{damaged}/fingerprint", headers=operator,
+                           files={"finger_1": ("finger_1.png", person.fingers[1], "image/png")})
+    assert finger.status_code == 201, finger.text
+    assert finger.json()["match"] is True and finger.json()["position"] == 1
+    handed = requests.post(f"{printing}/v1/cards/{damaged}/handover", headers=operator,
+                           json={"receipt_number": receipt, "nik": person.nik, "old_card": "handed_in"})
+    assert handed.status_code == 200, handed.text
+    assert handed.json()["fingerprint"] == "verified" and handed.json()["fingerprint_checks"][0]["evidence"] > 4
+    journey.wait_for_status(damaged, "COLLECTED")
+    assert requests.get(f"{printing}/v1/cards/{first}", headers=operator).json()["state"] == "WITHDRAWN"

@@ -113,11 +113,13 @@ class Abis:
                            key=lambda t: order.index(t.model) if t.model in order else len(order))
         return templates, [FingerTemplate.from_bytes(blob) for blob in fingers.values()]
 
-    def identify(self, session: Session, reference_id: str, target_fpir: int) -> list[Candidate]:
-        """IDENTIFY: enrolled references that are probably the same person, best first. No lock: a search
-        of the entries this replica has loaded (decide() is what enrols)."""
+    def identify(self, session: Session, reference_id: str, target_fpir: int,
+                 exclude: Collection[str] = ()) -> list[Candidate]:
+        """IDENTIFY: enrolled references that are probably the same person, best first, leaving out
+        ``exclude`` (the holder's own enrolments, for a replacement). No lock: a search of the entries this
+        replica has loaded (decide() is what enrols)."""
         self.sync(session)
-        return self._search(session, reference_id, target_fpir)
+        return self._search(session, reference_id, target_fpir, exclude=exclude)
 
     def decide(self, session: Session, reference_id: str, target_fpir: int, now: dt.datetime) -> list[Candidate]:
         """IDENTIFY, and INSERT when nobody matches: the candidates, or [] once the reference is enrolled (in
@@ -141,11 +143,12 @@ class Abis:
         return []
 
     def _search(self, session: Session, reference_id: str, target_fpir: int,
-                only: Collection[str] | None = None) -> list[Candidate]:
+                only: Collection[str] | None = None, exclude: Collection[str] = ()) -> list[Candidate]:
         started = time.perf_counter()
         try:
             face, fingers = self._probe(session, reference_id)
-            found = self.gallery.identify(face, fingers, target_fpir=target_fpir, exclude={reference_id}, only=only)
+            found = self.gallery.identify(face, fingers, target_fpir=target_fpir, exclude={reference_id, *exclude},
+                                          only=only)
         except Exception:
             metrics.MATCHER_ERRORS.labels("identify").inc()
             raise

@@ -46,6 +46,17 @@ class FaceCheckOut(Schema):
     review = fields.Nested(ReviewOut, metadata={"description": "An officer's verdict on a face that did not verify."})
 
 
+class HolderCheckOut(Schema):
+    result = fields.String(metadata={"description": "match or no_match: whether the person captured for a replacement "
+                                                    "or a data change is the holder of the NIK's enrolment."})
+    against = fields.String(metadata={"description": "The application whose enrolment the fingers were compared with."})
+    evidence = fields.Float(metadata={"description": "-log10(fmr): decades of evidence, the compared fingers fused."})
+    fmr = fields.Float(metadata={"description": "The calibrated chance that another person's fingers score as well."})
+    target_fmr = fields.Float()
+    fingers = fields.List(fields.Integer(), metadata={"description": "ISO finger positions compared."})
+    review = fields.Nested(ReviewOut, metadata={"description": "An officer's verdict on a mismatch."})
+
+
 class EnrolmentOut(Schema):
     application_id = fields.String()
     state = fields.String(metadata={"description": ", ".join(STATES)})
@@ -56,6 +67,9 @@ class EnrolmentOut(Schema):
     fingers = fields.List(fields.Integer(), metadata={"description": "ISO finger positions captured."})
     face_check = fields.Nested(FaceCheckOut, allow_none=True, metadata={
         "description": "The live face against the application's photo; null until the worker has checked it."})
+    holder_check = fields.Nested(HolderCheckOut, allow_none=True, metadata={
+        "description": "A replacement or data change: the fingers against the holder's own earlier enrolment (found "
+                       "by NIK); null for a first card, a holder enrolled before this platform, or until checked."})
     finger_quality = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True), metadata={
         "description": "NFIQ 2 of each captured finger (0-100, higher is better), by finger_<position>."})
 
@@ -188,8 +202,9 @@ def blueprint(runtime: Runtime) -> Blueprint:
     @requires("biometric_adjudicator", "supervisor")
     @blp.arguments(FaceReviewIn)
     @blp.response(200, EnrolmentOut)
-    @blp.doc(summary="Decide a face that did not verify against the application's photo: same_person (search and "
-                     "enrol, your name and note on the record) or recapture.", security=BEARER)
+    @blp.doc(summary="Decide a capture that did not verify, against the application's photo (face_check) or, for a "
+                     "replacement or data change, against the holder's own enrolment (holder_check): same_person "
+                     "(search and enrol, your name and note on the record) or recapture.", security=BEARER)
     def face_review(body: dict[str, Any], application_id: str):
         with runtime.uow() as uow:
             enrolment = _enrolment(uow, application_id)

@@ -5,6 +5,7 @@ shard processes start then too, never in an API process) and the link signer tha
 fetches the application's photo from intake (with intake's link key)."""
 import dataclasses
 import functools
+from collections.abc import Callable
 
 from ektp_shared.links import LinkSigner
 from ektp_shared.service import Context, Runtime
@@ -24,6 +25,7 @@ class BiometricsContext(Context):
     abis: Abis
     extractor: Extractor
     photo_policy: FacePolicy  # the application's 4x6 photo: the capture rules with a smaller minimum face
+    lookup_hash: Callable[[str], str]  # the keyed hash a holder's enrolments are found by, never the NIK itself
 
 
 @functools.lru_cache(maxsize=4)
@@ -47,4 +49,5 @@ def build(runtime: Runtime) -> BiometricsContext:
     return BiometricsContext(
         settings=settings, links=LinkSigner(settings.intake_link_secret), engine=engine, abis=Abis(engine, gallery),
         extractor=Extractor(engine, settings.extract_processes),
-        photo_policy=dataclasses.replace(engine.settings.face, min_eye_distance_px=settings.photo_min_eye_distance_px))
+        photo_policy=dataclasses.replace(engine.settings.face, min_eye_distance_px=settings.photo_min_eye_distance_px),
+        lookup_hash=runtime.cipher.lookup_hash)

@@ -29,8 +29,9 @@ from .engine import Candidate, CaptureRejected, FaceTemplate, FingerTemplate
 from .extraction import Extracted, Extractor
 from .models import Capture, Enrolment, Photo, Template
 from .photos import PhotoUnavailable, fetch_photo
-from .rules import face_checks
+from .rules import face_checks, holder_checks
 from .rules.face_checks import FaceCheck
+from .rules.holder_checks import HolderCheck
 from .rules.states import ENROLMENT, EnrolmentState
 
 AWAITING_CAPTURE, IDENTIFYING, FACE_REVIEW = EnrolmentState.AWAITING_CAPTURE, EnrolmentState.IDENTIFYING, EnrolmentState.FACE_REVIEW
@@ -69,17 +70,18 @@ def extract(extractor: Extractor, face: bytes | None, fingers: dict[int, bytes])
                         "code": r.code, "message": r.message} for r in rejected.reasons]}) from None
 
 
-def make_eligible(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> None:
+def make_eligible(uow: UnitOfWork, event: CloudEvent, nik_hash: str, now: dt.datetime) -> None:
     """application.verified: the citizen may be captured. Approved again after a correction: harmless (a
-    waiting enrolment takes the latest office; a captured one stays as it is)."""
+    waiting enrolment takes the latest office and data; a captured one stays as it is). ``nik_hash``: the
+    card holder's NIK as its keyed hash, by which a later replacement finds this enrolment."""
     application_id = str(event.data["application_id"])
-    office = event.data["office"]["code"]
+    office, kind = event.data["office"]["code"], event.data["kind"]
     enrolment = uow.session.get(Enrolment, application_id)
     if enrolment is None:
         uow.session.add(Enrolment(application_id=application_id, reference_id=new_id(), state=AWAITING_CAPTURE.value,
-                                  office_code=office, eligible_at=now, state_since=now))
+                                  office_code=office, eligible_at=now, state_since=now, nik_hash=nik_hash, kind=kind))
     elif enrolment.state == AWAITING_CAPTURE.value:
-        enrolment.office_code = office
+        enrolment.office_code, enrolment.nik_hash, enrolment.kind = office, nik_hash, kind
 
 
 def note_photo(uow: UnitOfWork, event: CloudEvent, round_: int, now: dt.datetime) -> None:
@@ -192,8 +194,25 @@ def _listed(uow: UnitOfWork, candidates: list[Candidate]) -> list[dict[str, Any]
             for c in candidates if c.reference_id in owners]
 
 
+def holder_enrolments(uow: UnitOfWork, enrolment: Enrolment) -> list[Enrolment]:
+    """The card holder's own other enrolments (same NIK hash) that were enrolled, newest first."""
+    if enrolment.nik_hash is None:
+        return []
+    return list(uow.session.scalars(select(Enrolment).where(
+        Enrolment.nik_hash == enrolment.nik_hash, Enrolment.state == ENROLLED.value,
+        Enrolment.application_id != enrolment.application_id).order_by(Enrolment.decided_at.desc())))
+
+
+def check_holder(uow: UnitOfWork, context: BiometricsContext, enrolment: Enrolment, holder: Enrolment) -> HolderCheck:
+    """The new capture's fingers 1:1 against the holder's latest enrolment, the fingers both have."""
+    decision = context.engine.verify_fingers(_fingers(uow, enrolment.reference_id), _fingers(uow, holder.reference_id))
+    return holder_checks.judged(holder.application_id, decision.match, decision.score, decision.fmr,
+                                decision.details["target_fmr"], list(decision.details["finger_scores"]))
+
+
 def process_capture(uow: UnitOfWork, context: BiometricsContext, event: CloudEvent, now: dt.datetime) -> None:
-    """IDENTIFY request: the face check (once per capture), then the 1:N search; no candidate enrols."""
+    """IDENTIFY request: the face check (once per capture); for a replacement or data change, the 1:1 check
+    against the holder's own enrolment; then the 1:N search. No candidate enrols."""
     enrolment = uow.session.get(Enrolment, str(event.data["application_id"]))
     if enrolment is None or enrolment.state != IDENTIFYING.value or enrolment.capture_id != str(event.data["capture_id"]):
         return  # decided already or superseded: a redelivered or stale request changes nothing
@@ -211,10 +230,40 @@ def process_capture(uow: UnitOfWork, context: BiometricsContext, event: CloudEve
                                                "capture_id": enrolment.capture_id, "result": check.result,
                                                "fmr": check.fmr}, correlation_id=enrolment.application_id)
         return
+    holders = holder_enrolments(uow, enrolment) if holder_checks.checks_holder(enrolment.kind) else []
+    if holders:
+        _renew(uow, context, enrolment, capture, holders, now)
+        return
     candidates = context.abis.decide(uow.session, enrolment.reference_id, context.settings.target_fpir, now)
     if not candidates:
         _enrolled(uow, enrolment, IDENTIFYING, now)
         return
+    _suspect(uow, enrolment, candidates, now)
+
+
+def _renew(uow: UnitOfWork, context: BiometricsContext, enrolment: Enrolment, capture: Capture,
+           holders: list[Enrolment], now: dt.datetime) -> None:
+    """A replacement or data change of an enrolled holder: 1:1 against the holder's latest enrolment, then
+    1:N with the holder's own enrolments left out. The holder is in the gallery once already, so a capture
+    found to be theirs is enrolled (it is what the next 1:1 compares with) without entering the gallery."""
+    if capture.holder_check is None:
+        holder = check_holder(uow, context, enrolment, holders[0])
+        capture.holder_check = holder.to_json()
+        metrics.VERIFICATIONS.labels("fingers_holder", holder.result).inc()
+    else:
+        holder = HolderCheck.from_json(capture.holder_check)
+    if not holder.passes:
+        _move(uow, enrolment, IDENTIFYING, FACE_REVIEW, now)  # the review page shows the holder check and why
+        return
+    candidates = context.abis.identify(uow.session, enrolment.reference_id, context.settings.target_fpir,
+                                       exclude={h.reference_id for h in holders})
+    if not candidates:
+        _enrolled(uow, enrolment, IDENTIFYING, now)
+        return
+    _suspect(uow, enrolment, candidates, now)
+
+
+def _suspect(uow: UnitOfWork, enrolment: Enrolment, candidates: list[Candidate], now: dt.datetime) -> None:
     listed = _listed(uow, candidates)
     if _move(uow, enrolment, IDENTIFYING, DUPLICATE_SUSPECTED, now, decided_at=now, candidates=listed):
         uow.emit(contracts.DUPLICATE_SUSPECTED, {"application_id": enrolment.application_id,
@@ -223,15 +272,21 @@ def process_capture(uow: UnitOfWork, context: BiometricsContext, event: CloudEve
 
 
 def review_face(uow: UnitOfWork, enrolment: Enrolment, decision: str, officer: str, note: str | None,
-                now: dt.datetime) -> FaceCheck:
-    """An officer's verdict on a face that did not verify: same_person (the search runs) or recapture."""
+                now: dt.datetime) -> FaceCheck | HolderCheck:
+    """An officer's verdict on a capture that did not verify, against the application's photo or (the face
+    passed) against the holder's own enrolment: same_person (the search runs) or recapture."""
     require_state(enrolment, FACE_REVIEW)
     capture = uow.session.get(Capture, enrolment.capture_id)
-    check = face_checks.reviewed(FaceCheck.from_json(capture.face_check), decision, officer, note, now)
+    face = FaceCheck.from_json(capture.face_check)
+    failed = face if not face.passes else HolderCheck.from_json(capture.holder_check)
+    check = face_checks.reviewed(failed, decision, officer, note, now)
     target = IDENTIFYING if decision == face_checks.SAME_PERSON else AWAITING_CAPTURE
     if not _move(uow, enrolment, FACE_REVIEW, target, now):
         raise state_conflict(_state_now(uow, enrolment))
-    capture.face_check = check.to_json()
+    if isinstance(check, FaceCheck):
+        capture.face_check = check.to_json()
+    else:
+        capture.holder_check = check.to_json()
     if target == IDENTIFYING:
         _request_identify(uow, enrolment)
     return check

@@ -26,7 +26,7 @@ def note_corrected_photo(event: CloudEvent, uow: UnitOfWork, context: Biometrics
 
 @handlers.on(APPLICATION_VERIFIED)
 def make_eligible(event: CloudEvent, uow: UnitOfWork, context: BiometricsContext) -> None:
-    enrolments.make_eligible(uow, event, utcnow())
+    enrolments.make_eligible(uow, event, context.lookup_hash(event.data["card_holder"]["nik"]), utcnow())
 
 
 @handlers.on(IDENTIFY_REQUESTED)

@@ -38,6 +38,10 @@ class Enrolment(Base):
     state_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # The adjudicator's decision on a suspected duplicate: decision, adjudicator, decided_at.
     adjudication: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+    # The applicant's NIK as its keyed hash (never the number) and the application's kind: a replacement or a
+    # data change is checked 1:1 against the citizen's own earlier enrolment, found by this hash.
+    nik_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    kind: Mapped[str | None] = mapped_column(String(40))
 
 
 class Capture(Base):
@@ -50,6 +54,9 @@ class Capture(Base):
     image_keys: Mapped[dict[str, str]] = mapped_column(EncryptedJSON)  # "face" / "finger_<n>" -> object key
     # The live face against the application's photo (face_checks.FaceCheck), and an officer's review of it.
     face_check: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+    # A replacement's or data change's fingers against the citizen's own earlier enrolment
+    # (rules/holder_checks.HolderCheck), and an officer's review of a mismatch.
+    holder_check: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
 
 
 class Photo(Base):

@@ -14,4 +14,5 @@ def enrolment(uow: UnitOfWork, found: Enrolment) -> dict[str, Any]:
     return {"application_id": found.application_id, "state": found.state, "office_code": found.office_code,
             "captured_at": found.captured_at, "decided_at": found.decided_at, "candidates": found.candidates,
             "fingers": enrolments.finger_positions(uow, found), "face_check": capture.face_check if capture else None,
+            "holder_check": capture.holder_check if capture else None,
             "finger_quality": evidence.finger_quality(uow, found)}

@@ -115,12 +115,14 @@ class Biometrics(ServiceHarness):
     def operator(self) -> dict[str, str]:
         return self.token("operator-1", "biometric_operator")
 
-    def apply(self, person: Person, photo: bool = True) -> str:
-        """An application submitted (with the person's photo at intake) and approved: awaiting capture."""
+    def apply(self, person: Person, photo: bool = True, kind: str = "new", nik: str | None = None) -> str:
+        """An application of ``kind`` by the holder of ``nik`` (the shared test NIK unless given) submitted
+        (with the person's photo at intake) and approved: awaiting capture."""
         application_id = str(uuid.uuid4())
         documents = [self.intake.add(fixture(person.photo))] if photo else []
-        self.deliver(APPLICATION_SUBMITTED, submission(application_id, documents))
-        self.deliver(APPLICATION_VERIFIED, verification(application_id))
+        holder = {**CARD_HOLDER, "nik": nik} if nik else CARD_HOLDER
+        self.deliver(APPLICATION_SUBMITTED, {**submission(application_id, documents), "kind": kind, "applicant": holder})
+        self.deliver(APPLICATION_VERIFIED, {**verification(application_id), "kind": kind, "card_holder": holder})
         return application_id
 
     def capture(self, application_id: str, person: Person, impression: int = 1, face: bytes | None = None,
@@ -136,9 +138,10 @@ class Biometrics(ServiceHarness):
         assert response.status_code == 200, response.get_json()
         return response.get_json()
 
-    def capture_and_decide(self, person: Person, impression: int = 1, photo: bool = True) -> str:
-        application_id = self.apply(person, photo)
-        response = self.capture(application_id, person, impression)
+    def capture_and_decide(self, person: Person, impression: int = 1, photo: bool = True, kind: str = "new",
+                           nik: str | None = None, fingers: dict[int, bytes] | None = None) -> str:
+        application_id = self.apply(person, photo, kind, nik)
+        response = self.capture(application_id, person, impression, fingers=fingers)
         assert response.status_code == 202, response.get_json()
         assert all(d.outcome.value == "handled" for d in self.work())
         return application_id

@@ -220,6 +220,8 @@ class HandoverForm(FlaskForm):
     representative_kk = StringField(_l("Nomor KK wakil (keluarga dalam satu KK)"), validators=[Optional(), NIK_DIGITS])
     representative_name = StringField(_l("Nama wakil sesuai KTP-el"), validators=[Optional(), Length(max=120)])
     old_card = BooleanField(_l("KTP-el lama sudah diserahkan dan ditarik"))
+    fingerprint_override = TextAreaField(_l("Alasan kartu tetap diserahkan meski sidik jari tidak cocok"),
+                                         validators=[Optional(), Length(max=500)])
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
@@ -228,6 +230,13 @@ class HandoverForm(FlaskForm):
             self.representative_nik.errors = [_l("Isi NIK wakil yang mengambil.")]
             return False
         return True
+
+
+class FingerprintForm(FlaskForm):
+    """One finger of the person collecting, verified by biometrics against the holder's enrolment."""
+
+    position = SelectField(_l("Jari"), choices=list(wording.FINGERS.items()), coerce=int, default=2)
+    file = FileField(_l("Gambar sidik jari dari pemindai"), validators=[FileRequired(_l("Pilih berkas sidik jari."))])
 
 
 class AttorneyForm(FlaskForm):

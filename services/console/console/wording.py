@@ -136,6 +136,15 @@ HANDOVER_REFUSALS = {
     "representative.name": _l("Surat kuasa menyebut orang lain: nama yang mengambil harus sama dengan nama penerima kuasa."),
     "surat_kuasa": _l("Wakil di luar KK pemohon memerlukan surat kuasa; unggah dulu di bawah."),
     "old_card": _l("Kartu lama harus diserahkan dan ditarik lebih dulu."),
+    "fingerprint_override": _l("Sidik jari tidak cocok dengan data perekaman: verifikasi jari lain, atau tulis "
+                               "alasan kartu tetap diserahkan (paling sedikit 10 huruf)."),
+}
+
+
+HANDOVER_FINGERPRINT = {
+    "verified": _l("Diserahkan setelah sidik jari cocok"),
+    "overridden": _l("Diserahkan meski sidik jari tidak cocok, dengan alasan"),
+    "not_checked": _l("Diserahkan tanpa verifikasi sidik jari"),
 }
 
 

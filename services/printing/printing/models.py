@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ektp_shared.db import EncryptedJSON, EncryptedText, UTCDateTime, new_metadata
@@ -53,6 +53,10 @@ class Card(Base):
     # A replacement: what became of the old card (handed_in, reported_lost); on the old card, when it was withdrawn.
     old_card: Mapped[str | None] = mapped_column(String(20))
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The fingerprint at the handover (rules/pickup.fingerprint): verified, overridden or not_checked, and the
+    # officer's reason for handing over a card whose fingerprint did not match.
+    fingerprint: Mapped[str | None] = mapped_column(String(20))
+    fingerprint_override: Mapped[str | None] = mapped_column(EncryptedText)
 
 
 class Printer(Base):
@@ -185,6 +189,23 @@ class PowerOfAttorney(Base):
     # The representative the letter names: their NIK as a keyed hash, their name encrypted ({"name": ...}).
     representative_nik_hash: Mapped[str | None] = mapped_column(String(64))
     representative: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+
+
+class FingerprintCheck(Base):
+    """One finger of the person at the pickup desk verified 1:1 by biometrics against the holder's enrolment:
+    the result only (no image, no template is kept here)."""
+
+    __tablename__ = "fingerprint_checks"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("cards.application_id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # ISO finger position 1-10
+    match: Mapped[bool] = mapped_column(Boolean)
+    evidence: Mapped[float] = mapped_column(Float)  # the 1:1 score: -log10(fmr)
+    fmr: Mapped[float] = mapped_column(Float)
+    target_fmr: Mapped[float] = mapped_column(Float)
+    checked_by: Mapped[str] = mapped_column(String(80))
+    checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class AuditEntry(Base):

@@ -16,7 +16,8 @@ from ektp_shared.uow import UnitOfWork
 
 from . import audit, blank_cards
 from .context import PrintingContext
-from .models import Card, PowerOfAttorney
+from .fingerprints import Verified
+from .models import Card, FingerprintCheck, PowerOfAttorney
 from .policies import Policy
 from .rules import pickup
 from .rules.quality import CARD_FIELDS
@@ -41,6 +42,7 @@ class Handover:
     representative_kk_hash: str | None = None
     representative_name: str | None = None
     old_card: str | None = None  # what the operator says of the old card (pickup.HANDED_IN)
+    fingerprint_override: str | None = None  # why the card goes although the fingerprint did not match
 
 
 def office_zone(card: Card) -> str:
@@ -56,13 +58,35 @@ def announce(uow: UnitOfWork, card: Card, now: dt.datetime, context: PrintingCon
                                      "office": card.office}, correlation_id=card.application_id)
 
 
-def _identify(card: Card, receipt_number: str, nik_hash: str) -> None:
+def require_ready(card: Card) -> None:
     if card.state != CardState.READY_FOR_PICKUP.value:
         raise HandoverRefused("application_id", f"the card is {card.state}, not ready for pickup", conflict=True)
+
+
+def _identify(card: Card, receipt_number: str, nik_hash: str) -> None:
+    require_ready(card)
     if receipt_number.strip().upper() != card.receipt_number:
         raise HandoverRefused("receipt_number", "the receipt number does not belong to this card")
     if nik_hash != card.nik_hash:
         raise HandoverRefused("nik", "the NIK does not match the card")
+
+
+def fingerprint_checks(uow: UnitOfWork, application_id: str) -> list[FingerprintCheck]:
+    return list(uow.session.scalars(select(FingerprintCheck).where(FingerprintCheck.application_id == application_id)
+                                    .order_by(FingerprintCheck.checked_at, FingerprintCheck.id)))
+
+
+def record_fingerprint(uow: UnitOfWork, card: Card, position: int, verified: Verified, actor: str,
+                       now: dt.datetime) -> FingerprintCheck:
+    """Keep the result of a finger verified at the desk (not the image): the handover then counts it."""
+    require_ready(card)
+    check = FingerprintCheck(id=new_id(), application_id=card.application_id, position=position,
+                             match=verified.match, evidence=verified.evidence, fmr=verified.fmr,
+                             target_fmr=verified.target_fmr, checked_by=actor[:80], checked_at=now)
+    uow.session.add(check)
+    audit.record(uow, actor, "fingerprint_verified", now, card.application_id, card.office_code, position=position,
+                 match=verified.match, evidence=verified.evidence)
+    return check
 
 
 def power_of_attorney(uow: UnitOfWork, application_id: str) -> PowerOfAttorney | None:
@@ -104,18 +128,23 @@ def hand_over(uow: UnitOfWork, card: Card, request: Handover, policy: Policy, ac
     try:
         relation = pickup.authorise(policy.representative, collector)
         old_card = pickup.old_card(card.kind, request.old_card)
+        fingerprint = pickup.fingerprint([c.match for c in fingerprint_checks(uow, card.application_id)],
+                                         request.fingerprint_override)
     except pickup.PickupRefused as exc:
         raise HandoverRefused(exc.field, str(exc)) from exc
+    override = request.fingerprint_override.strip() if fingerprint == pickup.OVERRIDDEN else None
     transitions.move_or_refuse(
         uow.session, CARD, card, CardState.COLLECTED, now, field="application_id", collected_at=now,
         collected_by=request.collected_by, collector_relation=relation, old_card=old_card,
-        collector_nik_hash=request.representative_nik_hash if request.collected_by == pickup.REPRESENTATIVE else None)
+        collector_nik_hash=request.representative_nik_hash if request.collected_by == pickup.REPRESENTATIVE else None,
+        fingerprint=fingerprint, fingerprint_override=override)
     voided = _withdraw_earlier_cards(uow, card, old_card, now) if old_card else []
     uow.emit(CARD_COLLECTED, {"application_id": card.application_id, "collected_at": now,
                               "collected_by": request.collected_by, "old_card": old_card, "old_card_serials": voided},
              correlation_id=card.application_id)
     audit.record(uow, actor, "handover", now, card.application_id, card.office_code, relation=relation,
-                 policy=policy.representative, serial=card.serial, old_card=old_card, old_card_serials=voided)
+                 policy=policy.representative, serial=card.serial, old_card=old_card, old_card_serials=voided,
+                 fingerprint=fingerprint, fingerprint_override=override)
     return relation
 
 

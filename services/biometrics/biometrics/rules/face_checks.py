@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar, Self, TypeVar
 
 MATCH = "match"
 NO_MATCH = "no_match"
@@ -22,8 +22,32 @@ RECAPTURE = "recapture"
 REVIEW_DECISIONS = (SAME_PERSON, RECAPTURE)
 
 
+class ReviewableCheck:
+    """A 1:1 check an officer may overrule: what passes unreviewed (``PASSING`` results), and the officer's
+    decision once reviewed. Subclasses are frozen dataclasses with ``result`` and ``review`` fields."""
+
+    PASSING: ClassVar[frozenset[str]] = frozenset({MATCH})
+    result: str
+    review: dict[str, Any] | None
+
+    @property
+    def passes(self) -> bool:
+        """May the capture go on to the 1:N search?"""
+        if self.review is not None:
+            return self.review["decision"] == SAME_PERSON
+        return self.result in self.PASSING
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        return cls(**data)
+
+
 @dataclasses.dataclass(frozen=True)
-class FaceCheck:
+class FaceCheck(ReviewableCheck):
+    PASSING = frozenset({MATCH, NO_PHOTO})
     result: str
     fmr: float | None = None  # the calibrated chance that another person's face scores as well
     score: float | None = None
@@ -31,20 +55,6 @@ class FaceCheck:
     target_fmr: float | None = None
     reason: str | None = None  # photo_unusable: why, for the officer
     review: dict[str, Any] | None = None  # decision, officer, note, at
-
-    @property
-    def passes(self) -> bool:
-        """May the capture go on to the 1:N search?"""
-        if self.review is not None:
-            return self.review["decision"] == SAME_PERSON
-        return self.result in (MATCH, NO_PHOTO)
-
-    def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "FaceCheck":
-        return cls(**data)
 
 
 def judged(match: bool, fmr: float, score: float, method: str, target_fmr: float) -> FaceCheck:
@@ -55,10 +65,13 @@ def unusable(reason: str) -> FaceCheck:
     return FaceCheck(PHOTO_UNUSABLE, reason=reason)
 
 
-def reviewed(check: FaceCheck, decision: str, officer: str, note: str | None, at: dt.datetime) -> FaceCheck:
+Checked = TypeVar("Checked", bound=ReviewableCheck)
+
+
+def reviewed(check: Checked, decision: str, officer: str, note: str | None, at: dt.datetime) -> Checked:
     if decision not in REVIEW_DECISIONS:
         raise ValueError(f"unknown review decision {decision!r}")
     if check.passes:
-        raise ValueError("only a face that did not verify is reviewed")
+        raise ValueError("only a check that did not verify is reviewed")
     return dataclasses.replace(check, review={"decision": decision, "officer": officer, "note": note,
                                               "at": at.isoformat()})

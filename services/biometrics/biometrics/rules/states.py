@@ -3,6 +3,7 @@
 AWAITING_CAPTURE --capture passes quality--> IDENTIFYING --face verified, no duplicate--> ENROLLED
 IDENTIFYING --face not verified--> FACE_REVIEW --officer: same person--> IDENTIFYING
                                                --officer: recapture--> AWAITING_CAPTURE
+IDENTIFYING --a replacement's fingers are not the holder's (rules/holder_checks.py)--> FACE_REVIEW
 IDENTIFYING --candidates found--> DUPLICATE_SUSPECTED --adjudicated distinct--> ENROLLING --INSERT--> ENROLLED
                                                       --adjudicated duplicate--> NOT_ENROLLED
 """

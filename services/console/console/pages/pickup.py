@@ -1,14 +1,15 @@
 """The pickup desk: find the card by its receipt number (typed; read from the receipt's QR code with the
 device's camera where the browser can, a progressive enhancement); the identity check against the card as
-printed; a representative with the surat kuasa (printing holds the NIK and name it gives, and hands over only
-to that person); the handover, or the citizen's refusal of a card printed wrong."""
+printed, and one finger verified by biometrics against the holder's enrolment (printing asks, with the officer's
+token, and keeps the result); a representative with the surat kuasa (printing holds the NIK and name it gives,
+and hands over only to that person); the handover, or the citizen's refusal of a card printed wrong."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import apis, officer, wording
-from ..forms import AttorneyForm, HandoverForm, ReceiptSearchForm, RefusalForm
+from ..forms import AttorneyForm, FingerprintForm, HandoverForm, ReceiptSearchForm, RefusalForm
 
 blp = Blueprint("pickup", __name__, url_prefix="/pengambilan")
 
@@ -29,12 +30,15 @@ def search():
 
 
 def _page(application_id: str, handover: HandoverForm | None = None, attorney: AttorneyForm | None = None,
-          refusal: RefusalForm | None = None, status: int = 200):
+          refusal: RefusalForm | None = None, finger: FingerprintForm | None = None, status: int = 200):
     card = apis.of("printing").get(f"/v1/cards/{application_id}")
+    checks = card.get("fingerprint_checks") or []
     return render_template("pickup.html", title=_l("Pengambilan kartu"), card=card,
+                           fingerprint_failed=bool(checks) and not any(c["match"] for c in checks),
                            handover=handover or HandoverForm(prefix="serah"),
                            attorney=attorney or AttorneyForm(prefix="kuasa"),
-                           refusal=refusal or RefusalForm(prefix="tolak")), status
+                           refusal=refusal or RefusalForm(prefix="tolak"),
+                           finger=finger or FingerprintForm(prefix="jari")), status
 
 
 @blp.route("/kartu/<application_id>")
@@ -58,6 +62,30 @@ def attorney(application_id: str):
     return redirect(url_for("pickup.card", application_id=application_id))
 
 
+@blp.route("/kartu/<application_id>/sidik-jari", methods=["POST"])
+@officer.required("print_operator")
+def fingerprint(application_id: str):
+    form = FingerprintForm(prefix="jari")
+    if not form.validate_on_submit():
+        return _page(application_id, finger=form, status=422)
+    name = f"finger_{form.position.data}"
+    try:
+        check = apis.of("printing").upload(f"/v1/cards/{application_id}/fingerprint",
+                                           {name: (form.file.data.filename or name, form.file.data.read())})
+    except apis.Refused as refused:
+        if refused.status not in (409, 422):
+            raise
+        form.file.errors = [refused.message]  # e.g. a finger that was not enrolled: biometrics names the ones that were
+        return _page(application_id, finger=form, status=refused.status)
+    finger = wording.FINGERS[check["position"]]
+    if check["match"]:
+        flash(_l("Sidik jari cocok: %(finger)s adalah milik pemegang kartu.", finger=finger), "success")
+    else:
+        flash(_l("Sidik jari tidak cocok dengan data perekaman (%(finger)s). Coba jari lain; kartu hanya diserahkan "
+                 "dengan alasan yang Anda tulis.", finger=finger), "error")
+    return redirect(url_for("pickup.card", application_id=application_id))
+
+
 @blp.route("/kartu/<application_id>/serahkan", methods=["POST"])
 @officer.required("print_operator")
 def hand_over(application_id: str):
@@ -72,6 +100,8 @@ def hand_over(application_id: str):
                                   "name": (form.representative_name.data or "").strip() or None}
     if form.old_card.data:
         body["old_card"] = "handed_in"
+    if (form.fingerprint_override.data or "").strip():
+        body["fingerprint_override"] = form.fingerprint_override.data.strip()
     try:
         printing.post(f"/v1/cards/{application_id}/handover", body)
     except apis.Refused as refused:

@@ -1,6 +1,7 @@
 """The pickup desk through the console (development sign-in) against a real verification, biometrics and
 printing: the card found by its receipt number, a representative refused without a surat kuasa and then when
-the name differs from the one it gives, and the handover to the person it names; a card refused as printed wrong."""
+the name differs from the one it gives, and the handover to the person it names; a card refused as printed wrong;
+the holder's finger verified by the real biometrics through printing, and a card held while the finger fails."""
 from __future__ import annotations
 
 import io
@@ -71,3 +72,35 @@ def test_a_citizen_refuses_a_card_printed_wrong(verification_factory, biometrics
                                                  "tolak-wrong": ["nama"]}, follow_redirects=True)
     assert "Penolakan dicatat" in refused.get_data(as_text=True)
     assert "Menunggu perbaikan data" in refused.get_data(as_text=True)
+
+
+def test_the_holder_s_finger_is_verified_at_the_desk_and_a_finger_that_fails_holds_the_card(
+        verification_factory, biometrics_factory, printing_factory, console_factory):
+    case, client = ready(verification_factory, biometrics_factory, printing_factory, console_factory)
+    path = f"/pengambilan/kartu/{case['application_id']}"
+    nik = person_of(OWN).nik
+
+    def verify(page: str, position: int, fixture: str):
+        return client.post(f"{path}/sidik-jari", data={
+            "csrf_token": csrf(page), "jari-position": str(position), "jari-file": (io.BytesIO(image(fixture)), fixture)},
+            content_type="multipart/form-data", follow_redirects=True)
+
+    page = client.get(path).get_data(as_text=True)
+    assert "Verifikasi sidik jari" in page and "Alasan kartu tetap diserahkan" not in page
+    unchosen = client.post(f"{path}/sidik-jari", data={"csrf_token": csrf(page), "jari-position": "2"})
+    assert unchosen.status_code == 422 and "Pilih berkas sidik jari" in unchosen.get_data(as_text=True)
+    not_enrolled = verify(page, 5, "fvc2000_db1_101_2.png")
+    assert not_enrolled.status_code == 422 and "finger_2, finger_7" in not_enrolled.get_data(as_text=True), \
+        "biometrics names the fingers that were enrolled"
+
+    someone_else = verify(page, 2, "fvc2000_db1_102_1.png").get_data(as_text=True)
+    assert "Sidik jari tidak cocok dengan data perekaman (Telunjuk kanan)" in someone_else
+    assert "Alasan kartu tetap diserahkan" in someone_else
+    held = handover(client, someone_else, path, nik=nik).get_data(as_text=True)
+    assert "verifikasi jari lain, atau tulis alasan" in held and "Siap diambil" in held, "not handed over"
+
+    holder = verify(someone_else, 2, "fvc2000_db1_101_2.png").get_data(as_text=True)
+    assert "Sidik jari cocok: Telunjuk kanan adalah milik pemegang kartu" in holder
+    done = handover(client, holder, path, nik=nik).get_data(as_text=True)
+    assert "Kartu diserahkan dan dicatat" in done and "Diserahkan setelah sidik jari cocok" in done
+

@@ -13,10 +13,10 @@ from ektp_shared import logs
 from ektp_shared.auth import office_scope, require_office, requires
 from ektp_shared.db import utcnow
 from ektp_shared.service import Runtime
-from ektp_shared.web.errors import ApiError
+from ektp_shared.web.errors import RETRY_AFTER_SECONDS, ApiError
 from ektp_shared.web.paths import path_uuid
 
-from .. import cards, pickups, policies, temporary_letters, views
+from .. import cards, fingerprints, pickups, policies, temporary_letters, views
 from ..context import PrintingContext
 from ..models import Card
 from ..portraits import PortraitUnavailable
@@ -27,6 +27,7 @@ from .schemas import (
     AttorneyOut,
     CardOut,
     CardQuery,
+    FingerprintCheckOut,
     HandoverIn,
     QualityIn,
     RefusalIn,
@@ -34,6 +35,7 @@ from .schemas import (
 )
 
 BEARER = [{"bearerAuth": []}]
+FINGER_FIELDS = {f"finger_{position}": position for position in range(1, 11)}
 
 
 def card_or_404(uow: Any, application_id: str) -> Card:
@@ -170,6 +172,39 @@ def blueprint(runtime: Runtime) -> Blueprint:
             return {"sha256": letter.sha256, "content_type": letter.content_type, "size": letter.size,
                     "uploaded_at": letter.uploaded_at}
 
+    @blp.route("/<application_id>/fingerprint", methods=["POST"])
+    @requires("print_operator")
+    @blp.response(201, FingerprintCheckOut)
+    @blp.doc(summary="Verify one finger of the person collecting (multipart: one file finger_1..finger_10 by ISO "
+                     "position) against the holder's enrolment, by biometrics with your token. The result is kept "
+                     "with the card (not the image); a handover after fingers that all failed needs "
+                     "fingerprint_override.", security=BEARER)
+    def fingerprint(application_id: str):
+        uploaded = sorted(request.files)
+        unknown = [name for name in uploaded if name not in FINGER_FIELDS]
+        if unknown or len(uploaded) != 1:
+            raise ApiError(422, "validation_failed", "send exactly one finger image, as finger_1..finger_10 (its ISO "
+                                                     "position)", field=unknown[0] if unknown else "finger_2",
+                           location="files")
+        name = uploaded[0]
+        image = request.files[name].read()
+        if not image:
+            raise ApiError(422, "validation_failed", f"{name} is empty", field=name, location="files")
+        with runtime.uow() as uow:
+            pickups.require_ready(card_or_404(uow, application_id))
+        try:
+            verified = fingerprints.verify(runtime.settings.biometrics_url, request.headers["Authorization"],
+                                           application_id, FINGER_FIELDS[name], image, name)
+        except fingerprints.BiometricsUnavailable as exc:
+            raise ApiError(503, "biometrics_unavailable", "biometrics cannot verify the finger now; try again",
+                           field="application_id", location="path",
+                           headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from exc
+        with runtime.uow() as uow:
+            card = card_or_404(uow, application_id)
+            check = pickups.record_fingerprint(uow, card, FINGER_FIELDS[name], verified, g.principal.subject, utcnow())
+            uow.commit()
+            return views.fingerprint_check(check)
+
     @blp.route("/<application_id>/handover", methods=["POST"])
     @requires("print_operator")
     @blp.arguments(HandoverIn)
@@ -189,7 +224,8 @@ def blueprint(runtime: Runtime) -> Blueprint:
             representative_nik_hash=lookup(representative["nik"]) if representative else None,
             representative_kk_hash=lookup(representative["kk_number"])
             if representative and representative["kk_number"] else None,
-            representative_name=representative["name"] if representative else None, old_card=body["old_card"])
+            representative_name=representative["name"] if representative else None, old_card=body["old_card"],
+            fingerprint_override=body["fingerprint_override"])
         with runtime.uow() as uow:
             card = card_or_404(uow, application_id)
             policy = policies.policy_of(uow, card.office_code, runtime.settings)

@@ -45,6 +45,10 @@ class HandoverIn(Schema):
     old_card = fields.String(load_default=None, allow_none=True, validate=validate.OneOf([pickup.HANDED_IN]), metadata={
         "description": "data_change, replacement_damaged, move_in: handed_in, once the operator took the old card "
                        "in (it is withdrawn and its serial voided); otherwise leave it out."})
+    fingerprint_override = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=10, max=500),
+                                         metadata={"description": "Required when every finger verified at the desk "
+                                                   "failed (POST .../fingerprint): why the card is handed over anyway. "
+                                                   "Ignored otherwise."})
 
 
 class RefusalIn(Schema):
@@ -89,6 +93,16 @@ class LetterOut(Schema):
     valid_until = fields.Date()
 
 
+class FingerprintCheckOut(Schema):
+    position = fields.Integer(metadata={"description": "ISO finger position (1 right thumb ... 10 left little)."})
+    match = fields.Boolean(metadata={"description": "The finger is the holder's, at the 1:1 false-match rate."})
+    evidence = fields.Float(metadata={"description": "The 1:1 score: -log10 of the false-match rate."})
+    fmr = fields.Float()
+    target_fmr = fields.Float()
+    checked_by = fields.String()
+    checked_at = fields.AwareDateTime()
+
+
 class CardOut(Schema):
     application_id = fields.String()
     receipt_number = fields.String()
@@ -110,6 +124,13 @@ class CardOut(Schema):
     withdrawn_at = fields.AwareDateTime(allow_none=True, metadata={
         "description": "This card was withdrawn when its holder collected a replacement (its serial is void)."})
     surat_kuasa = fields.Boolean(metadata={"description": "A power of attorney was uploaded for this card."})
+    fingerprint_checks = fields.List(fields.Nested(FingerprintCheckOut), metadata={
+        "description": "Fingers verified at the pickup desk against the holder's enrolment, oldest first."})
+    fingerprint = fields.String(allow_none=True, metadata={
+        "description": "At the handover: verified (a finger matched), overridden (none did; see fingerprint_override) "
+                       "or not_checked."})
+    fingerprint_override = fields.String(allow_none=True, metadata={
+        "description": "The officer's reason for handing over although the fingerprint did not match."})
     temporary_letter = fields.Nested(LetterOut, allow_none=True)
     jobs = fields.List(fields.Nested(JobOut))
 

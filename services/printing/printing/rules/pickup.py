@@ -21,6 +21,8 @@ HANDED_IN, REPORTED_LOST = "handed_in", "reported_lost"
 _HAND_IN_KINDS = frozenset({"data_change", "replacement_damaged", "move_in"})
 # How the collector stands to the applicant, as recorded with the handover.
 IN_PERSON, FAMILY, ATTORNEY = "applicant", "family", "attorney"
+# What the fingerprint said at the handover.
+VERIFIED, OVERRIDDEN, NOT_CHECKED = "verified", "overridden", "not_checked"
 
 
 class PickupRefused(ValueError):
@@ -92,6 +94,22 @@ def old_card(kind: str, stated: str | None) -> str | None:
     if stated is not None:
         raise PickupRefused("old_card", f"a {kind} card replaces no old card")
     return None
+
+
+def fingerprint(matches: list[bool], override: str | None) -> str:
+    """The fingerprint's say in a handover, from the results of the fingers verified at the desk: one finger
+    of the holder's that matched verifies them (a poor first try may be repeated). When every finger tried
+    failed, the card goes only with the officer's recorded reason (an injured finger, a representative's
+    finger tried by mistake); without one the handover is refused. Checking is the desk's choice: a card
+    handed over with no check (a representative, whose fingers are not enrolled) says so."""
+    if any(matches):
+        return VERIFIED
+    if not matches:
+        return NOT_CHECKED
+    if not (override or "").strip():
+        raise PickupRefused("fingerprint_override", "the fingerprint did not match the holder's enrolment: verify "
+                                                    "another finger, or record why the card is handed over anyway")
+    return OVERRIDDEN
 
 
 def collectable(pickup_from: dt.date | None, today: dt.date) -> bool:

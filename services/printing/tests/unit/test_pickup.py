@@ -55,6 +55,15 @@ def test_a_card_replacing_one_the_holder_still_has_needs_the_old_card_handed_in(
     assert refused.value.field == "old_card"
 
 
+def test_one_matching_finger_verifies_and_fingers_that_all_failed_need_the_officer_s_reason():
+    assert pickup.fingerprint([False, True], None) == pickup.VERIFIED
+    assert pickup.fingerprint([], None) == pickup.NOT_CHECKED
+    with pytest.raises(pickup.PickupRefused) as refused:
+        pickup.fingerprint([False, False], "   ")
+    assert refused.value.field == "fingerprint_override"
+    assert pickup.fingerprint([False], "jari terluka; KK dan KTP lama dicocokkan") == pickup.OVERRIDDEN
+
+
 def test_a_lost_card_is_covered_by_its_loss_report_and_a_first_card_replaces_none():
     assert pickup.old_card("replacement_lost", None) == pickup.REPORTED_LOST
     assert pickup.old_card("new", None) is None and pickup.old_card("outside_domicile", None) is None
