@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ektp_shared import transitions
 from ektp_shared.calendar import local_day
+from ektp_shared.contracts.documents import DocumentType
 from ektp_shared.contracts.printing import CARD_COLLECTED, CARD_PICKUP_REMINDER, CARD_READY_FOR_PICKUP, CARD_REFUSED_AT_PICKUP
 from ektp_shared.db import new_id
 from ektp_shared.refusal import Refused, Why
@@ -67,8 +68,10 @@ def _identify(card: Card, receipt_number: str, nik_hash: str) -> None:
     require_ready(card)
     if receipt_number.strip().upper() != card.receipt_number:
         raise HandoverRefused("receipt_number", "the receipt number does not belong to this card")
-    if nik_hash != card.nik_hash:
-        raise HandoverRefused("nik", "the NIK does not match the card")
+    # A child's card is collected by the parent who applied for it, who shows their own NIK.
+    if nik_hash != (card.parent_hash if card.document_type == DocumentType.KIA.value else card.nik_hash):
+        raise HandoverRefused("nik", "the NIK does not match the card" if card.document_type != DocumentType.KIA.value
+                              else "a child's card (KIA) is collected with the NIK of the parent who applied")
 
 
 def fingerprint_checks(uow: UnitOfWork, application_id: str) -> list[FingerprintCheck]:

@@ -37,7 +37,7 @@ ATTORNEY_FORM = ("representative_nik", "representative_name")
 
 class HandoverIn(Schema):
     receipt_number = fields.String(required=True, validate=validate.Length(min=4, max=40))
-    nik = fields.String(required=True, validate=NIK, metadata={"description": "The applicant's NIK."})
+    nik = fields.String(required=True, validate=NIK, metadata={"description": "The applicant's NIK (a child's card, KIA: the NIK of the parent who applied and collects it)."})
     collected_by = fields.String(load_default=pickup.APPLICANT, validate=validate.OneOf([pickup.APPLICANT,
                                                                                          pickup.REPRESENTATIVE]))
     representative = fields.Nested(RepresentativeIn, load_default=None,
@@ -108,6 +108,8 @@ class CardOut(Schema):
     receipt_number = fields.String()
     state = fields.String()
     kind = fields.String()
+    document_type = fields.String(metadata={"description": "ektp, or kia: a child's card, collected by the parent "
+                                                           "who applied (the handover's NIK is theirs)."})
     serial = fields.String(allow_none=True)
     void_serials = fields.List(fields.String())
     printed_at = fields.AwareDateTime(allow_none=True)
