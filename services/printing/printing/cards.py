@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ektp_shared import transitions
 from ektp_shared.calendar import local_day
@@ -51,6 +51,12 @@ def by_receipt(uow: UnitOfWork, receipt_number: str, scope: frozenset[str] | Non
     if scope is not None:
         chosen = chosen.where(Card.office_code.in_(sorted(scope)))
     return list(uow.session.scalars(chosen))
+
+
+def counts_by_document_type(uow: UnitOfWork) -> dict[tuple[str, str], int]:
+    """Cards per (document type, state): the e-KTP and the child's card (KIA) side by side."""
+    rows = uow.session.execute(select(Card.document_type, Card.state, func.count()).group_by(Card.document_type, Card.state))
+    return {(document_type, state): count for document_type, state, count in rows}
 
 
 def move(uow: UnitOfWork, card: Card, state: CardState, now: dt.datetime, **values: object) -> None:

@@ -1,0 +1,58 @@
+"""A child's identity card (KIA) in printing: it prints on its verification alone (no enrolment to wait for), on
+its own front, with the photo uploaded at intake, and is handed only to the parent who applied."""
+from __future__ import annotations
+
+import io
+import uuid
+
+from PIL import Image
+
+from ektp_shared.contracts import CloudEvent
+from ektp_shared.contracts.verification import APPLICATION_VERIFIED
+
+from ..conftest import OFFICE, holder
+
+CHILD_NIK, PARENT = "3273014103160002", {"nik": "3273011507850001", "full_name": "Budi Santoso"}
+PHOTO = {"kind": "photo", "document_id": str(uuid.uuid4()), "sha256": "ab" * 32, "content_type": "image/jpeg"}
+
+
+def verified_kia(world, application_id: str) -> None:
+    # The photo intake would serve (fetched by a signed link in the real profile), already in printing's own store.
+    world.runtime.context.portraits.keep(application_id, world.portrait)
+    child = holder(nik=CHILD_NIK, full_name="Putri Ayu Lestari", birth_date="2016-03-01", marital_status="BELUM KAWIN",
+                   occupation="PELAJAR/MAHASISWA")
+    event = CloudEvent.new(source="/ektp/verification", type=APPLICATION_VERIFIED.type, correlationid=application_id,
+                           data={"application_id": application_id, "receipt_number": f"KIA-{application_id[:6].upper()}",
+                                 "kind": "kia_new", "document_type": "kia", "verified_at": "2026-11-20T03:00:00+00:00",
+                                 "card_holder": child, "office": OFFICE, "parent": PARENT, "photo": PHOTO})
+    assert world.deliver_event(event) == "handled"
+
+
+def test_a_kia_prints_on_its_verification_with_its_own_front_and_only_the_parent_collects_it(world, emulator):
+    application_id = str(uuid.uuid4())
+    verified_kia(world, application_id)
+    card = world.card(application_id)
+    assert (card["document_type"], card["state"]) == ("kia", "QUEUED_FOR_PRINT"), "no enrolment to wait for"
+
+    world.run_queue()
+    assert world.card(application_id)["state"] == "READY_FOR_PICKUP"
+    assert world.event_keys(application_id) == ["card.printed.v1", "card.ready_for_pickup.v1"]
+    front = world.client.get(f"/v1/cards/{application_id}/front.png", headers=world.token())
+    assert front.status_code == 200 and Image.open(io.BytesIO(front.content)).size == (1011, 638)
+    printed = sorted(emulator.output_dir.glob("*.png"))
+    assert printed, "the emulator printed the card"
+
+    receipt = f"KIA-{application_id[:6].upper()}"
+    child = world.post(f"/v1/cards/{application_id}/handover", {"receipt_number": receipt, "nik": CHILD_NIK})
+    assert child.status_code == 422 and [e["field"] for e in child.json["errors"]] == ["nik"]
+    assert "parent who applied" in child.json["errors"][0]["message"]
+    parent = world.post(f"/v1/cards/{application_id}/handover", {"receipt_number": receipt, "nik": PARENT["nik"]})
+    assert parent.status_code == 200, parent.json
+    assert (parent.json["state"], parent.json["collected_by"]) == ("COLLECTED", "applicant")
+
+
+def test_a_repeated_verification_makes_no_second_print_job(world):
+    application_id = str(uuid.uuid4())
+    verified_kia(world, application_id)
+    verified_kia(world, application_id)
+    assert world.job_states(application_id) == ["queued"]
