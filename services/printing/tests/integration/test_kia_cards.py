@@ -38,7 +38,7 @@ def test_a_kia_prints_on_its_verification_with_its_own_front_and_only_the_parent
     assert world.card(application_id)["state"] == "READY_FOR_PICKUP"
     assert world.event_keys(application_id) == ["card.printed.v1", "card.ready_for_pickup.v1"]
     front = world.client.get(f"/v1/cards/{application_id}/front.png", headers=world.token())
-    assert front.status_code == 200 and Image.open(io.BytesIO(front.content)).size == (1011, 638)
+    assert front.status_code == 200 and Image.open(io.BytesIO(front.data)).size == (1011, 638)
     printed = sorted(emulator.output_dir.glob("*.png"))
     assert printed, "the emulator printed the card"
 
