@@ -88,15 +88,17 @@ def test_a_childs_card_reaches_the_parents_hand_with_no_biometric_capture(suite)
         assert tracked.status_code == 200 and tracked.json()["status"] == "COLLECTED"
 
     # Every milestone reached the parent, addressed to the parent, about the child's KIA.
-    emails = wait_for(lambda: (found := [m for m in suite.smtp.messages if PARENT_EMAIL in m.rcpt_tos
-                                         and "Kode verifikasi" not in str(m.message["Subject"])])
-                      if len(found) >= len(NOTIFIED) else None, "the parent's three emails")
+    def parents(messages: list) -> list | None:
+        return messages if len(messages) >= len(NOTIFIED) else None
+
+    emails = wait_for(lambda: parents([m for m in suite.smtp.messages if PARENT_EMAIL in m.rcpt_tos
+                                       and "Kode verifikasi" not in str(m.message["Subject"])]),
+                      "the parent's three emails")
     assert [any(words in str(m.message["Subject"]) for m in emails) for words in NOTIFIED] == [True, True, True]
     for message in emails:
         body = message.message.get_content()
         assert body.startswith("Yth. Bapak/Ibu Orang Tua Pemohon KIA,") and receipt in body
         assert "e-KTP" not in str(message.message["Subject"])
-    texts = wait_for(lambda: (found := [s for s in suite.sms.messages if s.number.lstrip("+") == PARENT_PHONE
-                                        and "Kode verifikasi" not in s.message])
-                     if len(found) >= len(NOTIFIED) else None, "the parent's three SMS")
+    texts = wait_for(lambda: parents([s for s in suite.sms.messages if s.number.lstrip("+") == PARENT_PHONE
+                                      and "Kode verifikasi" not in s.message]), "the parent's three SMS")
     assert all("KIA" in s.message and receipt in s.message for s in texts)

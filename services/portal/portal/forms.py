@@ -13,10 +13,10 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ektp_shared.calendar import WIB, local_day
+from ektp_shared.contracts.documents import DocumentType
 from ektp_shared.identity.contact import EMAIL, SMS, InvalidAddress, normalised
 from ektp_shared.identity.kk import check_kk
 from ektp_shared.identity.nik import check_nik
-from ektp_shared.contracts.documents import DocumentType
 from ektp_shared.reference.application_kinds import application_kind, application_kinds
 from ektp_shared.reference.enumerations import Enumeration, choices
 from ektp_shared.reference.regions import Level, region, regions
