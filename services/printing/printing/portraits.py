@@ -20,29 +20,27 @@ class PortraitUnavailable(RuntimeError):
     pass
 
 
+def _signed_get(service: str, base_url: str, links: LinkSigner, path: str, what: str, timeout: float) -> bytes:
+    try:
+        response = requests.get(base_url.rstrip("/") + links.sign(path, ttl_seconds=60), timeout=timeout)
+    except requests.RequestException as exc:
+        raise PortraitUnavailable(f"{service} did not answer: {type(exc).__name__}") from exc
+    if response.status_code != 200:
+        raise PortraitUnavailable(f"{service} answered {response.status_code} for the {what}")
+    return response.content
+
+
 def fetch_portrait(biometrics_url: str, links: LinkSigner, application_id: str, timeout: float = 10) -> bytes:
     path = PORTRAIT_PATH.format(application_id=application_id)
-    try:
-        response = requests.get(biometrics_url.rstrip("/") + links.sign(path, ttl_seconds=60), timeout=timeout)
-    except requests.RequestException as exc:
-        raise PortraitUnavailable(f"biometrics did not answer: {type(exc).__name__}") from exc
-    if response.status_code != 200:
-        raise PortraitUnavailable(f"biometrics answered {response.status_code} for the portrait")
-    return response.content
+    return _signed_get("biometrics", biometrics_url, links, path, "portrait", timeout)
 
 
 def fetch_photo(intake_url: str, links: LinkSigner, photo: dict, timeout: float = 10) -> bytes:
     """The application's photo (a document reference: id and SHA-256) from intake, checked against its digest."""
-    path = f"/v1/documents/{photo['document_id']}"
-    try:
-        response = requests.get(intake_url.rstrip("/") + links.sign(path, ttl_seconds=60), timeout=timeout)
-    except requests.RequestException as exc:
-        raise PortraitUnavailable(f"intake did not answer: {type(exc).__name__}") from exc
-    if response.status_code != 200:
-        raise PortraitUnavailable(f"intake answered {response.status_code} for the photo")
-    if hashlib.sha256(response.content).hexdigest() != photo["sha256"]:
+    content = _signed_get("intake", intake_url, links, f"/v1/documents/{photo['document_id']}", "photo", timeout)
+    if hashlib.sha256(content).hexdigest() != photo["sha256"]:
         raise PortraitUnavailable("intake served a photo other than the one verified")
-    return response.content
+    return content
 
 
 def key(application_id: str) -> str:
@@ -50,7 +48,7 @@ def key(application_id: str) -> str:
 
 
 class Portraits:
-    """The holder's face: printing's own copy, else biometrics' (then kept)."""
+    """The holder's face: printing's own copy, else biometrics' (a KIA: intake's photo), then kept."""
 
     def __init__(self, objects: ObjectStore, biometrics_url: str, links: LinkSigner, intake_url: str = "",
                  intake_links: LinkSigner | None = None):

@@ -2,13 +2,20 @@
 its own front, with the photo uploaded at intake, and is handed only to the parent who applied."""
 from __future__ import annotations
 
+import hashlib
 import io
+import threading
 import uuid
 
+import pytest
 from PIL import Image
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
 
 from ektp_shared.contracts import CloudEvent
 from ektp_shared.contracts.verification import APPLICATION_VERIFIED
+from ektp_shared.links import LinkSigner
+from printing.portraits import PortraitUnavailable, fetch_photo
 
 from ..conftest import OFFICE, holder
 
@@ -56,3 +63,32 @@ def test_a_repeated_verification_makes_no_second_print_job(world):
     verified_kia(world, application_id)
     verified_kia(world, application_id)
     assert world.job_states(application_id) == ["queued"]
+
+
+def test_a_kias_photo_is_fetched_from_intake_by_a_signed_link_and_must_be_the_one_verified(portrait):
+    """Intake's document contract (``GET /v1/documents/<id>``, a link signed with intake's key), served here by a
+    small server as biometrics' tests do: a service never imports another; the real intake is in the real profile."""
+    links = LinkSigner("intake-link-key")
+    document_id = str(uuid.uuid4())
+
+    def intake(environ, start_response):
+        request = Request(environ)
+        signed = links.verify(request.path, request.args.get("expires"), request.args.get("signature"))
+        known = request.path == f"/v1/documents/{document_id}"
+        response = Response(portrait) if signed and known else Response("no", status=403 if not signed else 404)
+        return response(environ, start_response)
+
+    server = make_server("127.0.0.1", 0, intake, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        photo = {**PHOTO, "document_id": document_id, "sha256": hashlib.sha256(portrait).hexdigest()}
+        assert fetch_photo(url, links, photo) == portrait
+        with pytest.raises(PortraitUnavailable, match="other than the one verified"):
+            fetch_photo(url, links, {**photo, "sha256": "ab" * 32})
+        with pytest.raises(PortraitUnavailable, match="intake answered 403"):
+            fetch_photo(url, LinkSigner("another-key"), photo)
+    finally:
+        server.shutdown()
+    with pytest.raises(PortraitUnavailable, match="intake did not answer"):
+        fetch_photo(url, links, photo, timeout=2)
