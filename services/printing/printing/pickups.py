@@ -21,7 +21,7 @@ from .fingerprints import Verified
 from .models import Card, FingerprintCheck, PowerOfAttorney
 from .policies import Policy
 from .rules import pickup
-from .rules.quality import CARD_FIELDS
+from .rules.quality import fields_of
 from .rules.states import CARD, CardState
 
 
@@ -171,9 +171,10 @@ def refuse(uow: UnitOfWork, card: Card, receipt_number: str, nik_hash: str, fiel
     """The citizen refused the card for wrong fields: its serial is void and the card waits for the
     corrected data (or an operator's reprint, if the data was right). Returns the void serial."""
     _identify(card, receipt_number, nik_hash)
-    unknown = sorted(set(fields) - set(CARD_FIELDS))
+    printed = fields_of(card.document_type)
+    unknown = sorted(set(fields) - set(printed))
     if unknown or not fields:
-        raise HandoverRefused("fields", f"name the wrong fields among: {', '.join(CARD_FIELDS)}")
+        raise HandoverRefused("fields", f"name the wrong fields among: {', '.join(printed)}")
     serial = card.serial
     blank_cards.void(uow, serial, "refused at pickup: " + ",".join(sorted(set(fields))), now)
     transitions.move_or_refuse(uow.session, CARD, card, CardState.AWAITING_CORRECTION, now, field="application_id",

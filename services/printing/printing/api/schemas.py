@@ -7,7 +7,7 @@ from ektp_shared.web.query import QueryInteger
 
 from ..print_jobs import STATES as JOB_STATES
 from ..rules import pickup
-from ..rules.quality import CARD_FIELDS, DEFECTS
+from ..rules.quality import DEFECTS, PRINTED_FIELDS
 from ..rules.stock import MAX_BATCH
 
 NIK = validate.Regexp(r"^[0-9]{16}$", error="must be exactly 16 digits")
@@ -54,9 +54,10 @@ class HandoverIn(Schema):
 class RefusalIn(Schema):
     receipt_number = fields.String(required=True, validate=validate.Length(min=4, max=40))
     nik = fields.String(required=True, validate=NIK)
-    fields_ = fields.List(fields.String(validate=validate.OneOf(CARD_FIELDS)), required=True, data_key="fields",
-                          validate=validate.Length(min=1, max=len(CARD_FIELDS)),
-                          metadata={"description": "The printed fields the citizen found wrong."})
+    fields_ = fields.List(fields.String(validate=validate.OneOf(PRINTED_FIELDS)), required=True, data_key="fields",
+                          validate=validate.Length(min=1, max=len(PRINTED_FIELDS)),
+                          metadata={"description": "The printed fields the citizen found wrong (those of the card's "
+                                                   "document type: a KIA has no_kk and nama_orang_tua)."})
 
 
 class QualityIn(Schema):

@@ -58,6 +58,19 @@ def test_a_kia_prints_on_its_verification_with_its_own_front_and_only_the_parent
     assert (parent.json["state"], parent.json["collected_by"]) == ("COLLECTED", "applicant")
 
 
+def test_the_parent_refuses_a_kia_for_its_own_fields(world):
+    application_id = str(uuid.uuid4())
+    verified_kia(world, application_id)
+    world.run_queue()
+    body = {"receipt_number": f"KIA-{application_id[:6].upper()}", "nik": PARENT["nik"]}
+    not_on_a_kia = world.post(f"/v1/cards/{application_id}/refusal", {**body, "fields": ["pekerjaan"]})
+    assert not_on_a_kia.status_code == 422 and [e["field"] for e in not_on_a_kia.json["errors"]] == ["fields"]
+    assert "nama_orang_tua" in not_on_a_kia.json["errors"][0]["message"]
+    refused = world.post(f"/v1/cards/{application_id}/refusal", {**body, "fields": ["nama_orang_tua"]})
+    assert refused.status_code == 200, refused.json
+    assert (refused.json["state"], refused.json["refused_fields"]) == ("AWAITING_CORRECTION", ["nama_orang_tua"])
+
+
 def test_a_repeated_verification_makes_no_second_print_job(world):
     application_id = str(uuid.uuid4())
     verified_kia(world, application_id)
