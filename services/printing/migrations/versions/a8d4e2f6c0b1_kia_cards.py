@@ -1,7 +1,7 @@
 """KIA: the document type of a card, the applying parent (named on the card, who collects it) and the child's photo
 
 Revision ID: a8d4e2f6c0b1
-Revises: ffa5b14b7f61
+Revises: 5d8e3a7c2b19
 Create Date: 2026-12-03 07:10:00.000000
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import ektp_shared.db
 
 revision = 'a8d4e2f6c0b1'
-down_revision = 'ffa5b14b7f61'
+down_revision = '5d8e3a7c2b19'
 branch_labels = None
 depends_on = None
 
