@@ -16,7 +16,7 @@ help:
 	@echo "make test       set up the test infrastructure and run every test (CI runs make lint, then this)"
 	@echo "make test-fast  the unit layer only: rules with plain values, no database or broker (seconds)"
 	@echo "make lint       ruff, and the import contracts (.importlinter)"
-	@echo "make demo       walk one application through the journey against a running 'make run'"
+	@echo "make demo       walk one application through the journey against a running 'make run' (DOCUMENT=kia: a child's card)"
 	@echo "make up         run the local real profile in the foreground (RabbitMQ, PostgreSQL, SeaweedFS, gunicorn)"
 	@echo "make token ROLE=verifier OFFICE=DISDUKCAPIL-3201   print a development officer token for an office"
 	@echo "make code TO=+62812...     print the newest one-time code make run sent to that number or address"
@@ -43,7 +43,7 @@ up: venv
 	$(PY) -m ektp_launcher.local up
 
 demo: venv
-	$(PY) -m ektp_launcher.demo
+	$(PY) -m ektp_launcher.demo $(if $(DOCUMENT),--document $(DOCUMENT))
 
 samples: venv
 	@$(PY) -m ektp_launcher.samples var/samples

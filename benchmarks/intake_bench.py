@@ -72,7 +72,8 @@ def drafts(runtime: Runtime, count: int, seed: int) -> list[tuple[str, str]]:
                 "marital_status": "KAWIN", "occupation": "KARYAWAN SWASTA",
                 "address": {"street": "Jl. Uji 1", "rt": "001", "rw": "002", "village_code": "32.01.01.1002"}},
                 "contact": {"phone": "081234567890"}})
-            application = applications.create(uow, runtime.cipher.lookup_hash(nik), body, now)
+            nik_hash = runtime.cipher.lookup_hash(nik)
+            application = applications.create(uow, nik_hash, nik_hash, body, now)
             token, day = citizen_access.new_token(), now + dt.timedelta(days=1)
             uow.session.add(CitizenSession(token_hash=context.lookup_hash(token), nik_hash=application.nik_hash,
                                            address_keys=[context.address_key(SMS, phone)], created_at=now,

@@ -40,6 +40,9 @@ def test_make_demo_reaches_collected_every_time_and_works_a_duplicate_once_the_s
                                   timeout=300)
             assert done.returncode == 0, f"run {run + 1}: {done.stdout[-1500:]}{done.stderr[-1500:]}"
             outputs.append(done.stdout)
+        kia = subprocess.run(["make", "-s", "demo", "DOCUMENT=kia"], cwd=ROOT, env=environ, capture_output=True,
+                             text=True, timeout=300)
+        assert kia.returncode == 0, f"KIA: {kia.stdout[-1500:]}{kia.stderr[-1500:]}"
     finally:
         suite.stop()
 
@@ -55,5 +58,10 @@ def test_make_demo_reaches_collected_every_time_and_works_a_duplicate_once_the_s
     assert "ADJUDICATED" in field(last, "timeline") and "ADJUDICATED" not in field(outputs[0], "timeline")
 
     kept = [json.loads(line) for line in (data / "demo-runs.jsonl").read_text().splitlines()]
-    assert [k["application_id"] for k in kept] == ids
+    assert [k["application_id"] for k in kept] == ids, "a child's card uses no sample face: no run recorded"
     assert [k["decision"] for k in kept] == [None] * (runs - 1) + ["distinct"]
+
+    # make demo DOCUMENT=kia: a parent applies for their child's card; no capture, printed, handed to the parent.
+    assert field(kia.stdout, "final status") == "COLLECTED"
+    assert field(kia.stdout, "timeline") == "DRAFT -> SUBMITTED -> VERIFIED -> PRINTED -> READY_FOR_PICKUP -> COLLECTED"
+    assert "a child's card (KIA) has no capture" in kia.stdout and "handed over to the parent who applied" in kia.stdout

@@ -6,6 +6,10 @@ five fixture people that no earlier run enrolled: ``demo-runs.jsonl`` in make ru
 used. Once all five are, a run reuses one; the 1:N search then rightly suspects a duplicate, and the demo works
 the adjudication as an officer would. Its output says which applicant it used, whether there was a duplicate
 and how it was decided.
+
+``--document kia`` (``make demo DOCUMENT=kia``) walks a child's identity card instead: a parent from the shipped
+family-card registry applies for their child (5 to 16, so with a photo); there is no capture, so no face is used
+and no run is recorded.
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from pathlib import Path
 
 import requests
 
-from .journey import SAMPLE_PEOPLE, Endpoints, Journey, JourneyError, sample_person
+from .journey import SAMPLE_PEOPLE, Endpoints, Journey, JourneyError, Person, sample_child, sample_person
 from .mailbox import NoCode, OutboxFolder
 
 RECORD = "demo-runs.jsonl"
@@ -47,14 +51,39 @@ def choose(rng: random.Random, used: set[str]) -> tuple[str, tuple[int, int], bo
     return face, fingers, bool(fresh)
 
 
+def walk(person: Person, data_dir: Path, adjudicate: bool) -> dict:
+    at = endpoints(os.environ)
+    journey = Journey(at, OutboxFolder(data_dir / "outbox"), say=lambda line: print(line, flush=True))
+    try:
+        return journey.run(person, adjudicate=adjudicate)
+    except (JourneyError, NoCode) as exc:
+        print(f"demo stopped: {exc}", file=sys.stderr)
+        raise SystemExit(1) from exc
+    except requests.ConnectionError as exc:
+        print(f"demo stopped: nothing answers at {at.intake} and the other ports: start `make run` in another "
+              "terminal first", file=sys.stderr)
+        raise SystemExit(1) from exc
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("EKTP_DATA_DIR", "var")),
                         help="make run's folder (EKTP_DATA_DIR): the citizen's messages arrive in its outbox/, "
                              f"and the demo keeps its runs in {RECORD}")
     parser.add_argument("--seed", type=int, default=None, help="pick the sample person (default: random)")
+    parser.add_argument("--document", choices=("ektp", "kia"), default="ektp",
+                        help="ektp (default), or kia: a parent applies for a child's identity card, which has no capture")
     args = parser.parse_args()
     rng = random.Random(args.seed)
+    if args.document == "kia":
+        child = sample_child(rng)
+        applicant, parent = child.application["applicant"], child.parent
+        print(f"applicant    {parent['full_name']}, NIK {parent['nik']}, for the child {applicant['full_name']}, "
+              f"NIK {child.nik}, born {applicant['birth_date']} (a KIA: no biometric capture)", flush=True)
+        result = walk(child, args.data_dir, adjudicate=False)
+        print(f"\napplication id  {result['application_id']}\nreceipt number  {result['receipt_number']}\n"
+              f"final status    {result['status']}\ntimeline        {' -> '.join(result['timeline'])}")
+        return
     record = args.data_dir / RECORD
     face, fingers, fresh = choose(rng, used_faces(record))
     person = sample_person(rng, face, fingers)
@@ -64,17 +93,7 @@ def main() -> None:
     print("             " + ("not enrolled by an earlier demo" if fresh else
                              "every sample person is enrolled already: expect the 1:N search to suspect a duplicate"),
           flush=True)
-    at = endpoints(os.environ)
-    journey = Journey(at, OutboxFolder(args.data_dir / "outbox"), say=lambda line: print(line, flush=True))
-    try:
-        result = journey.run(person, adjudicate=True)
-    except (JourneyError, NoCode) as exc:
-        print(f"demo stopped: {exc}", file=sys.stderr)
-        raise SystemExit(1) from exc
-    except requests.ConnectionError as exc:
-        print(f"demo stopped: nothing answers at {at.intake} and the other ports: start `make run` in another "
-              "terminal first", file=sys.stderr)
-        raise SystemExit(1) from exc
+    result = walk(person, args.data_dir, adjudicate=True)
     duplicate = result["duplicate"]
     with record.open("a", encoding="utf-8") as out:
         out.write(json.dumps({"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "face": face,

@@ -1,12 +1,14 @@
 """One e-KTP application walked through the public HTTP APIs, as a client would: used by ``make demo``
-and by the end-to-end tests.
+and by the end-to-end tests; or a child's card (KIA), applied for by a parent, which has no capture.
 
 The sample person is generated (a valid NIK and No. KK for a real Kemendagri district); the face and
 fingerprints come from the project's test fixtures (``tests/fixtures/biometrics``, public test images that
-are never shipped).
+are never shipped). A sample child is a child of a family in verification's shipped synthetic family-card
+registry, so the parent is on the child's KK as the registry says.
 """
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import io
@@ -23,11 +25,15 @@ from PIL import Image, ImageDraw
 from ektp_shared.auth import issue_development_token
 from ektp_shared.identity.contact import EMAIL, SMS
 from ektp_shared.identity.generator import random_kk, random_nik
+from ektp_shared.reference.application_kinds import application_kind
 from ektp_shared.settings import DEVELOPMENT, Settings, load
 
 from .mailbox import Mailbox, new_code
 
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "biometrics"
+# The family cards verification checks against when no registry is configured (make run, the tests).
+FAMILY_CARDS = Path(__file__).resolve().parents[2] / "services/verification/verification/data/family_cards.csv"
+PARENTS = ("KEPALA KELUARGA", "ISTRI")
 PHOTO_RED = (200, 16, 24)
 DISTRICT = "32.01.01"  # Kecamatan Cibinong, Kabupaten Bogor
 VILLAGE = "32.01.01.1002"
@@ -52,7 +58,21 @@ class Person:
 
     @property
     def nik(self) -> str:
+        """The card holder's NIK (for a child's card, the child's)."""
         return self.application["applicant"]["nik"]
+
+    @property
+    def parent(self) -> dict[str, str] | None:
+        return self.application.get("parent")
+
+    @property
+    def signer_nik(self) -> str:
+        """Who signs in, applies and collects: the holder, or for a child's card the parent."""
+        return self.parent["nik"] if self.parent else self.nik
+
+    def takes_photo(self, on: dt.date) -> bool:
+        kind = application_kind(self.application.get("kind", "new"))
+        return kind.takes_photo(dt.date.fromisoformat(self.application["applicant"]["birth_date"]), on)
 
 
 def scanned_document(title: str) -> bytes:
@@ -111,6 +131,40 @@ def sample_person(rng: random.Random, face_name: str = "Colin_Powell", fingers: 
                   face, prints)
 
 
+def sample_child(rng: random.Random, face_name: str = "Colin_Powell", ages: tuple[int, int] = (5, 16),
+                 email: str | None = None, phone: str | None = None) -> Person:
+    """A child of ``ages`` (years, today) from the shipped family-card registry, with a parent on the same KK who
+    applies for the child's card (kia_new) from the parent's own phone and email. The face is a fixture's: the
+    4x6 photo a parent uploads for a child of 5 or older."""
+    today = dt.date.today()
+    with FAMILY_CARDS.open(encoding="utf-8") as rows:
+        families: dict[str, list[dict[str, str]]] = {}
+        for row in csv.DictReader(rows):
+            families.setdefault(row["kk_number"], []).append(row)
+
+    def age(member: dict[str, str]) -> int:
+        born = dt.date.fromisoformat(member["birth_date"])
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    choices = [(child, parent) for members in families.values() for child in members
+               if child["relationship"] == "ANAK" and ages[0] <= age(child) <= ages[1]
+               for parent in members if parent["relationship"] in PARENTS]
+    child, parent = rng.choice(sorted(choices, key=lambda pair: (pair[0]["nik"], pair[1]["nik"])))
+    serial = rng.randrange(10 ** 8)
+    applicant = {
+        "nik": child["nik"], "kk_number": child["kk_number"], "full_name": child["full_name"],
+        "birth_place": child["birth_place"], "birth_date": child["birth_date"], "gender": child["gender"],
+        "blood_type": "O", "religion": "ISLAM", "marital_status": "BELUM KAWIN", "occupation": "PELAJAR/MAHASISWA",
+        "citizenship": "WNI",
+        "address": {"street": "Jl. Merdeka No. 7", "rt": "002", "rw": "005", "village_code": child["village_code"]},
+    }
+    face = camera_capture((FIXTURES / "faces" / f"{face_name}_0001.jpg").read_bytes())
+    return Person({"kind": "kia_new", "language": "id", "applicant": applicant,
+                   "parent": {"nik": parent["nik"], "full_name": parent["full_name"]},
+                   "contact": {"phone": phone or f"0813{serial:08d}", "email": email or f"ortu{serial:08d}@example.org"}},
+                  face, {})
+
+
 # The fixture people: each a face and two fingers no other of them has (six faces, but five fingers' pairs).
 SAMPLE_PEOPLE = (("Colin_Powell", (101, 102)), ("Halle_Berry", (103, 104)), ("Hugo_Chavez", (105, 106)),
                  ("Jennifer_Lopez", (107, 108)), ("Jacques_Chirac", (109, 110)))
@@ -158,7 +212,7 @@ class Journey:
         """Prove the phone with a code (a sign-in), then the email with another (added to it). The demo's
         officers work at this applicant's office from now on."""
         self.offices.add(office_of(person.application["applicant"]["address"]["village_code"]))
-        contact, nik = person.application["contact"], person.nik
+        contact, nik = person.application["contact"], person.signer_nik
         request_id, code = self._code(nik, SMS, contact["phone"], signed_in=False)
         session = self._ok(self.http.post(f"{self.at.intake}/v1/citizen/sessions",
                                           json={"request_id": request_id, "nik": nik, "code": code}), "sign in")
@@ -203,6 +257,8 @@ class Journey:
         self.say(f"intake       draft created: {application_id}")
         uploads = {"kk": scanned_document("KARTU KELUARGA"), "akta_kelahiran": scanned_document("KUTIPAN AKTA KELAHIRAN"),
                    "photo": passport_photo(person.face)}
+        if not person.takes_photo(dt.date.today()):
+            del uploads["photo"]  # a child's card under 5 carries no photo, and intake takes none
         for kind, content in uploads.items():
             self._ok(self.http.put(f"{self.at.intake}/v1/applications/{application_id}/documents/{kind}",
                                    files={"file": (f"{kind}.jpg", content, "image/jpeg")}, headers=self.citizen),
@@ -232,7 +288,10 @@ class Journey:
                  "claim")
         decided = self._ok(self.http.post(f"{self.at.verification}/v1/cases/{case['id']}/decision",
                                           json={"decision": "approve"}, headers=self.token("verifier")), "approve")
-        self.say(f"verification approved; capture appointment {decided['appointment']['starts_at']}")
+        if decided["appointment"] is None:
+            self.say("verification approved; a child's card (KIA) has no capture: it goes to printing")
+        else:
+            self.say(f"verification approved; capture appointment {decided['appointment']['starts_at']}")
         return decided
 
     def capture(self, application_id: str, person: Person) -> dict[str, Any]:
@@ -294,7 +353,8 @@ class Journey:
         handed = self._ok(self.http.post(f"{self.at.printing}/v1/cards/{application_id}/handover",
                                          json={"receipt_number": receipt_number, "nik": nik},
                                          headers=self.token("print_operator")), "handover")
-        self.say("printing     handed over to the applicant")
+        self.say("printing     handed over to the " + ("parent who applied" if handed.get("document_type") == "kia"
+                                                    else "applicant"))
         return handed
 
     def collect(self, application_id: str, receipt_number: str, nik: str) -> dict[str, Any]:
@@ -306,9 +366,10 @@ class Journey:
         result) instead of stopping at it."""
         application_id, receipt_number = self.apply(person)
         self.approve(application_id)
-        self.capture(application_id, person)
+        if person.parent is None:  # a child's card (KIA) skips biometrics
+            self.capture(application_id, person)
         duplicate = self.printed(application_id, adjudicate)
-        self.hand_over(application_id, receipt_number, person.nik)
+        self.hand_over(application_id, receipt_number, person.signer_nik)
         final = self.wait_for_status(application_id, "COLLECTED")
         return {"application_id": application_id, "receipt_number": receipt_number, "status": final["status"],
                 "timeline": [entry["stage"] for entry in final["timeline"]], "duplicate": duplicate}

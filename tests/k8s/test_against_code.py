@@ -572,9 +572,10 @@ def test_each_service_reaches_its_own_database_the_broker_and_storage_only(manif
         assert not allowed(manifests, migrate, BROKER, 5672)
 
 
-# The synchronous reads between services: printing fetches the card portrait from biometrics; biometrics
-# fetches the uploaded 4x6 photo from intake (1:1 against the live face).
-CALLS_BETWEEN_SERVICES = {("printing", "biometrics"), ("biometrics", "intake")}
+# The synchronous reads between services: printing fetches the card portrait from biometrics (a child's card,
+# KIA, which has no capture: the uploaded photo from intake); biometrics fetches the uploaded 4x6 photo from intake
+# (1:1 against the live face).
+CALLS_BETWEEN_SERVICES = {("printing", "biometrics"), ("printing", "intake"), ("biometrics", "intake")}
 
 
 def test_only_the_ingress_controller_reaches_the_apis_and_only_prometheus_the_metrics(manifests):
@@ -594,6 +595,8 @@ def test_only_the_ingress_controller_reaches_the_apis_and_only_prometheus_the_me
     biometrics_api = pod(manifests, "biometrics", "api")
     assert allowed(manifests, printing_worker, biometrics_api, 8080) and allowed(manifests, printing_api, biometrics_api, 8080)
     assert allowed(manifests, pod(manifests, "biometrics", "worker"), pod(manifests, "intake", "api"), 8080)
+    intake_api = pod(manifests, "intake", "api")
+    assert allowed(manifests, printing_worker, intake_api, 8080) and allowed(manifests, printing_api, intake_api, 8080)
     assert allowed(manifests, PROMETHEUS, BROKER, 15692) and allowed(manifests, KEDA, BROKER, 15672)
     assert not allowed(manifests, KEDA, BROKER, 5672)
 

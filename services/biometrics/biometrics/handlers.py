@@ -1,7 +1,10 @@
 """Events biometrics consumes: submissions (which document is the photo), approvals (who may be
-captured), its own ABIS requests (IDENTIFY, INSERT) and adjudicators' decisions on suspected duplicates."""
+captured), its own ABIS requests (IDENTIFY, INSERT) and adjudicators' decisions on suspected duplicates.
+Applications for a document type that skips biometrics (the child's card, KIA) are left alone: no photo is
+noted, no enrolment is opened."""
 from ektp_shared.contracts import CloudEvent
 from ektp_shared.contracts.biometrics import IDENTIFY_REQUESTED, INSERT_REQUESTED
+from ektp_shared.contracts.documents import Step, skips
 from ektp_shared.contracts.intake import APPLICATION_RESUBMITTED, APPLICATION_SUBMITTED
 from ektp_shared.contracts.verification import ADJUDICATION_DECIDED, APPLICATION_VERIFIED
 from ektp_shared.db import utcnow
@@ -16,16 +19,22 @@ handlers = Handlers()
 
 @handlers.on(APPLICATION_SUBMITTED)
 def note_photo(event: CloudEvent, uow: UnitOfWork, context: BiometricsContext) -> None:
+    if skips(event.data.get("document_type"), Step.BIOMETRICS):
+        return
     enrolments.note_photo(uow, event, 0, utcnow())
 
 
 @handlers.on(APPLICATION_RESUBMITTED)
 def note_corrected_photo(event: CloudEvent, uow: UnitOfWork, context: BiometricsContext) -> None:
+    if skips(event.data.get("document_type"), Step.BIOMETRICS):
+        return
     enrolments.note_photo(uow, event, event.data["round"], utcnow())
 
 
 @handlers.on(APPLICATION_VERIFIED)
 def make_eligible(event: CloudEvent, uow: UnitOfWork, context: BiometricsContext) -> None:
+    if skips(event.data.get("document_type"), Step.BIOMETRICS):
+        return
     enrolments.make_eligible(uow, event, context.lookup_hash(event.data["card_holder"]["nik"]), utcnow())
 
 

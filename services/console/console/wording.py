@@ -15,6 +15,7 @@ STATES = {
     "AWAITING_CORRECTION": _l("Menunggu perbaikan"), "APPROVED": _l("Disetujui"), "REJECTED": _l("Ditolak"),
     "ADJUDICATION": _l("Adjudikasi"), "PAUSED": _l("Dihentikan sementara"), "EXPIRED": _l("Kedaluwarsa"),
     "CORRECTION_REQUESTED": _l("Menunggu perbaikan pemohon"), "ENROLLED": _l("Terdaftar biometrik"),
+    "VERIFIED": _l("Terverifikasi, tanpa perekaman (KIA)"),
 }
 CORRECTION_REASONS = {
     "data_mismatch": _l("Data berbeda dengan dokumen atau database KK"),

@@ -105,42 +105,44 @@ def flush_or_refuse(uow: UnitOfWork, nik_hash: str, sees: Sees = nobody, excludi
 def _entered(body: dict[str, Any]) -> dict[str, Any]:
     return {"kind": body["kind"], "changes": list(body["changes"]), "applicant": jsonable(body["applicant"]),
             "residence": jsonable(body["residence"]), "contact": body["contact"], "language": body["language"],
-            "office_regency": body["office_regency"]}
+            "office_regency": body["office_regency"], "parent": body["parent"]}
 
 
 def _data_of(application: Application) -> dict[str, Any]:
     return {"kind": application.kind, "changes": list(application.changes or []), "applicant": application.applicant,
             "residence": application.residence, "contact": application.contact, "language": application.language,
-            "office_regency": application.office_regency}
+            "office_regency": application.office_regency, "parent": application.parent}
 
 
-def _apply(application: Application, nik_hash: str, data: dict[str, Any]) -> None:
+def _apply(application: Application, nik_hash: str, holder_hash: str, data: dict[str, Any]) -> None:
     application.kind, application.changes = data["kind"], data["changes"]
     application.applicant, application.residence = data["applicant"], data["residence"]
     application.contact, application.language = data["contact"], data["language"]
-    application.office_regency = data["office_regency"]
-    application.nik_hash = nik_hash
+    application.office_regency, application.parent = data["office_regency"], data["parent"]
+    application.nik_hash, application.holder_hash = nik_hash, holder_hash
 
 
-def create(uow: UnitOfWork, nik_hash: str, body: dict[str, Any], now: dt.datetime, key: str | None = None,
-           sees: Sees = nobody) -> Application:
-    """A draft; with an Idempotency-Key, a retry of the same request gets the draft the first one made."""
+def create(uow: UnitOfWork, nik_hash: str, holder_hash: str, body: dict[str, Any], now: dt.datetime,
+           key: str | None = None, sees: Sees = nobody) -> Application:
+    """A draft of the signed-in citizen (``nik_hash``) for the card of ``holder_hash`` (theirs, or their child's);
+    with an Idempotency-Key, a retry of the same request gets the draft the first one made."""
     fingerprint = idempotency.fingerprint(body)
     earlier = idempotency.remembered(uow, "create", key, fingerprint)
     if earlier is not None:
         return get(uow, earlier)
-    _refuse_second_active(uow, nik_hash, sees)
+    _refuse_second_active(uow, holder_hash, sees)
     application = Application(id=new_id(), status=Stage.DRAFT.value, status_since=now, created_at=now,
                               correction_round=0)
-    _apply(application, nik_hash, _entered(body))
+    _apply(application, nik_hash, holder_hash, _entered(body))
     application.documents, application.timeline = [], [TimelineEntry(stage=Stage.DRAFT.value, occurred_at=now)]
     uow.session.add(application)
     idempotency.remember(uow, "create", key, fingerprint, application.id, now)
-    flush_or_refuse(uow, nik_hash, sees)
+    flush_or_refuse(uow, holder_hash, sees)
     return application
 
 
-def update(uow: UnitOfWork, application: Application, nik_hash: str, body: dict[str, Any], sees: Sees = nobody) -> None:
+def update(uow: UnitOfWork, application: Application, nik_hash: str, holder_hash: str, body: dict[str, Any],
+           sees: Sees = nobody) -> None:
     """Replace the entered data: anything in a draft; during a correction, what the officer named."""
     _require_editable(application)
     data = _entered(body)
@@ -151,11 +153,11 @@ def update(uow: UnitOfWork, application: Application, nik_hash: str, body: dict[
             raise Refused("not_requested",
                           f"the officer did not ask to correct {', '.join(refused)}; only {', '.join(requested)} may change",
                           field=refused[0], details={"requested": requested})
-    if nik_hash != application.nik_hash and application.active_nik is not None:
-        _refuse_second_active(uow, nik_hash, sees, excluding=application.id)
-        application.active_nik = nik_hash
-    _apply(application, nik_hash, data)
-    flush_or_refuse(uow, nik_hash, sees, excluding=application.id)
+    if holder_hash != application.holder_hash and application.active_nik is not None:
+        _refuse_second_active(uow, holder_hash, sees, excluding=application.id)
+        application.active_nik = holder_hash
+    _apply(application, nik_hash, holder_hash, data)
+    flush_or_refuse(uow, holder_hash, sees, excluding=application.id)
 
 
 def _require_editable(application: Application) -> None:
@@ -164,25 +166,31 @@ def _require_editable(application: Application) -> None:
                        field="application_id", location="path")
 
 
-def needed_documents(application: Application) -> set[str]:
+def needed_documents(application: Application, now: dt.datetime) -> set[str]:
     kind = application_kind(application.kind)
-    groups = kind.required_documents(changes_with_values(application.changes or [], application.applicant))
+    photo = kind.takes_photo(dt.date.fromisoformat(application.applicant["birth_date"]), local_day(now))
+    groups = kind.required_documents(changes_with_values(application.changes or [], application.applicant), photo)
     return {code for group in groups for code in group}
 
 
-def birth_year_for_upload(application: Application, kind: str) -> int:
+def birth_year_for_upload(application: Application, kind: str, now: dt.datetime) -> int:
     """Before the (slow) content checks of an upload: may this document be uploaded now? The birth year
     decides the photo's background under the birth-year-parity policy."""
-    check_document_allowed(application, kind)
+    check_document_allowed(application, kind, now)
     return int(application.applicant["birth_date"][:4])
 
 
-def check_document_allowed(application: Application, kind: str) -> None:
+def check_document_allowed(application: Application, kind: str, now: dt.datetime) -> None:
     _require_editable(application)
-    if kind not in needed_documents(application):
+    needed = needed_documents(application, now)
+    if kind not in needed:
+        if kind == "photo" and application_kind(application.kind).photo_from_age_years is not None:
+            years = application_kind(application.kind).photo_from_age_years
+            raise Refused("documents.photo_too_young", f"a KIA for a child under {years} carries no photo",
+                          field="kind", location="path")
         raise Refused("document_not_needed",
                       f"a {application.kind} application does not take a {document_type(kind).english}; "
-                      f"it needs: {', '.join(sorted(needed_documents(application)))}", field="kind", location="path")
+                      f"it needs: {', '.join(sorted(needed))}", field="kind", location="path")
     if application.status == Stage.CORRECTION_REQUESTED.value:
         requested = [c["field"] for c in application.corrections or []]
         if not corrections.document_allowed(requested, kind):
@@ -193,7 +201,7 @@ def check_document_allowed(application: Application, kind: str) -> None:
 
 def attach_document(objects: ObjectStore, application: Application, kind: str, data: bytes, content_type: str,
                     now: dt.datetime) -> Document:
-    check_document_allowed(application, kind)  # again: the application may have moved during the checks
+    check_document_allowed(application, kind, now)  # again: the application may have moved during the checks
     document = next((d for d in application.documents if d.kind == kind), None)
     if document is None:
         document = Document(id=new_id(), application_id=application.id, kind=kind)
@@ -228,7 +236,7 @@ def submit(uow: UnitOfWork, application: Application, now: dt.datetime, key: str
                       details={"findings": [f.as_dict() for f in checked.errors]})
     if checked.missing_documents:
         missing = missing_document_codes(application.kind, application.changes or [], application.applicant,
-                                          [d.kind for d in application.documents])
+                                          [d.kind for d in application.documents], local_day(now))
         raise Refused("documents_missing", f"documents still missing: {', '.join(missing)}", field="documents",
                       details={"missing_documents": missing, "findings": [f.as_dict() for f in checked.missing_documents]})
     if resubmission:
@@ -243,9 +251,9 @@ def submit(uow: UnitOfWork, application: Application, now: dt.datetime, key: str
         stage = Stage.RESUBMITTED
     else:
         application.receipt_number = _first_submission(uow, application, now, sees)
-        application.active_nik = application.nik_hash
+        application.active_nik = application.holder_hash
         application.submitted_at = now
-        flush_or_refuse(uow, application.nik_hash, sees, excluding=application.id)  # a submission racing this one
+        flush_or_refuse(uow, application.holder_hash, sees, excluding=application.id)  # a submission racing this one
         stage = Stage.SUBMITTED
         charge = dues.charge_of(uow, application)
         if charge.rupiah:  # a regional fee: verification hears of the application once it is paid
@@ -264,12 +272,13 @@ def submit(uow: UnitOfWork, application: Application, now: dt.datetime, key: str
     elif stage == Stage.SUBMITTED:
         uow.emit(APPLICATION_SUBMITTED, data, correlation_id=application.id)
     idempotency.remember(uow, scope, key, "", application.id, now)
-    flush_or_refuse(uow, application.nik_hash, sees, excluding=application.id)
+    flush_or_refuse(uow, application.holder_hash, sees, excluding=application.id)
 
 
 def _submitted_data(application: Application, checked: Review, at: dt.datetime) -> dict[str, Any]:
     return {
         "application_id": application.id, "receipt_number": application.receipt_number, "kind": application.kind,
+        "document_type": application_kind(application.kind).document_type.value, "parent": application.parent,
         "submitted_at": at, "applicant": CARD_HOLDER.load(application.applicant), "contact": application.contact,
         "language": application.language, "changes": list(application.changes or []),
         "residence": application.residence, "warnings": [w.code for w in checked.warnings],
@@ -289,7 +298,8 @@ def hand_to_verification(uow: UnitOfWork, application: Application, now: dt.date
 
 
 def _field_of(code: str) -> str:
-    return {"nik": "applicant.nik", "kk": "applicant.kk_number", "kind": "applicant.birth_date"}.get(
+    return {"nik": "applicant.nik", "kk": "applicant.kk_number", "kind": "applicant.birth_date",
+            "documents": "documents"}.get(
         code.partition(".")[0], "applicant")
 
 
@@ -302,10 +312,10 @@ def _first_submission(uow: UnitOfWork, application: Application, now: dt.datetim
         clashes = uow.session.execute(
             select(Application.receipt_number, Application.active_nik)
             .where(Application.id != application.id,
-                   or_(Application.active_nik == application.nik_hash, Application.receipt_number == number))).all()
-        other = next((c for c in clashes if c.active_nik == application.nik_hash), None)
+                   or_(Application.active_nik == application.holder_hash, Application.receipt_number == number))).all()
+        other = next((c for c in clashes if c.active_nik == application.holder_hash), None)
         if other is not None:
-            raise _second_active(active_for_nik(uow, application.nik_hash, application.id), sees)
+            raise _second_active(active_for_nik(uow, application.holder_hash, application.id), sees)
         if not clashes:
             return number
     raise RuntimeError("no free receipt number after several attempts")
@@ -374,5 +384,7 @@ def by_receipt(uow: UnitOfWork, receipt_number: str, nik_hash: str) -> Applicati
     if normalized is None:
         return None
     application = uow.session.scalars(select(Application).where(Application.receipt_number == normalized)).first()
-    # The same answer for a wrong NIK as for an unknown receipt: tracking must not confirm either alone.
-    return application if application is not None and application.nik_hash == nik_hash else None
+    # The same answer for a wrong NIK as for an unknown receipt: tracking must not confirm either alone. A child's
+    # card is tracked with the parent's NIK or the child's.
+    found = application is not None and nik_hash in (application.nik_hash, application.holder_hash)
+    return application if found else None

@@ -134,13 +134,16 @@ def forget_ended(uow: UnitOfWork, now: dt.datetime, after_seconds: int) -> None:
     uow.session.execute(delete(CitizenSession).where(CitizenSession.expires_at < cutoff))
 
 
-def require_entitled(context: IntakeContext, who: Citizen, nik: str, contact: dict) -> None:
-    """A draft (or its change) is for the signed-in NIK, and reaches only addresses this sign-in proved: nobody
-    opens a draft under another person's NIK, and no message of it goes to an address nobody proved."""
+def require_entitled(context: IntakeContext, who: Citizen, body: dict) -> None:
+    """A draft (or its change) is for the signed-in NIK (a child's card: the applying parent's), and reaches only
+    addresses this sign-in proved: nobody opens a draft under another person's NIK, and no message of it goes to
+    an address nobody proved."""
+    field = "parent.nik" if body.get("parent") else "applicant.nik"
+    nik = body["parent"]["nik"] if body.get("parent") else body["applicant"]["nik"]
     if context.lookup_hash(nik) != who.nik_hash:
         raise Refused("citizen.other_nik", "you are signed in for another NIK; sign in with this one",
-                      field="applicant.nik", why=Why.FORBIDDEN)
-    unproven = citizen_access.unproven_addresses(who, contact, context.address_key)
+                      field=field, why=Why.FORBIDDEN)
+    unproven = citizen_access.unproven_addresses(who, body["contact"], context.address_key)
     if unproven:
         raise Refused("contact.unproven", f"prove this {unproven[0]} with a one-time code before giving it",
                       field=f"contact.{unproven[0]}", why=Why.FORBIDDEN)

@@ -28,12 +28,17 @@ class Application(Base):
     status_since: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     status_reason: Mapped[str | None] = mapped_column(Text)
     receipt_number: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # The signed-in citizen's NIK (the parent's, for a child's card): whose application it is.
     nik_hash: Mapped[str] = mapped_column(String(64), index=True)
-    # The NIK's hash while the application is submitted and not final: the unique index makes "one active
+    # The card holder's NIK (the child's, for a KIA; else nik_hash's): one active application per holder.
+    holder_hash: Mapped[str] = mapped_column(String(64))
+    # The holder's NIK hash while the application is submitted and not final: the unique index makes "one active
     # application per NIK" hold even when two drafts are submitted at the same moment.
     active_nik: Mapped[str | None] = mapped_column(String(64), unique=True)
     applicant: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     residence: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+    # KIA only: the applying parent (NIK, name), on the child's KK.
+    parent: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
     contact: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     language: Mapped[str] = mapped_column(String(2), default="id")
     # outside_domicile only: the regency whose office the citizen chose (e.g. "32.73"); else the address decides.

@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 
 from ektp_shared.calendar import WIB, local_day
 from ektp_shared.contracts.common import CITIZENSHIPS, GENDERS, NIK_PATTERN, ResidencePermitSchema
+from ektp_shared.contracts.documents import DocumentType
 from ektp_shared.identity.kk import check_kk
 from ektp_shared.identity.nik import check_nik
 from ektp_shared.reference.application_kinds import application_kind, application_kinds
@@ -21,6 +22,12 @@ KINDS = tuple(kind.code for kind in application_kinds())
 CHANGEABLE = tuple(sorted(application_kind("data_change").changes))
 # Older than anyone alive: a birth date before this is a typo.
 OLDEST_BIRTH_DATE = dt.date(1900, 1, 1)
+# A parent's NIK whose birth date leaves them younger than this at the child's birth is a typo (or not the parent).
+MIN_PARENT_AGE_AT_BIRTH = 10
+
+
+def _years_between(earlier: dt.date, later: dt.date) -> int:
+    return later.year - earlier.year - ((later.month, later.day) < (earlier.month, earlier.day))
 
 
 def today() -> dt.date:
@@ -94,6 +101,18 @@ class ApplicantIn(Schema):
             raise ValidationError("only a WNA gives a permit expiry", field_name="permit_expiry")
 
 
+class ParentIn(Schema):
+    nik = fields.String(required=True, validate=validate.Regexp(NIK_PATTERN, error="NIK must be exactly 16 digits"),
+                        metadata={"description": "The applying parent's NIK: the signed-in citizen, on the child's KK."})
+    full_name = fields.String(required=True, validate=validate.Length(min=1, max=120), metadata={
+        "description": "As on the KK; printed on the child's card."})
+
+    @validates("nik")
+    def _nik_rules(self, value: str, **_: object) -> None:
+        if (errors := check_nik(value, today=today()).errors):
+            raise ValidationError(_rule_messages(errors))
+
+
 class ContactIn(Schema):
     phone = fields.String(load_default=None, allow_none=True,
                           validate=validate.Regexp(r"^\+?[0-9 ()-]{8,20}$", error="phone must be a phone number"))
@@ -118,6 +137,10 @@ class ApplicationIn(Schema):
     residence = fields.Nested(ResidenceIn, load_default=None, allow_none=True, metadata={
         "description": "WNA only: passport and KITAP numbers."})
     contact = fields.Nested(ContactIn, required=True)
+    parent = fields.Nested(ParentIn, load_default=None, allow_none=True, metadata={
+        "description": "A child's card (kia_*) only: the applying parent, who signs in, is on the child's KK (checked "
+                       "against the family-card registry by verification) and collects the card; `applicant` is the "
+                       "child."})
     office_regency = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
         r"^[0-9]{2}\.[0-9]{2}$", error="office_regency must be a regency code like 32.73"), metadata={
         "description": "outside_domicile only: the regency (kabupaten/kota) whose Disdukcapil office the citizen "
@@ -142,6 +165,25 @@ class ApplicationIn(Schema):
         if home[:5] == chosen:
             raise ValidationError(f"kind.office_in_domicile: {chosen} is the regency of the address; apply with "
                                   "another kind to be served there", field_name="office_regency")
+
+    @validates_schema
+    def _parent_rules(self, data: dict, **_: object) -> None:
+        parent, child = data.get("parent"), data.get("applicant") or {}
+        if application_kind(data.get("kind", "new")).document_type != DocumentType.KIA:
+            if parent:
+                raise ValidationError("only a child's card (kia) names the applying parent", field_name="parent")
+            return
+        if not parent:
+            raise ValidationError("kia.parent_missing: a child's card is applied for by a parent on the child's KK; "
+                                  "give the parent's NIK and name", field_name="parent")
+        if parent["nik"] == child.get("nik"):
+            raise ValidationError("kia.parent_is_child: the parent's NIK is the child's; applicant is the child, "
+                                  "parent the applying parent", field_name="parent.nik")
+        parent_born = check_nik(parent["nik"], today=today()).birth_date
+        child_born = child.get("birth_date")
+        if parent_born and child_born and _years_between(parent_born, child_born) < MIN_PARENT_AGE_AT_BIRTH:
+            raise ValidationError(f"kia.parent_too_young: by the NIKs' birth dates the parent was not "
+                                  f"{MIN_PARENT_AGE_AT_BIRTH} when the child was born", field_name="parent.nik")
 
     @validates_schema
     def _kind_rules(self, data: dict, **_: object) -> None:
@@ -219,9 +261,15 @@ class CorrectionOut(Schema):
     message = fields.String()
 
 
+class ParentOut(Schema):
+    nik = fields.String()
+    full_name = fields.String()
+
+
 class ApplicationOut(Schema):
     id = fields.String()
     kind = fields.String()
+    document_type = fields.String(metadata={"description": "ektp, or kia (the child's card: no biometric capture)."})
     changes = fields.List(fields.String())
     status = fields.String()
     status_since = fields.AwareDateTime(metadata={"description": "When the current stage began (\"stuck since\")."})
@@ -241,6 +289,8 @@ class ApplicationOut(Schema):
     timeline = fields.List(fields.Nested(TimelineOut))
     applicant = fields.Dict(allow_none=True, metadata={
         "description": "The entered data, shown while the citizen can still change it (draft, correction)."})
+    parent = fields.Nested(ParentOut, allow_none=True, metadata={
+        "description": "kia: the applying parent, shown while the data can still change."})
     fee = fields.Nested(FeeOut, metadata={"description": "The fee of the application (Rp0 unless its regency set one)."})
     payment = fields.Nested(PaymentOut, allow_none=True, metadata={"description": "The newest payment, when a fee applies."})
 
@@ -249,8 +299,10 @@ class ReviewOut(Schema):
     id = fields.String()
     kind = fields.Dict(metadata={"description": "{code, id, en, fee: {rupiah, region_may_charge, basis, message}}: "
                                                 "the fee is Rp0 for every kind (UU 24/2013 Pasal 79A)"})
+    document_type = fields.String(metadata={"description": "ektp, or kia (the child's card)."})
     changes = fields.List(fields.String())
     applicant = fields.Dict(metadata={"description": "Everything entered, with region and enumeration names."})
+    parent = fields.Nested(ParentOut, allow_none=True, metadata={"description": "kia: the applying parent."})
     residence = fields.Dict(allow_none=True)
     contact = fields.Dict()
     office_regency = fields.Nested(RegionOut, allow_none=True, metadata={

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ektp_shared.calendar import local_day
 from ektp_shared.reference.application_kinds import Fee, application_kind, document_type
 from ektp_shared.reference.regions import lineage, region
 
@@ -30,7 +31,7 @@ def view(application: Application, now: dt.datetime) -> dict[str, Any]:
     editable = Stage(application.status) in EDITABLE_STAGES
     return {
         "id": application.id, "kind": application.kind, "changes": application.changes or [],
-        "status": application.status, "status_since": application.status_since,
+        "document_type": application_kind(application.kind).document_type.value, "status": application.status, "status_since": application.status_since,
         "status_reason": application.status_reason, "seconds_in_status": time_in_stage(application.status_since, now),
         "receipt_number": application.receipt_number, "created_at": application.created_at,
         "submitted_at": application.submitted_at, "correction_round": application.correction_round,
@@ -38,10 +39,11 @@ def view(application: Application, now: dt.datetime) -> dict[str, Any]:
         "appointment": application.appointment and {k: application.appointment[k] for k in ("id", "starts_at", "office")},
         "office_regency": _regency(application.office_regency),
         "missing_documents": missing_document_codes(application.kind, application.changes or [], application.applicant,
-                                                    [d.kind for d in application.documents]),
+                                                    [d.kind for d in application.documents], local_day(now)),
         "documents": _documents(application),
         "timeline": [{"stage": t.stage, "occurred_at": t.occurred_at, "detail": t.detail} for t in application.timeline],
         "applicant": application.applicant if editable else None,
+        "parent": application.parent if editable else None,
         **dues.shown(application),
     }
 
@@ -52,6 +54,7 @@ def review(application: Application, checked: Review, fee: dict[str, Any]) -> di
     return {
         "id": application.id, "kind": {"code": kind.code, "id": kind.indonesian, "en": kind.english,
                                        "fee": kind.fee.as_dict()},
+        "document_type": kind.document_type.value, "parent": application.parent,
         "changes": application.changes or [], "applicant": with_region_names(application.applicant),
         "residence": application.residence, "contact": application.contact, "documents": _documents(application),
         "office_regency": _regency(application.office_regency),

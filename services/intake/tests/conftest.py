@@ -110,8 +110,9 @@ class Intake(ServiceHarness):
         return token
 
     def create(self, body: dict[str, Any]) -> dict[str, Any]:
-        """A draft, by the citizen of its NIK and contact, signed in for it."""
-        self.sign_in(body["applicant"]["nik"], body["contact"].get("phone"), body["contact"].get("email"))
+        """A draft, by the citizen of its NIK (a child's card: the parent's) and contact, signed in for it."""
+        signer = body.get("parent") or body["applicant"]
+        self.sign_in(signer["nik"], body["contact"].get("phone"), body["contact"].get("email"))
         response = self.client.post("/v1/applications", json=body)
         assert response.status_code == 201, response.get_json()
         return response.get_json()

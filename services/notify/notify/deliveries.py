@@ -33,7 +33,7 @@ from .rules.states import DELIVERY, DeliveryState
 PENDING, SENDING, SENT = DeliveryState.PENDING, DeliveryState.SENDING, DeliveryState.SENT
 DELIVERED, FAILED = DeliveryState.DELIVERED, DeliveryState.FAILED
 RECEIPT_DELIVERED, RECEIPT_FAILED = "delivered", "failed"
-PERSONAL = {"applicant", "contact", "documents", "card_holder"}
+PERSONAL = {"applicant", "contact", "documents", "card_holder", "parent", "photo"}
 
 RecipientKey = Callable[[str, str], str]  # (channel, address) -> keyed hash
 
@@ -71,7 +71,8 @@ def remember_contact(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> Co
     if contact is None:
         contact = Contact(application_id=application_id, receipt_number=event.data["receipt_number"],
                           office_code=regency_office(event.data["receipt_number"]),
-                          language=event.data.get("language", "id"), email=email, phone=phone, created_at=now)
+                          language=event.data.get("language", "id"), document_type=event.data.get("document_type") or "ektp",
+                          email=email, phone=phone, created_at=now)
         uow.session.add(contact)
         uow.session.flush()
     elif event.type != APPLICATION_SUBMITTED.type:
@@ -91,6 +92,7 @@ def plan(uow: UnitOfWork, event: CloudEvent, now: dt.datetime, recipient_key: Re
     key = by_type(event.type).key
     variables = {k: v for k, v in jsonable(event.data).items() if k not in PERSONAL}
     variables["receipt_number"] = contact.receipt_number
+    variables["document_type"] = contact.document_type  # which templates: a child's card's speak to the parent
     if isinstance(variables.get("office"), dict) and variables["office"].get("timezone"):
         variables["timezone"] = variables["office"]["timezone"]
     planned = []

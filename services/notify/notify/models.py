@@ -28,6 +28,8 @@ class Contact(Base):
     # until an event names the office (approval, appointment, card).
     office_code: Mapped[str | None] = mapped_column(String(40), index=True)
     language: Mapped[str] = mapped_column(String(2))
+    # ektp, or kia: a child's card, whose messages are addressed to the parent who applied (the contact's owner).
+    document_type: Mapped[str] = mapped_column(String(10), server_default="ektp")
     email: Mapped[str | None] = mapped_column(EncryptedText)
     phone: Mapped[str | None] = mapped_column(EncryptedText)  # E.164
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ektp_shared.calendar import WIB, local_day
+from ektp_shared.contracts.documents import DocumentType
 from ektp_shared.identity.contact import EMAIL, SMS, InvalidAddress, normalised
 from ektp_shared.identity.kk import check_kk
 from ektp_shared.identity.nik import check_nik
@@ -92,8 +93,13 @@ class ResendForm(FlaskForm):
     """A button only: sends the same address a new code."""
 
 
+# The form asks for the applicant's own card; a child's card (KIA), which also needs the applying parent, is
+# applied for through intake's API until the form asks for the parent.
+PORTAL_KINDS = tuple(k for k in application_kinds() if k.document_type is DocumentType.EKTP)
+
+
 class KindForm(FlaskForm):
-    kind = RadioField(_l("Jenis permohonan"), choices=[SelectChoice(k.code) for k in application_kinds()],
+    kind = RadioField(_l("Jenis permohonan"), choices=[SelectChoice(k.code) for k in PORTAL_KINDS],
                       validators=[DataRequired(_l("Pilih jenis permohonan."))])
 
 

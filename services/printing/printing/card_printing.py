@@ -45,7 +45,7 @@ def print_card(unit_of_work: Callable[[], UnitOfWork], context: PrintingContext,
     else:
         driver = context.drivers(target.uri)
         try:
-            portrait = context.portraits.of(card.application_id)
+            portrait = cards.portrait_of(card, context.portraits)
         except PortraitUnavailable as exc:
             with unit_of_work() as uow:
                 print_jobs.wait(uow.session.get(PrintJob, job_id), f"portrait: {exc}", utcnow(), settings)

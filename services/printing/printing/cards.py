@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ektp_shared import transitions
 from ektp_shared.calendar import local_day
 from ektp_shared.contracts import CloudEvent
+from ektp_shared.contracts.documents import DocumentType, Step, skips
 from ektp_shared.refusal import Refused, Why, not_found
 from ektp_shared.serialization import jsonable
 from ektp_shared.uow import UnitOfWork
 
 from . import audit, blank_cards, pickups, print_jobs
-from .card_front import Issue, render
+from .card_front import Issue, render, render_kia
 from .card_front.chip import chip_record
 from .context import PrintingContext
 from .drivers import PrintDocument
 from .models import Card
-from .rules.card_fields import card_fields, issue_place
+from .portraits import Portraits
+from .rules.card_fields import card_fields, issue_place, kia_fields
 from .rules.quality import DEFECTS
 from .rules.states import CARD, PRINT_JOB, CardState, JobState
 
@@ -51,27 +53,42 @@ def by_receipt(uow: UnitOfWork, receipt_number: str, scope: frozenset[str] | Non
     return list(uow.session.scalars(chosen))
 
 
+def counts_by_document_type(uow: UnitOfWork) -> dict[tuple[str, str], int]:
+    """Cards per (document type, state): the e-KTP and the child's card (KIA) side by side."""
+    rows = uow.session.execute(select(Card.document_type, Card.state, func.count()).group_by(Card.document_type, Card.state))
+    return {(document_type, state): count for document_type, state, count in rows}
+
+
 def move(uow: UnitOfWork, card: Card, state: CardState, now: dt.datetime, **values: object) -> None:
     transitions.move_or_refuse(uow.session, CARD, card, state, now, field="application_id", **values)
 
 
-def keep_card_data(uow: UnitOfWork, event: CloudEvent, nik_hash: str, kk_hash: str, now: dt.datetime) -> None:
+def keep_card_data(uow: UnitOfWork, event: CloudEvent, nik_hash: str, kk_hash: str, now: dt.datetime,
+                   parent_hash: str | None = None) -> None:
     """The verified data. A card refused at pickup takes corrected data from a later verification and
-    is reprinted; any other repeat of the verification changes nothing."""
+    is reprinted; any other repeat of the verification changes nothing. A document type without biometrics
+    (the KIA) is queued for print at once: there is no enrolment to wait for."""
     application_id = str(event.data["application_id"])
     card = uow.session.get(Card, application_id)
     if card is None:
         office = jsonable(event.data["office"])
-        uow.session.add(Card(application_id=application_id, receipt_number=event.data["receipt_number"],
-                             kind=event.data["kind"], office_code=office["code"], nik_hash=nik_hash, kk_hash=kk_hash,
-                             card_holder=jsonable(event.data["card_holder"]), office=office,
-                             state=CardState.AWAITING_BIOMETRICS.value, state_since=now, verified_at=now,
-                             reminders_sent=0))
+        printable = skips(event.data.get("document_type"), Step.BIOMETRICS)
+        card = Card(application_id=application_id, receipt_number=event.data["receipt_number"],
+                    kind=event.data["kind"], document_type=event.data.get("document_type") or "ektp", office_code=office["code"],
+                    nik_hash=nik_hash, kk_hash=kk_hash, card_holder=jsonable(event.data["card_holder"]), office=office,
+                    parent=jsonable(event.data.get("parent")), parent_hash=parent_hash, photo=jsonable(event.data.get("photo")),
+                    state=(CardState.QUEUED_FOR_PRINT if printable else CardState.AWAITING_BIOMETRICS).value,
+                    state_since=now, verified_at=now, reminders_sent=0)
+        uow.session.add(card)
+        if printable:
+            uow.session.flush()  # the print job refers to the card
+            print_jobs.create(uow, card, print_jobs.FIRST, now)
         return
     if card.state != CardState.AWAITING_CORRECTION.value:
         return
     move(uow, card, CardState.QUEUED_FOR_PRINT, now, card_holder=jsonable(event.data["card_holder"]),
-         nik_hash=nik_hash, kk_hash=kk_hash, verified_at=now)
+         nik_hash=nik_hash, kk_hash=kk_hash, verified_at=now, parent=jsonable(event.data.get("parent")),
+         parent_hash=parent_hash, photo=jsonable(event.data.get("photo")))
     print_jobs.create(uow, card, print_jobs.CORRECTION, now,
                       reason="corrected after refusal: " + ",".join(card.refused_fields or []))
     audit.record(uow, "verification", "corrected_data", now, application_id, card.office_code,
@@ -88,11 +105,24 @@ def queue_first_print(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> N
     print_jobs.create(uow, card, print_jobs.FIRST, now)
 
 
-def document_for(card: Card, portrait: bytes, encode_chip: bool) -> PrintDocument:
-    """The card front (and, for a printer with a chip encoder, the chip record) from the card's data."""
-    fields = card_fields(card.card_holder)
+def portrait_of(card: Card, portraits: Portraits) -> bytes | None:
+    """The face printed on the card: the capture's (e-KTP), the uploaded photo (KIA from age 5), or none (KIA
+    under 5)."""
+    if card.document_type == DocumentType.KIA.value:
+        return portraits.of(card.application_id, card.photo) if card.photo else None
+    return portraits.of(card.application_id)
+
+
+def document_for(card: Card, portrait: bytes | None, encode_chip: bool) -> PrintDocument:
+    """The card front (and, for a printer with a chip encoder, the chip record) from the card's data; a KIA
+    has its own front, with the portrait only when it has one (from age 5), and no chip."""
     issued = local_day(card.verified_at, card.office.get("timezone", "Asia/Jakarta"))
-    front = render(fields, portrait, Issue(issue_place(card.card_holder), issued), card.card_holder["full_name"])
+    issue = Issue(issue_place(card.card_holder), issued)
+    if card.document_type == DocumentType.KIA.value:
+        kia = render_kia(kia_fields(card.card_holder, card.parent or {}, issued), portrait, issue)
+        return PrintDocument(png=kia.png, pdf=kia.pdf, chip=None)
+    fields = card_fields(card.card_holder)
+    front = render(fields, portrait, issue, card.card_holder["full_name"])
     digests = card.fingerprint_digests or []
     chip = chip_record(fields, digests) if encode_chip and len(digests) == 2 else None
     return PrintDocument(png=front.png, pdf=front.pdf, chip=chip)

@@ -39,4 +39,6 @@ def drivers_of(settings: PrintingSettings) -> DriverFor:
 def build(runtime: Runtime) -> PrintingContext:
     settings = runtime.settings
     return PrintingContext(settings, drivers_of(settings), WorkingDays(parse_closures(settings.office_closures)),
-                           Portraits(runtime.objects, settings.biometrics_url, LinkSigner(settings.biometrics_link_secret)), runtime.cipher.lookup_hash)
+                           Portraits(runtime.objects, settings.biometrics_url, LinkSigner(settings.biometrics_link_secret),
+                                     settings.intake_url, LinkSigner(settings.intake_link_secret)),
+                           runtime.cipher.lookup_hash)

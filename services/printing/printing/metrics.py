@@ -1,5 +1,5 @@
 """Printing's gauges, read from its database at scrape time so every process reports the same truth: cards
-by state and the oldest in each open state, print jobs by state, each printer's last reported status, each
+by state and the oldest in each open state, cards by document type (e-KTP, KIA) and state, print jobs by state, each printer's last reported status, each
 office's blank-card stock, cards per province of their office."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ektp_shared.db import utcnow
 from ektp_shared.metrics import ProvinceGauges, ScrapeCollector, StateGauges
 from ektp_shared.service import Runtime
 
-from . import blank_cards, policies, print_jobs, printers
+from . import blank_cards, cards, policies, print_jobs, printers
 from .models import Card
 from .rules.states import CARD, CardState
 
@@ -31,6 +31,8 @@ def collector(runtime: Runtime) -> ScrapeCollector:
     def collect():
         settings = runtime.settings
         jobs = GaugeMetricFamily("ektp_print_jobs", "Print jobs by state.", labels=["state"])
+        documents = GaugeMetricFamily("ektp_document_cards", "Cards per document type (ektp, kia) in each state.",
+                                      labels=["document_type", "state"])
         up = GaugeMetricFamily("ektp_printer_up", "1 when the printer answered its last status poll and is online.",
                                labels=["printer"])
         ribbon = GaugeMetricFamily("ektp_printer_ribbon_remaining",
@@ -45,6 +47,8 @@ def collector(runtime: Runtime) -> ScrapeCollector:
         with runtime.uow() as uow:
             for state, count in print_jobs.counts_by_state(uow).items():
                 jobs.add_metric([state], count)
+            for (document_type, state), count in cards.counts_by_document_type(uow).items():
+                documents.add_metric([document_type, state], count)
             for printer in printers.all_printers(uow):
                 fresh = printer.polled_at is not None and printer.polled_at >= stale_before
                 up.add_metric([printer.name], 1.0 if fresh and printer.online else 0.0)
@@ -55,6 +59,6 @@ def collector(runtime: Runtime) -> ScrapeCollector:
             for office, available in blank_cards.available_by_office(uow).items():
                 stock.add_metric([office], available)
                 threshold.add_metric([office], policies.policy_of(uow, office, settings).low_stock_threshold)
-        return [jobs, up, ribbon, feeder, stock, threshold]
+        return [jobs, documents, up, ribbon, feeder, stock, threshold]
 
     return ScrapeCollector(collect)

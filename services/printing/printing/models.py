@@ -28,12 +28,19 @@ class Card(Base):
     application_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     receipt_number: Mapped[str] = mapped_column(String(40), index=True)
     kind: Mapped[str] = mapped_column(String(30), server_default="new")
+    # ektp, or kia: the child's card (its own front, no biometrics, the parent collects it).
+    document_type: Mapped[str] = mapped_column(String(10), server_default="ektp")
     office_code: Mapped[str] = mapped_column(String(40), index=True, server_default="")
     nik_hash: Mapped[str] = mapped_column(String(64))
     kk_hash: Mapped[str | None] = mapped_column(String(64))
     card_holder: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     office: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     fingerprint_digests: Mapped[list[str] | None] = mapped_column(EncryptedJSON)
+    # KIA only: the applying parent (NIK, name; the name is printed), found by NIK at the handover, and the
+    # child's photo at intake (document id and SHA-256; none under 5), the card's portrait.
+    parent: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+    parent_hash: Mapped[str | None] = mapped_column(String(64))
+    photo: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(30), index=True)
     state_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     serial: Mapped[str | None] = mapped_column(String(40), unique=True)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ektp_shared import transitions
 from ektp_shared.calendar import local_day
+from ektp_shared.contracts.documents import DocumentType
 from ektp_shared.contracts.printing import CARD_COLLECTED, CARD_PICKUP_REMINDER, CARD_READY_FOR_PICKUP, CARD_REFUSED_AT_PICKUP
 from ektp_shared.db import new_id
 from ektp_shared.refusal import Refused, Why
@@ -20,7 +21,7 @@ from .fingerprints import Verified
 from .models import Card, FingerprintCheck, PowerOfAttorney
 from .policies import Policy
 from .rules import pickup
-from .rules.quality import CARD_FIELDS
+from .rules.quality import fields_of
 from .rules.states import CARD, CardState
 
 
@@ -67,8 +68,10 @@ def _identify(card: Card, receipt_number: str, nik_hash: str) -> None:
     require_ready(card)
     if receipt_number.strip().upper() != card.receipt_number:
         raise HandoverRefused("receipt_number", "the receipt number does not belong to this card")
-    if nik_hash != card.nik_hash:
-        raise HandoverRefused("nik", "the NIK does not match the card")
+    # A child's card is collected by the parent who applied for it, who shows their own NIK.
+    if nik_hash != (card.parent_hash if card.document_type == DocumentType.KIA.value else card.nik_hash):
+        raise HandoverRefused("nik", "the NIK does not match the card" if card.document_type != DocumentType.KIA.value
+                              else "a child's card (KIA) is collected with the NIK of the parent who applied")
 
 
 def fingerprint_checks(uow: UnitOfWork, application_id: str) -> list[FingerprintCheck]:
@@ -168,9 +171,10 @@ def refuse(uow: UnitOfWork, card: Card, receipt_number: str, nik_hash: str, fiel
     """The citizen refused the card for wrong fields: its serial is void and the card waits for the
     corrected data (or an operator's reprint, if the data was right). Returns the void serial."""
     _identify(card, receipt_number, nik_hash)
-    unknown = sorted(set(fields) - set(CARD_FIELDS))
+    printed = fields_of(card.document_type)
+    unknown = sorted(set(fields) - set(printed))
     if unknown or not fields:
-        raise HandoverRefused("fields", f"name the wrong fields among: {', '.join(CARD_FIELDS)}")
+        raise HandoverRefused("fields", f"name the wrong fields among: {', '.join(printed)}")
     serial = card.serial
     blank_cards.void(uow, serial, "refused at pickup: " + ",".join(sorted(set(fields))), now)
     transitions.move_or_refuse(uow.session, CARD, card, CardState.AWAITING_CORRECTION, now, field="application_id",

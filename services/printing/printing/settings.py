@@ -11,6 +11,8 @@ class PrintingSettings(Settings):
     printer_poll_seconds: float = setting(15.0, "How often the worker asks every printer for its status (rotation and metrics).")
     biometrics_url: str = setting("http://127.0.0.1:8003", "Base URL of the biometrics API (the portrait for the card).")
     biometrics_link_secret: str = setting(DEVELOPMENT_SECRET, "biometrics's link key (biometrics's EKTP_LINK_SECRET): signs the links to the portrait it fetches.", secret=True)
+    intake_url: str = setting("http://127.0.0.1:8001", "Base URL of the intake API (a child's card, KIA: the photo uploaded with the application is its portrait).")
+    intake_link_secret: str = setting(DEVELOPMENT_SECRET, "intake's link key (intake's EKTP_LINK_SECRET): signs the links to a KIA's photo it fetches.", secret=True)
     pickup_after_days: int = setting(1, "Working days after printing from which a card can be collected.")
     print_batch: int = setting(5, "Print jobs the worker takes per round.")
     print_retry_seconds: int = setting(30, "First wait before retrying a print job that could not go ahead; it doubles with each retry.")

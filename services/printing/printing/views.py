@@ -14,7 +14,7 @@ JOB_FIELDS = ("id", "state", "purpose", "attempts", "spoiled", "serial", "outcom
               "next_attempt_at", "printed_at", "qc_field", "created_at")
 PRINTER_FIELDS = ("name", "office_code", "in_rotation", "held_by_operator", "out_reason", "online", "conditions",
                   "ribbon_remaining", "cards_in_feeder", "polled_at", "last_used_at")
-CARD_FIELDS = ("application_id", "receipt_number", "state", "kind", "serial", "printed_at", "pickup_from", "office", "reminders_sent",
+CARD_FIELDS = ("application_id", "receipt_number", "state", "kind", "document_type", "serial", "printed_at", "pickup_from", "office", "reminders_sent",
                "refused_fields", "collected_at", "collected_by", "collector_relation", "old_card", "withdrawn_at",
                "fingerprint", "fingerprint_override")
 CHECK_FIELDS = ("position", "match", "evidence", "fmr", "target_fmr", "checked_by", "checked_at")

@@ -13,8 +13,10 @@ from ektp_shared import transitions
 from ektp_shared.calendar import local_day
 from ektp_shared.contracts import CloudEvent
 from ektp_shared.contracts.common import CardHolderSchema
+from ektp_shared.contracts.documents import Step, skips
 from ektp_shared.contracts.verification import APPLICATION_REJECTED, APPLICATION_VERIFIED, CORRECTION_REQUESTED
 from ektp_shared.db import new_id
+from ektp_shared.reference.application_kinds import application_kind
 from ektp_shared.serialization import jsonable
 from ektp_shared.uow import UnitOfWork
 
@@ -70,7 +72,8 @@ def _set_findings(uow: UnitOfWork, case: Case, findings: list[dict[str, Any]]) -
 
 
 def run_checks(uow: UnitOfWork, case: Case, registry: FamilyRegistry, on: dt.date) -> None:
-    _set_findings(uow, case, checks.run_checks(case.kind, case.changes or [], case.applicant, case.documents, registry, on))
+    _set_findings(uow, case, checks.run_checks(case.kind, case.changes or [], case.applicant, case.documents, registry, on,
+                                               case.parent))
 
 
 def _take_data(case: Case, data: dict[str, Any]) -> None:
@@ -79,6 +82,7 @@ def _take_data(case: Case, data: dict[str, Any]) -> None:
     case.documents = [jsonable(d) for d in data["documents"]]
     case.changes = list(data.get("changes") or [])
     case.office_regency = data.get("office_regency")
+    case.parent = jsonable(data.get("parent"))
 
 
 def open_case(uow: UnitOfWork, event: CloudEvent, now: dt.datetime, context: VerificationContext) -> Case:
@@ -151,19 +155,36 @@ def _decided(case: Case, officer: str, now: dt.datetime) -> None:
     case.decided_at, case.decided_by = now, officer
 
 
-def approve(uow: UnitOfWork, case: Case, officer: str, now: dt.datetime, context: VerificationContext) -> Appointment:
+def document_type(case: Case) -> str:
+    return application_kind(case.kind).document_type.value
+
+
+def approve(uow: UnitOfWork, case: Case, officer: str, now: dt.datetime,
+            context: VerificationContext) -> Appointment | None:
+    """Approved: the capture appointment is booked, unless the document type skips biometrics (a child's card),
+    whose approval alone sends the card to printing."""
     office = appointments.office_of(uow, appointments.served_region(case), context.settings)
     emit_verified(uow, case, office, now)
     _decided(case, officer, now)
+    if skips(document_type(case), Step.BIOMETRICS):
+        move(uow, case, CaseState.VERIFIED, now)
+        return None
     move(uow, case, CaseState.APPROVED, now)
     return appointments.book(uow, case, office, now, context)
 
 
+def _photo(case: Case) -> dict[str, Any] | None:
+    return next((d for d in case.documents if d["kind"] == "photo"), None)
+
+
 def emit_verified(uow: UnitOfWork, case: Case, office: Any, now: dt.datetime) -> None:
-    uow.emit(APPLICATION_VERIFIED, {"application_id": case.application_id, "receipt_number": case.receipt_number,
-                                    "kind": case.kind, "verified_at": now,
-                                    "card_holder": CARD_HOLDER.load(case.applicant), "office": office.as_event()},
-             correlation_id=case.application_id)
+    data = {"application_id": case.application_id, "receipt_number": case.receipt_number, "kind": case.kind,
+            "document_type": document_type(case), "verified_at": now, "card_holder": CARD_HOLDER.load(case.applicant),
+            "office": office.as_event()}
+    if skips(data["document_type"], Step.BIOMETRICS):
+        # No capture gives the card its portrait: printing prints the photo the parent uploaded (none under 5).
+        data.update(parent=case.parent, photo=_photo(case))
+    uow.emit(APPLICATION_VERIFIED, data, correlation_id=case.application_id)
 
 
 def confirm_rejection(uow: UnitOfWork, case: Case, officer: str, roles: Collection[str], confirm: bool, note: str | None,

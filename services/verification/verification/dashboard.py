@@ -14,7 +14,7 @@ from .rules.states import FINAL, CaseState
 
 FUNNEL = (CaseState.OPEN, CaseState.INTERVIEW_SCHEDULED, CaseState.CORRECTION_REQUESTED, CaseState.SUPERVISOR_REVIEW,
           CaseState.REJECTION_PROPOSED, CaseState.APPROVED, CaseState.ADJUDICATION, CaseState.ENROLLED,
-          CaseState.REJECTED, CaseState.EXPIRED, CaseState.PAUSED)
+          CaseState.VERIFIED, CaseState.REJECTED, CaseState.EXPIRED, CaseState.PAUSED)
 OPEN_STATES = tuple(s.value for s in CaseState if s not in FINAL)
 
 

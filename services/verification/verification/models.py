@@ -33,6 +33,8 @@ class Case(Base):
     resume_state: Mapped[str | None] = mapped_column(String(40))
     applicant: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     residence: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+    # KIA only: the applying parent (NIK, name), checked against the child's KK in the registry.
+    parent: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
     documents: Mapped[list[dict[str, Any]]] = mapped_column(EncryptedJSON)
     # None for cases opened before the checks existed.
     findings: Mapped[list[dict[str, Any]] | None] = mapped_column(EncryptedJSON)

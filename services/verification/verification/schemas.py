@@ -228,7 +228,8 @@ class CaseSummaryOut(Schema):
 
 class CaseOut(CaseSummaryOut):
     changes = fields.List(fields.String())
-    applicant = fields.Dict()
+    applicant = fields.Dict(metadata={"description": "The card's holder (for a KIA, the child)."})
+    parent = fields.Dict(allow_none=True, metadata={"description": "KIA only: the applying parent (NIK, name)."})
     residence = fields.Dict(allow_none=True)
     findings = fields.List(fields.Dict(), metadata={"description": "The automatic checks: code, severity, message {id, en}, detail."})
     documents = fields.List(fields.Dict(), metadata={"description": "Each with a short-lived `url` to its content."})

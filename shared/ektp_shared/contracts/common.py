@@ -47,3 +47,10 @@ class ResidencePermitSchema(Schema):
     passport_number = fields.String(required=True, validate=validate.Regexp(r"^[A-Z0-9]{6,12}$"))
     permit_number = fields.String(required=True, validate=validate.Regexp(r"^[A-Z0-9./-]{6,30}$"),
                                   metadata={"description": "Number of the permanent-stay permit (KITAP)."})
+
+
+class ParentSchema(Schema):
+    """The parent who applies for a child's card (KIA): on the child's family card, named on the card."""
+
+    nik = fields.String(required=True, validate=validate.Regexp(NIK_PATTERN))
+    full_name = fields.String(required=True, validate=validate.Length(min=1, max=120))

@@ -2,7 +2,8 @@
 from marshmallow import Schema, fields, validate
 
 from .catalog import contract
-from .common import CardHolderSchema, ResidencePermitSchema
+from .common import CardHolderSchema, ParentSchema, ResidencePermitSchema
+from .documents import document_type_field
 
 
 class ContactSchema(Schema):
@@ -21,10 +22,16 @@ class ApplicationSubmitted(Schema):
     application_id = fields.UUID(required=True)
     receipt_number = fields.String(required=True)
     kind = fields.String(required=True, metadata={
-        "description": "new, data_change, replacement_lost, replacement_damaged, move_in, outside_domicile"})
+        "description": "new, data_change, replacement_lost, replacement_damaged, move_in, outside_domicile; "
+                       "kia_new, kia_replacement_lost, kia_replacement_damaged"})
+    document_type = document_type_field()
     submitted_at = fields.AwareDateTime(required=True)
-    applicant = fields.Nested(CardHolderSchema, required=True)
-    contact = fields.Nested(ContactSchema, required=True, metadata={"description": "For notify only: how to reach the citizen."})
+    applicant = fields.Nested(CardHolderSchema, required=True, metadata={
+        "description": "The card's holder: the citizen, or for a kia application the child."})
+    parent = fields.Nested(ParentSchema, load_default=None, allow_none=True, metadata={
+        "description": "kia only: the applying parent, on the child's KK; the messages are addressed to them."})
+    contact = fields.Nested(ContactSchema, required=True, metadata={
+        "description": "For notify only: how to reach the citizen (for a kia application, the parent)."})
     documents = fields.List(fields.Nested(DocumentRefSchema), required=True)
     language = fields.String(load_default="id", validate=validate.OneOf(["id", "en"]))
     changes = fields.List(fields.String(), load_default=list, metadata={

@@ -2,16 +2,24 @@
 from marshmallow import Schema, fields, validate
 
 from .catalog import contract
-from .common import CardHolderSchema, OfficeSchema
+from .common import CardHolderSchema, OfficeSchema, ParentSchema
+from .documents import document_type_field
+from .intake import DocumentRefSchema
 
 
 class ApplicationVerified(Schema):
     application_id = fields.UUID(required=True)
     receipt_number = fields.String(required=True)
     kind = fields.String(required=True)
+    document_type = document_type_field()
     verified_at = fields.AwareDateTime(required=True)
     card_holder = fields.Nested(CardHolderSchema, required=True, metadata={"description": "The verified card data printing personalises."})
     office = fields.Nested(OfficeSchema, required=True, metadata={"description": "The office that captures, prints and hands over."})
+    parent = fields.Nested(ParentSchema, load_default=None, allow_none=True, metadata={
+        "description": "kia only: the applying parent, printed on the card and the one who collects it."})
+    photo = fields.Nested(DocumentRefSchema, load_default=None, allow_none=True, metadata={
+        "description": "kia only: the child's photo at intake (from age 5; none under 5), which printing prints, as "
+                       "there is no capture."})
 
 
 class FieldCorrectionSchema(Schema):
@@ -98,7 +106,8 @@ class AdjudicationDecided(Schema):
 
 APPLICATION_VERIFIED = contract(
     "application.verified", 1, ApplicationVerified, "verification",
-    "An officer approved the application; biometrics may capture, printing keeps the card data.")
+    "An officer approved the application; biometrics may capture, printing keeps the card data. For a document "
+    "type that skips biometrics (kia), printing prints the card on this event.")
 CORRECTION_REQUESTED = contract(
     "application.correction_requested", 1, CorrectionRequested, "verification",
     "An officer asks the citizen to correct fields or documents.")

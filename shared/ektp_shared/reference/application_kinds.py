@@ -1,5 +1,5 @@
-"""Application kinds (new, data_change, replacement_lost, replacement_damaged, move_in, outside_domicile) and the
-documents each needs.
+"""Application kinds (new, data_change, replacement_lost, replacement_damaged, move_in, outside_domicile for the
+e-KTP; kia_new, kia_replacement_lost, kia_replacement_damaged for the child's card, KIA) and the documents each needs.
 
 The table is data/application_kinds.json. A requirement is a group of document codes of which any one will
 do (e.g. a marriage, divorce or death certificate for a change of marital status). Each kind carries its fee:
@@ -15,9 +15,13 @@ from datetime import date
 from functools import cache
 from importlib.resources import files
 
+from ektp_shared.contracts.documents import DocumentType as IssuedDocument
 from ektp_shared.identity.finding import Finding
 
 Requirement = tuple[str, ...]
+PHOTO = "photo"
+# Who may hold a child's card: only a child not (ever) married; a married one gets an e-KTP (UU 24/2013 Pasal 63).
+UNMARRIED = "BELUM KAWIN"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,8 @@ class ApplicationKind:
     code: str
     indonesian: str
     english: str
+    # The document the kind issues: ektp, or kia (the child's card, which skips biometrics).
+    document_type: IssuedDocument
     requires: tuple[Requirement, ...]
     fee: Fee
     # True when the citizen chooses the office (outside_domicile: a regency other than the address's); else the
@@ -75,10 +81,19 @@ class ApplicationKind:
     age_exempt_marital_statuses: frozenset[str]
     # Only "data_change": the fields that may change and the supporting documents for each.
     changes: Mapping[str, ChangeRule]
+    # Only the KIA kinds: the child must be younger than this on the day of submission, and unmarried.
+    under_age_years: int | None = None
+    # Only the KIA kinds: the photo is required from this age, and not taken before it (Permendagri 2/2016).
+    photo_from_age_years: int | None = None
 
-    def required_documents(self, changes: Mapping[str, str | None] | None = None) -> tuple[Requirement, ...]:
-        """Requirements for this kind; `changes` maps each changed field to its new value (or None)."""
-        required = list(self.requires)
+    def takes_photo(self, birth_date: date, on: date) -> bool:
+        return self.photo_from_age_years is None or _age(birth_date, on) >= self.photo_from_age_years
+
+    def required_documents(self, changes: Mapping[str, str | None] | None = None,
+                           photo: bool = True) -> tuple[Requirement, ...]:
+        """Requirements for this kind; `changes` maps each changed field to its new value (or None); `photo`
+        False for a child too young for one (takes_photo)."""
+        required = [req for req in self.requires if photo or req != (PHOTO,)]
         for field, new_value in (changes or {}).items():
             rule = self.changes.get(field)
             if rule is None:
@@ -89,18 +104,27 @@ class ApplicationKind:
         return tuple(required)
 
     def missing_documents(
-        self, provided: Iterable[str], changes: Mapping[str, str | None] | None = None
+        self, provided: Iterable[str], changes: Mapping[str, str | None] | None = None, photo: bool = True
     ) -> tuple[Requirement, ...]:
         """The requirements that none of the provided document codes meets."""
         have = set(provided)
-        return tuple(req for req in self.required_documents(changes) if not have.intersection(req))
+        return tuple(req for req in self.required_documents(changes, photo) if not have.intersection(req))
 
     def document_findings(
-        self, provided: Iterable[str], changes: Mapping[str, str | None] | None = None
+        self, provided: Iterable[str], changes: Mapping[str, str | None] | None = None, photo: bool = True
     ) -> tuple[Finding, ...]:
-        return tuple(_missing_finding(req) for req in self.missing_documents(provided, changes))
+        provided = list(provided)
+        findings = [_missing_finding(req) for req in self.missing_documents(provided, changes, photo)]
+        if not photo and PHOTO in provided:
+            years = self.photo_from_age_years
+            findings.append(Finding(
+                "documents.photo_too_young", f"KIA anak di bawah {years} tahun tidak memakai foto; hapus pas fotonya.",
+                f"A KIA for a child under {years} carries no photo; remove the photo."))
+        return tuple(findings)
 
     def eligibility_findings(self, birth_date: date, marital_status: str, on: date) -> tuple[Finding, ...]:
+        if self.under_age_years is not None:
+            return self._child_findings(birth_date, marital_status, on)
         if self.min_age_years is None or marital_status in self.age_exempt_marital_statuses:
             return ()
         if _age(birth_date, on) >= self.min_age_years:
@@ -113,6 +137,17 @@ class ApplicationKind:
             f"A first e-KTP is only for applicants who are at least {years} on the day of submission, "
             "or married or previously married.",
         ),)
+
+    def _child_findings(self, birth_date: date, marital_status: str, on: date) -> tuple[Finding, ...]:
+        years = self.under_age_years
+        if _age(birth_date, on) >= years:
+            return (Finding("kind.too_old", f"KIA hanya untuk anak yang belum berusia {years} tahun pada hari "
+                            "pengajuan; ajukan KTP-el.",
+                            f"A KIA is only for a child under {years} on the day of submission; apply for an e-KTP."),)
+        if marital_status != UNMARRIED:
+            return (Finding("kind.child_married", "Anak yang sudah/pernah kawin mengajukan KTP-el, bukan KIA.",
+                            "A child who is or was married applies for an e-KTP, not a KIA."),)
+        return ()
 
 
 def changes_with_values(fields: Iterable[str], applicant: Mapping[str, object]) -> dict[str, str | None]:
@@ -193,7 +228,10 @@ def _kinds() -> dict[str, ApplicationKind]:
             for field, rule in spec.get("changes", {}).items()
         }
         kinds[code] = ApplicationKind(
-            code, spec["id"], spec["en"], requirements(spec["requires"]),
-            Fee(spec["fee"]["rupiah"], spec["fee"]["region_may_charge"]), spec.get("office") == "chosen", eligibility.get("min_age_years"), frozenset(eligibility.get("or_marital_status", ())), changes,
+            code, spec["id"], spec["en"], IssuedDocument(spec.get("document", IssuedDocument.EKTP.value)),
+            requirements(spec["requires"]), Fee(spec["fee"]["rupiah"], spec["fee"]["region_may_charge"]),
+            spec.get("office") == "chosen", eligibility.get("min_age_years"),
+            frozenset(eligibility.get("or_marital_status", ())), changes,
+            eligibility.get("under_age_years"), eligibility.get("photo_from_age_years"),
         )
     return kinds

@@ -11,9 +11,12 @@ def codes(requirements):
     return [list(r) for r in requirements]
 
 
-def test_the_six_kinds_are_offered():
+def test_the_six_ektp_kinds_and_three_kia_kinds_are_offered():
     assert [k.code for k in application_kinds()] == [
-        "new", "data_change", "replacement_lost", "replacement_damaged", "move_in", "outside_domicile"]
+        "new", "data_change", "replacement_lost", "replacement_damaged", "move_in", "outside_domicile",
+        "kia_new", "kia_replacement_lost", "kia_replacement_damaged"]
+    assert {k.code: k.document_type.value for k in application_kinds()}["kia_new"] == "kia"
+    assert [k.code for k in application_kinds() if k.document_type.value == "ektp"][-1] == "outside_domicile"
     assert all(k.indonesian and k.english for k in application_kinds())
 
 
@@ -29,6 +32,9 @@ def test_only_outside_domicile_lets_the_citizen_choose_the_office():
     ("replacement_damaged", [["foto_ktp_rusak"]]),
     ("move_in", [["skpwni"], ["kk"]]),
     ("outside_domicile", [["kk"], ["photo"]]),
+    ("kia_new", [["akta_kelahiran"], ["kk"], ["photo"]]),
+    ("kia_replacement_lost", [["kk"], ["surat_kehilangan"], ["photo"]]),
+    ("kia_replacement_damaged", [["kk"], ["foto_kia_rusak"], ["photo"]]),
 ])
 def test_each_kind_requires_its_documents(kind, required):
     assert codes(application_kind(kind).required_documents()) == required
@@ -108,3 +114,24 @@ def test_every_kind_is_free_by_law_and_no_region_may_charge_for_a_replacement():
     assert stated["basis"] == "UU 24/2013 Pasal 79A, Pasal 95B"
     assert "termasuk penggantian kartu yang hilang atau rusak" in stated["message"]["id"]
     assert "A region may not charge a fee" in stated["message"]["en"]
+
+
+def test_a_kia_takes_a_photo_from_age_5_and_refuses_one_before():
+    kia = application_kind("kia_new")
+    on = date(2026, 12, 3)
+    assert kia.takes_photo(date(2021, 12, 3), on) and not kia.takes_photo(date(2021, 12, 4), on)
+    assert codes(kia.required_documents(photo=False)) == [["akta_kelahiran"], ["kk"]]
+    assert kia.document_findings(["akta_kelahiran", "kk"], photo=False) == ()
+    refused = kia.document_findings(["akta_kelahiran", "kk", "photo"], photo=False)
+    assert [f.code for f in refused] == ["documents.photo_too_young"]
+    assert "di bawah 5 tahun" in refused[0].indonesian
+
+
+def test_a_kia_is_for_an_unmarried_child_under_17_and_the_ektp_age_rule_does_not_apply():
+    kia = application_kind("kia_new")
+    on = date(2026, 12, 3)
+    assert kia.eligibility_findings(date(2015, 1, 1), "BELUM KAWIN", on) == ()
+    assert kia.eligibility_findings(date(2026, 1, 1), "BELUM KAWIN", on) == ()  # a baby: no minimum age
+    assert [f.code for f in kia.eligibility_findings(date(2009, 12, 3), "BELUM KAWIN", on)] == ["kind.too_old"]
+    assert kia.eligibility_findings(date(2009, 12, 4), "BELUM KAWIN", on) == ()  # 17 tomorrow: still a child
+    assert [f.code for f in kia.eligibility_findings(date(2010, 1, 1), "KAWIN", on)] == ["kind.child_married"]

@@ -65,6 +65,9 @@ def blueprint(runtime: Runtime) -> Blueprint:
     def sees(other: Application) -> bool:
         return citizens.owns(context(), citizen(), other)
 
+    def holder_hash(body: dict[str, Any]) -> str:
+        return context().lookup_hash(body["applicant"]["nik"])
+
     @blp.route("", methods=["POST"])
     @citizen_required
     @limiter.limit(settings.limit_drafts, exempt_when=a_retry)
@@ -77,8 +80,8 @@ def blueprint(runtime: Runtime) -> Blueprint:
     def create(body: dict[str, Any]):
         key, now = _key(), utcnow()
         with runtime.uow() as uow:
-            citizens.require_entitled(context(), citizen(), body["applicant"]["nik"], body["contact"])
-            application = applications.create(uow, citizen().nik_hash, body, now, key, sees=sees)
+            citizens.require_entitled(context(), citizen(), body)
+            application = applications.create(uow, citizen().nik_hash, holder_hash(body), body, now, key, sees=sees)
             uow.commit()
             logs.correlation_id.set(application.id)
             return views.view(application, now)
@@ -106,8 +109,8 @@ def blueprint(runtime: Runtime) -> Blueprint:
         now = utcnow()
         with runtime.uow() as uow:
             application = mine(uow, context(), application_id, for_update=True)
-            citizens.require_entitled(context(), citizen(), body["applicant"]["nik"], body["contact"])
-            applications.update(uow, application, citizen().nik_hash, body, sees=sees)
+            citizens.require_entitled(context(), citizen(), body)
+            applications.update(uow, application, citizen().nik_hash, holder_hash(body), body, sees=sees)
             uow.commit()
             return views.view(application, now)
 
@@ -138,7 +141,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
         data = files["file"].read()
         with runtime.uow() as uow:
             application = mine(uow, context(), application_id)
-            birth_year = applications.birth_year_for_upload(application, kind)
+            birth_year = applications.birth_year_for_upload(application, kind, utcnow())
             uow.commit()
         # The content checks decode pictures: no transaction is held while they run.
         checked = uploads.inspect(kind, data, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_image_pixels,

@@ -33,15 +33,21 @@ def review(kind: str, changes: Iterable[str], applicant: Mapping[str, Any], docu
     nik = check_nik(applicant["nik"], today=on, birth_date=birth_date, gender=applicant["gender"])
     kk = check_kk(applicant["kk_number"], today=on)
     eligibility = rules.eligibility_findings(birth_date, applicant.get("marital_status") or "", on)
-    missing = rules.document_findings(documents, changes_with_values(changes, applicant))
-    return Review(nik.errors + kk.errors + eligibility, nik.warnings, missing)
+    documents = list(documents)
+    findings = rules.document_findings(documents, changes_with_values(changes, applicant),
+                                       rules.takes_photo(birth_date, on))
+    # A photo a child has outgrown the age for is an error to fix, not a document to upload.
+    missing = tuple(f for f in findings if f.code == "documents.missing")
+    too_many = tuple(f for f in findings if f.code != "documents.missing")
+    return Review(nik.errors + kk.errors + eligibility + too_many, nik.warnings, missing)
 
 
 def missing_document_codes(kind: str, changes: Iterable[str], applicant: Mapping[str, Any],
-                           documents: Iterable[str]) -> list[str]:
+                           documents: Iterable[str], on: dt.date) -> list[str]:
     """Each unmet requirement as `a|b` (any one of the documents will do)."""
     rules = application_kind(kind)
-    return ["|".join(r) for r in rules.missing_documents(documents, changes_with_values(changes, applicant))]
+    photo = rules.takes_photo(dt.date.fromisoformat(applicant["birth_date"]), on)
+    return ["|".join(r) for r in rules.missing_documents(documents, changes_with_values(changes, applicant), photo)]
 
 
 def with_region_names(applicant: Mapping[str, Any]) -> dict[str, Any]:

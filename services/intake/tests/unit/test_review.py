@@ -30,12 +30,12 @@ def test_a_complete_first_application_is_ready():
 def test_missing_documents_block_submission_and_are_named():
     checked = review("new", [], applicant(), ["kk"], TODAY)
     assert not checked.ready and [f.code for f in checked.missing_documents] == ["documents.missing"] * 2
-    assert missing_document_codes("new", [], applicant(), ["kk"]) == ["akta_kelahiran", "photo"]
+    assert missing_document_codes("new", [], applicant(), ["kk"], TODAY) == ["akta_kelahiran", "photo"]
 
 
 def test_a_marital_status_change_asks_for_the_certificate_of_the_new_status():
     married = applicant(marital_status="KAWIN")
-    assert "akta_perkawinan" in missing_document_codes("data_change", ["marital_status"], married, ["ktp_lama", "kk"])
+    assert "akta_perkawinan" in missing_document_codes("data_change", ["marital_status"], married, ["ktp_lama", "kk"], TODAY)
 
 
 def test_under_17_and_unmarried_cannot_have_a_first_card():

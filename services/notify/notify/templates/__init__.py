@@ -1,6 +1,8 @@
 """Message templates per milestone, channel and language, and their renderer.
 
-Files live beside this module as ``<lang>/<event type>.<channel>.txt`` (Jinja2). An email template
+Files live beside this module as ``<lang>/<event type>.<channel>.txt`` (Jinja2); a child's card (KIA), applied
+for and collected by a parent, has its own, addressed to the parent, as ``<lang>/kia/<event type>.<channel>.txt``
+for each milestone a KIA reaches (KIA_EVENT_TYPES: no capture appointment, so no appointment or no-show expiry). An email template
 extends ``<lang>/_layout.email.txt`` and fills two blocks: ``subject`` (one line) and ``body``; an SMS
 template is the text itself. Rendering is strict: a variable the template uses but the caller did not
 give is an error naming the variable, never an empty gap in a message to a citizen.
@@ -41,6 +43,8 @@ EVENT_TYPES = (
     "card.refused_at_pickup.v1",
     "card.collected.v1",
 )
+KIA_EVENT_TYPES = tuple(e for e in EVENT_TYPES if e not in ("appointment.scheduled.v1", "application.expired.v1"))
+KIA = "kia"
 # Not a milestone of an application: a citizen's one-time sign-in code, sent to the address it was asked for.
 CODE_EVENT = "citizen.code_requested.v1"
 CHANNELS = ("email", "sms")
@@ -71,7 +75,7 @@ class RenderedEmail:
 
 
 def render_email(event_type: str, variables: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> RenderedEmail:
-    template = _template(event_type, "email", lang)
+    template = _template(event_type, "email", lang, variables.get("document_type"))
     context = template.new_context(dict(variables))
     subject = _strict(lambda: "".join(template.blocks["subject"](context))).strip()
     if not subject or "\n" in subject:
@@ -81,7 +85,7 @@ def render_email(event_type: str, variables: Mapping[str, Any], lang: str = DEFA
 
 
 def render_sms(event_type: str, variables: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
-    template = _template(event_type, "sms", lang)
+    template = _template(event_type, "sms", lang, variables.get("document_type"))
     # One line: a template's line breaks are for the reader of the file, not for the handset.
     return " ".join(_strict(lambda: template.render(variables)).split())
 
@@ -101,9 +105,13 @@ def _strict(produce):
         raise TemplateVariableError(str(error)) from None
 
 
-def _template(event_type: str, channel: str, lang: str) -> jinja2.Template:
+def _template(event_type: str, channel: str, lang: str, document_type: str | None = None) -> jinja2.Template:
     if lang not in LANGUAGES:
         raise UnknownTemplate(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
+    if document_type == KIA:
+        if event_type not in KIA_EVENT_TYPES or channel not in CHANNELS:
+            raise UnknownTemplate(f"no {channel} template for {event_type!r} of a KIA")
+        return _environment(lang).get_template(f"{lang}/kia/{event_type}.{channel}.txt")
     if event_type not in (*EVENT_TYPES, CODE_EVENT) or channel not in CHANNELS:
         raise UnknownTemplate(f"no {channel} template for {event_type!r}")
     return _environment(lang).get_template(f"{lang}/{event_type}.{channel}.txt")

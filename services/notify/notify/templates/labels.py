@@ -58,6 +58,8 @@ CARD_FIELD_LABELS: dict[str, dict[str, str]] = {
     "photo": {"id": "Foto", "en": "photo"},
     "signature": {"id": "Tanda Tangan", "en": "signature"},
     "issue_place_date": {"id": "Tempat dan Tanggal Terbit", "en": "place and date of issue"},
+    "no_kk": {"id": "No. KK", "en": "family card number"},  # a child's card (KIA)
+    "nama_orang_tua": {"id": "Nama Orang Tua", "en": "parent's name"},
 }
 
 INTERVIEW_CHANNELS: dict[str, dict[str, str]] = {

@@ -8,6 +8,7 @@ from notify.rules import sms
 from notify.templates import (
     CODE_EVENT,
     EVENT_TYPES,
+    KIA_EVENT_TYPES,
     LANGUAGES,
     TemplateError,
     TemplateVariableError,
@@ -259,3 +260,35 @@ def test_a_replacement_s_collection_says_the_old_card_is_no_longer_valid(lang, o
     variables = {**VARIABLES["card.collected.v1"], "old_card": old_card}
     assert says in " ".join(render_email("card.collected.v1", variables, lang).body.split())
     assert "lama" not in render_email("card.collected.v1", VARIABLES["card.collected.v1"], "id").body
+
+
+# A child's card (KIA): the parent applied, so every message of each milestone a KIA reaches speaks to the parent
+# about the child's KIA, never of an e-KTP.
+KIA_CASES = [(lang, event) for lang in LANGUAGES for event in KIA_EVENT_TYPES]
+
+
+@pytest.mark.parametrize(("lang", "event"), KIA_CASES)
+def test_a_kia_message_is_addressed_to_the_parent_about_the_childs_card(lang, event):
+    variables = {**VARIABLES[event], "document_type": "kia"}
+    email = render_email(event, variables, lang)
+    assert RECEIPT in email.subject and "KIA" in email.subject and "e-KTP" not in email.subject
+    assert email.body.startswith("Yth. Bapak/Ibu Orang Tua Pemohon KIA," if lang == "id" else "Dear Parent,")
+    for words in MUST_SAY[(lang, event)]:
+        if "e-KTP" not in words:
+            assert words in email.body
+    text = render_sms(event, variables, lang)
+    assert "KIA" in text and RECEIPT in text and "e-KTP No" not in text and "e-KTP no" not in text
+    assert sms.split(text).encoding == sms.GSM7 and len(sms.split(text).parts) <= 2
+
+
+def test_a_kia_has_no_capture_appointment_or_no_show_message():
+    assert set(EVENT_TYPES) - set(KIA_EVENT_TYPES) == {"appointment.scheduled.v1", "application.expired.v1"}
+    with pytest.raises(UnknownTemplate):
+        render_sms("appointment.scheduled.v1", {**VARIABLES["appointment.scheduled.v1"], "document_type": "kia"})
+
+
+def test_the_kia_receipt_says_there_is_no_capture_and_pickup_asks_for_the_parents_own_card():
+    submitted = render_email("application.submitted.v1", {"receipt_number": RECEIPT, "document_type": "kia"}).body
+    assert "tidak memerlukan perekaman biometrik" in submitted and "NIK anak" in submitted
+    ready = render_sms("card.ready_for_pickup.v1", {**VARIABLES["card.ready_for_pickup.v1"], "document_type": "kia"}, "en")
+    assert "your e-KTP" in ready  # the parent shows their own card at the counter

@@ -9,11 +9,10 @@ from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice
 
 from ektp_shared.identity.contact import EMAIL, SMS
-from ektp_shared.reference.application_kinds import application_kinds
 from ektp_shared.reference.regions import children
 
 from .. import citizen, wording
-from ..forms import REGION_LEVELS, ApplicationForm, KindForm
+from ..forms import PORTAL_KINDS, REGION_LEVELS, ApplicationForm, KindForm
 from ..intake import IntakeError, SignedOut
 from .refusals import place
 from .signing_in import ask_code
@@ -39,7 +38,7 @@ def choose_kind():
     if form.validate_on_submit():
         session["kind"] = form.kind.data
         return redirect(url_for("applying.new_draft"))
-    return render_template("kind.html", form=form, kinds=application_kinds()), 422 if form.errors else 200
+    return render_template("kind.html", form=form, kinds=PORTAL_KINDS), 422 if form.errors else 200
 
 
 @blp.route("/permohonan/baru/data", methods=["GET", "POST"])

@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
-from ektp_shared.reference.application_kinds import application_kinds
-
 from .. import citizen
+from ..forms import PORTAL_KINDS
 
 blp = Blueprint("starting", __name__)
 
 
 @blp.route("/")
 def start():
-    return render_template("start.html", kinds=application_kinds())
+    return render_template("start.html", kinds=PORTAL_KINDS)
 
 
 @blp.route("/bahasa/<language>")

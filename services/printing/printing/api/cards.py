@@ -52,12 +52,12 @@ def blueprint(runtime: Runtime) -> Blueprint:
     def context() -> PrintingContext:
         return runtime.context
 
-    def face_of(card: Card) -> bytes:
+    def face_of(card: Card) -> bytes | None:
         try:
-            return context().portraits.of(card.application_id)
+            return cards.portrait_of(card, context().portraits)
         except PortraitUnavailable as exc:
-            raise ApiError(409, "portrait_missing", "the holder's face is not available from biometrics",
-                           field="application_id", location="path") from exc
+            raise ApiError(409, "portrait_missing", "the holder's face is not available from biometrics (a KIA: "
+                           "the photo from intake)", field="application_id", location="path") from exc
 
     @blp.route("", methods=["GET"])
     @requires("print_operator", "supervisor")
@@ -100,7 +100,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
             raise ApiError(404, "not_found", "no temporary letter was issued for this card", field="application_id",
                            location="path")
         try:
-            face = context().portraits.of(card.application_id)
+            face = cards.portrait_of(card, context().portraits)
         except PortraitUnavailable:
             face = None  # the letter leaves room for a glued-on photo
         return Response(temporary_letters.pdf(card, letter, face), mimetype="application/pdf",

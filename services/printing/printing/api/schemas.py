@@ -7,7 +7,7 @@ from ektp_shared.web.query import QueryInteger
 
 from ..print_jobs import STATES as JOB_STATES
 from ..rules import pickup
-from ..rules.quality import CARD_FIELDS, DEFECTS
+from ..rules.quality import DEFECTS, PRINTED_FIELDS
 from ..rules.stock import MAX_BATCH
 
 NIK = validate.Regexp(r"^[0-9]{16}$", error="must be exactly 16 digits")
@@ -37,7 +37,7 @@ ATTORNEY_FORM = ("representative_nik", "representative_name")
 
 class HandoverIn(Schema):
     receipt_number = fields.String(required=True, validate=validate.Length(min=4, max=40))
-    nik = fields.String(required=True, validate=NIK, metadata={"description": "The applicant's NIK."})
+    nik = fields.String(required=True, validate=NIK, metadata={"description": "The applicant's NIK (a child's card, KIA: the NIK of the parent who applied and collects it)."})
     collected_by = fields.String(load_default=pickup.APPLICANT, validate=validate.OneOf([pickup.APPLICANT,
                                                                                          pickup.REPRESENTATIVE]))
     representative = fields.Nested(RepresentativeIn, load_default=None,
@@ -54,9 +54,10 @@ class HandoverIn(Schema):
 class RefusalIn(Schema):
     receipt_number = fields.String(required=True, validate=validate.Length(min=4, max=40))
     nik = fields.String(required=True, validate=NIK)
-    fields_ = fields.List(fields.String(validate=validate.OneOf(CARD_FIELDS)), required=True, data_key="fields",
-                          validate=validate.Length(min=1, max=len(CARD_FIELDS)),
-                          metadata={"description": "The printed fields the citizen found wrong."})
+    fields_ = fields.List(fields.String(validate=validate.OneOf(PRINTED_FIELDS)), required=True, data_key="fields",
+                          validate=validate.Length(min=1, max=len(PRINTED_FIELDS)),
+                          metadata={"description": "The printed fields the citizen found wrong (those of the card's "
+                                                   "document type: a KIA has no_kk and nama_orang_tua)."})
 
 
 class QualityIn(Schema):
@@ -108,6 +109,8 @@ class CardOut(Schema):
     receipt_number = fields.String()
     state = fields.String()
     kind = fields.String()
+    document_type = fields.String(metadata={"description": "ektp, or kia: a child's card, collected by the parent "
+                                                           "who applied (the handover's NIK is theirs)."})
     serial = fields.String(allow_none=True)
     void_serials = fields.List(fields.String())
     printed_at = fields.AwareDateTime(allow_none=True)

@@ -31,7 +31,7 @@ class CardFront:
     png: bytes
     pdf: bytes
     template_version: str
-    layout: Layout
+    layout: Layout | None  # None for a front drawn without the e-KTP layout (the KIA's)
 
 
 def render(card: CardFields, portrait: bytes, issue: Issue, signature: bytes | str,
@@ -63,14 +63,14 @@ def to_png(image: Image.Image, template: FrontTemplate = CURRENT_TEMPLATE) -> by
     return out.getvalue()
 
 
-def to_pdf(image: Image.Image, template: FrontTemplate = CURRENT_TEMPLATE) -> bytes:
+def to_pdf(image: Image.Image, template: FrontTemplate = CURRENT_TEMPLATE, title: str | None = None) -> bytes:
     """One page of exactly the card's size holding the 300 dpi image, embedded losslessly: the
     printed card is pixel for pixel the front an operator previewed."""
     out = io.BytesIO()
     size = (template.width_mm * mm, template.height_mm * mm)
     # invariant: no creation date or random id, so the same card gives the same bytes.
     pdf = canvas.Canvas(out, pagesize=size, invariant=1, pageCompression=1)
-    pdf.setTitle(f"e-KTP front ({template.version})")
+    pdf.setTitle(title or f"e-KTP front ({template.version})")
     pdf.drawImage(ImageReader(image), 0, 0, width=size[0], height=size[1])
     pdf.showPage()
     pdf.save()

@@ -18,7 +18,7 @@ APPLICANT, REPRESENTATIVE = "applicant", "representative"
 # What became of the card a replacement replaces: handed in at the counter (withdrawn), or reported lost.
 HANDED_IN, REPORTED_LOST = "handed_in", "reported_lost"
 # Kinds whose old card the holder still has and must hand in to collect the new one.
-_HAND_IN_KINDS = frozenset({"data_change", "replacement_damaged", "move_in"})
+_HAND_IN_KINDS = frozenset({"data_change", "replacement_damaged", "move_in", "kia_replacement_damaged"})
 # How the collector stands to the applicant, as recorded with the handover.
 IN_PERSON, FAMILY, ATTORNEY = "applicant", "family", "attorney"
 # What the fingerprint said at the handover.
@@ -84,7 +84,7 @@ def old_card(kind: str, stated: str | None) -> str | None:
     """The old card's fate for a card of this kind: a data change, a damaged card or a move-in hands the old card
     in (the operator says so, or the handover is refused); a lost card's loss report stands for it; a first card
     has none."""
-    if kind == "replacement_lost":
+    if kind in ("replacement_lost", "kia_replacement_lost"):
         return REPORTED_LOST
     if kind in _HAND_IN_KINDS:
         if stated != HANDED_IN:

@@ -11,7 +11,7 @@ import re
 
 FIRST_TIME = 0
 REPLACEMENT = 1
-FIRST_TIME_KINDS = frozenset({"new"})
+FIRST_TIME_KINDS = frozenset({"new", "kia_new"})
 
 MAX_BATCH = 100_000
 

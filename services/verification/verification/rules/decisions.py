@@ -130,7 +130,7 @@ RETRY_FROM = {
     RetryStage.REVIEW: frozenset({CaseState.OPEN, CaseState.CORRECTION_REQUESTED, CaseState.INTERVIEW_SCHEDULED,
                                   CaseState.SUPERVISOR_REVIEW}),
     RetryStage.APPOINTMENT: frozenset({CaseState.APPROVED}),
-    RetryStage.VERIFIED: frozenset({CaseState.APPROVED}),
+    RetryStage.VERIFIED: frozenset({CaseState.APPROVED, CaseState.VERIFIED}),
 }
 
 

@@ -78,5 +78,27 @@ def compare(registry: FamilyRegistry, applicant: Mapping[str, Any]) -> list[dict
                      mismatches=mismatches, relationship=member.relationship)]
 
 
+# Who on a KK is a child's parent: the head of the family and the spouse (SIAK's relationship names).
+PARENTS = frozenset({"KEPALA KELUARGA", "ISTRI", "SUAMI"})
+
+
+def compare_parent(registry: FamilyRegistry, kk_number: str, parent: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A child's card: the applying parent is on the child's family card as its head or the head's spouse."""
+    family = registry.family(kk_number)
+    if family is None:
+        return []  # compare() already says the KK is missing
+    member = family.get(parent.get("nik", ""))
+    if member is None:
+        return [_finding("registry.parent_not_in_kk",
+                         "NIK orang tua pemohon tidak terdaftar pada KK anak.",
+                         "The applying parent's NIK is not on the child's family card.")]
+    if member.relationship not in PARENTS:
+        return [_finding("registry.not_a_parent",
+                         f"Pemohon tercatat pada KK sebagai {member.relationship}, bukan orang tua anak.",
+                         f"The applicant is on the family card as {member.relationship}, not the child's parent.",
+                         relationship=member.relationship)]
+    return []
+
+
 def _finding(code: str, indonesian: str, english: str, **detail: Any) -> dict[str, Any]:
     return {"code": code, "message": {"id": indonesian, "en": english}, **({"detail": detail} if detail else {})}

@@ -1,6 +1,7 @@
 """The states of a verification case and the transitions between them (no I/O).
 
     OPEN ──approve──────────────▶ APPROVED ──capture──▶ (ENROLLED | ADJUDICATION ──distinct──▶ APPROVED
+     │  ──approve a document type without biometrics (KIA)──▶ VERIFIED (printing takes it from there)
      │  ──request_correction──▶ CORRECTION_REQUESTED ──resubmitted──▶ OPEN        └─duplicate─▶ REJECTED)
      │     (past the cap, a verifier's request goes to SUPERVISOR_REVIEW instead)
      │  ──reject──▶ REJECTION_PROPOSED ──confirm (another officer)──▶ REJECTED
@@ -26,13 +27,14 @@ class CaseState(str, enum.Enum):
     APPROVED = "APPROVED"
     ADJUDICATION = "ADJUDICATION"
     ENROLLED = "ENROLLED"
+    VERIFIED = "VERIFIED"  # approved, and the document type skips biometrics (KIA): verification's part is done
     REJECTED = "REJECTED"
     EXPIRED = "EXPIRED"
     PAUSED = "PAUSED"
 
 
 _S = CaseState
-_DECIDABLE = {_S.APPROVED, _S.REJECTION_PROPOSED, _S.CORRECTION_REQUESTED}
+_DECIDABLE = {_S.APPROVED, _S.VERIFIED, _S.REJECTION_PROPOSED, _S.CORRECTION_REQUESTED}
 CASE = Lifecycle(CaseState, {
     _S.OPEN: _DECIDABLE | {_S.SUPERVISOR_REVIEW, _S.INTERVIEW_SCHEDULED, _S.PAUSED},
     _S.SUPERVISOR_REVIEW: _DECIDABLE | {_S.OPEN, _S.PAUSED},
