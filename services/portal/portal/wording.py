@@ -85,6 +85,12 @@ REFUSALS: dict[str, Any] = {
     "not_editable": lazy_gettext("Permohonan ini tidak dapat diubah lagi."),
     "payload_too_large": lazy_gettext("Berkas terlalu besar. Ukuran paling besar 10 MB."),
     "review_failed": lazy_gettext("Permohonan belum dapat dikirim:"),
+    "kia.parent_missing": lazy_gettext("Tulis nama lengkap orang tua yang mengajukan."),
+    "kia.parent_is_child": lazy_gettext("NIK anak sama dengan NIK Anda. Tulis NIK anak; Anda mengajukan sebagai "
+                                        "orang tua."),
+    "kia.parent_too_young": lazy_gettext("Menurut tanggal lahir di NIK, Anda belum berumur 10 tahun saat anak lahir. "
+                                         "Periksa NIK dan tanggal lahir anak."),
+    "documents.photo_too_young": lazy_gettext("Anak di bawah 5 tahun tidak memerlukan pas foto."),
 }
 GENERIC_REFUSAL = lazy_gettext("Permintaan ini tidak dapat diproses. Periksa isian Anda, lalu coba lagi.")
 

@@ -1,0 +1,85 @@
+"""A parent applies for their child's identity card (KIA) through the portal's pages, without JavaScript, against a
+real intake: signed in with their own NIK, they give the child's data and their own name; the photo is asked
+only from age 5; intake's refusals stand beside the field they name; the review, receipt and status say KIA and
+name the parent."""
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from ektp_launcher.journey import passport_photo, sample_child, scanned_document
+
+PAPERS = {"akta_kelahiran": scanned_document("KUTIPAN AKTA KELAHIRAN"), "kk": scanned_document("KARTU KELUARGA")}
+
+
+@pytest.fixture
+def person(request):
+    """A child from the family-card registry (5 to 16 unless a test asks for other ages) and their parent."""
+    return sample_child(random.Random(3), ages=getattr(request, "param", (5, 16)))
+
+
+def kia_form(person, form_of, **changes: str) -> dict[str, str]:
+    return form_of(person, **{"nik": person.nik, "parent_full_name": person.parent["full_name"], **changes})
+
+
+def test_a_parent_applies_for_a_childs_card_and_the_pages_say_kia_and_name_the_parent(citizen, person, form_of):
+    parent, child = citizen, person
+    parent.sign_in()
+    parent.visitor.open("/permohonan/baru")
+    assert "Kartu anak di bawah 17 tahun, diajukan oleh orang tuanya dengan akta kelahiran dan KK anak." in \
+        parent.visitor.words()
+    parent.visitor.send("/permohonan/baru", {"kind": "kia_new"})
+    page = parent.visitor.words()
+    assert "Orang tua yang mengajukan" in page and "Data anak" in page
+    shown = rf'<input[^>]*id="parent_nik"[^>]*readonly[^>]*value="{child.parent["nik"]}"'
+    assert re.search(shown, parent.visitor.text), "the parent's NIK is the signed-in one, not to be changed"
+
+    refused = parent.visitor.send("/permohonan/baru/data", kia_form(child, form_of, parent_full_name=""))
+    assert refused.status_code == 422 and "Tulis nama lengkap orang tua seperti di KK." in parent.visitor.words()
+
+    parent.visitor.send("/permohonan/baru/data", kia_form(child, form_of))
+    assert parent.visitor.path.endswith("/dokumen"), parent.visitor.words()
+    application_id = parent.visitor.path.split("/")[2]
+    assert "Pas foto" in parent.visitor.words(), "a child of 5 or older gives a 4x6 photo"
+    for kind, content in {**PAPERS, "photo": passport_photo(child.face)}.items():
+        assert parent.upload(application_id, kind, content).status_code == 200, parent.visitor.words()
+
+    parent.visitor.open(f"/permohonan/{application_id}/periksa")
+    words = parent.visitor.words()
+    assert "KIA baru (Kartu Identitas Anak)" in words
+    assert f"Orang tua yang mengajukan NIK {child.parent['nik']} Nama lengkap {child.parent['full_name']}" in words
+    assert f"Data anak NIK {child.nik}" in words
+    parent.visitor.send(f"/permohonan/{application_id}/kirim", {"key": f"submit-{application_id}"})
+    assert parent.visitor.path.endswith("/tanda-terima"), parent.visitor.words()
+    said = f"Kartu Identitas Anak (KIA), diajukan oleh orang tua {child.parent['full_name']}."
+    assert said in parent.visitor.words()
+    parent.visitor.open(f"/permohonan/{application_id}")
+    assert "Terkirim" in parent.visitor.words() and said in parent.visitor.words()
+
+
+@pytest.mark.parametrize("person", [(0, 4)], indirect=True)
+def test_a_child_under_5_gives_no_photo_and_intakes_refusal_stands_beside_the_field(citizen, person, form_of):
+    parent, toddler = citizen, person
+    parent.sign_in()
+    parent.visitor.open("/permohonan/baru")
+    parent.visitor.send("/permohonan/baru", {"kind": "kia_new"})
+
+    # The parent types their own NIK as the child's: intake refuses it on parent.nik, shown by the parent's NIK.
+    refused = parent.visitor.send("/permohonan/baru/data", kia_form(toddler, form_of, nik=toddler.parent["nik"]))
+    assert refused.status_code == 422, parent.visitor.words()
+    message = "NIK anak sama dengan NIK Anda. Tulis NIK anak; Anda mengajukan sebagai orang tua."
+    assert f'<a href="#parent_nik">{message}</a>' in parent.visitor.text
+    assert 'id="parent_nik-galat"' in parent.visitor.text
+
+    parent.visitor.send("/permohonan/baru/data", kia_form(toddler, form_of))
+    assert parent.visitor.path.endswith("/dokumen"), parent.visitor.words()
+    application_id = parent.visitor.path.split("/")[2]
+    words = parent.visitor.words()
+    assert "Pas foto" not in words and "Masih kurang: Akta kelahiran, Kartu Keluarga" in words, words
+    for kind, content in PAPERS.items():
+        assert parent.upload(application_id, kind, content).status_code == 200, parent.visitor.words()
+    parent.visitor.open(f"/permohonan/{application_id}/periksa")
+    parent.visitor.send(f"/permohonan/{application_id}/kirim", {"key": f"submit-{application_id}"})
+    assert parent.visitor.path.endswith("/tanda-terima"), parent.visitor.words()
