@@ -42,7 +42,8 @@ def test_a_parent_applies_for_a_childs_card_and_the_pages_say_kia_and_name_the_p
     parent.visitor.send("/permohonan/baru/data", kia_form(child, form_of))
     assert parent.visitor.path.endswith("/dokumen"), parent.visitor.words()
     application_id = parent.visitor.path.split("/")[2]
-    assert "Pas foto" in parent.visitor.words(), "a child of 5 or older gives a 4x6 photo"
+    words = parent.visitor.words()
+    assert "Pas foto" in words and "Hanya wajah anak" in words, "a child of 5 or older gives a 4x6 photo of the child"
     for kind, content in {**PAPERS, "photo": passport_photo(child.face)}.items():
         assert parent.upload(application_id, kind, content).status_code == 200, parent.visitor.words()
 
