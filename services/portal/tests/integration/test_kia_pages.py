@@ -10,6 +10,7 @@ import re
 import pytest
 
 from ektp_launcher.journey import passport_photo, sample_child, scanned_document
+from ektp_shared.contracts import verification as ver
 
 PAPERS = {"akta_kelahiran": scanned_document("KUTIPAN AKTA KELAHIRAN"), "kk": scanned_document("KARTU KELUARGA")}
 
@@ -84,3 +85,30 @@ def test_a_child_under_5_gives_no_photo_and_intakes_refusal_stands_beside_the_fi
     parent.visitor.open(f"/permohonan/{application_id}/periksa")
     parent.visitor.send(f"/permohonan/{application_id}/kirim", {"key": f"submit-{application_id}"})
     assert parent.visitor.path.endswith("/tanda-terima"), parent.visitor.words()
+
+
+def test_a_correction_of_the_childs_name_keeps_the_parent(citizen, person, intake, form_of):
+    parent, child = citizen, person
+    parent.sign_in()
+    parent.visitor.open("/permohonan/baru")
+    parent.visitor.send("/permohonan/baru", {"kind": "kia_new"})
+    parent.visitor.send("/permohonan/baru/data", kia_form(child, form_of))
+    application_id = parent.visitor.path.split("/")[2]
+    for kind, content in {**PAPERS, "photo": passport_photo(child.face)}.items():
+        assert parent.upload(application_id, kind, content).status_code == 200, parent.visitor.words()
+    parent.visitor.open(f"/permohonan/{application_id}/periksa")
+    parent.visitor.send(f"/permohonan/{application_id}/kirim", {"key": f"submit-{application_id}"})
+    intake.harness.deliver(ver.CORRECTION_REQUESTED, {
+        "application_id": application_id, "reason_code": "name_mismatch", "message": "Nama anak tidak sesuai KK",
+        "corrections": [{"field": "applicant.full_name", "message": "Tulis nama anak persis seperti di KK."}]})
+
+    parent.visitor.open(f"/permohonan/{application_id}/perbaikan")
+    words = parent.visitor.words()
+    assert f"Nama lengkap orang tua {child.parent['full_name']}" in words, "shown, not opened"
+    assert 'name="parent_full_name"' not in parent.visitor.text
+    parent.visitor.send(f"/permohonan/{application_id}/perbaikan", {"full_name": "Nama Anak Yang Benar",
+                                                                        "phone": child.application["contact"]["phone"]})
+    assert parent.visitor.path.endswith("/periksa"), parent.visitor.words()
+    words = parent.visitor.words()
+    assert "Nama lengkap Nama Anak Yang Benar" in words
+    assert f"Orang tua yang mengajukan NIK {child.parent['nik']} Nama lengkap {child.parent['full_name']}" in words
