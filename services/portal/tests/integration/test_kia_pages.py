@@ -4,6 +4,7 @@ only from age 5; intake's refusals stand beside the field they name; the review,
 name the parent."""
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 
@@ -12,6 +13,8 @@ import pytest
 from ektp_launcher.journey import passport_photo, sample_child, scanned_document
 from ektp_shared.contracts import verification as ver
 
+OFFICE = {"code": "3273", "name": "Disdukcapil Kota Bandung", "address": "Jl. Ambon No. 1A, Bandung",
+          "timezone": "Asia/Jakarta"}
 PAPERS = {"akta_kelahiran": scanned_document("KUTIPAN AKTA KELAHIRAN"), "kk": scanned_document("KARTU KELUARGA")}
 
 
@@ -62,7 +65,7 @@ def test_a_parent_applies_for_a_childs_card_and_the_pages_say_kia_and_name_the_p
 
 
 @pytest.mark.parametrize("person", [(0, 4)], indirect=True)
-def test_a_child_under_5_gives_no_photo_and_intakes_refusal_stands_beside_the_field(citizen, person, form_of):
+def test_a_child_under_5_gives_no_photo_and_intakes_refusal_stands_beside_the_field(citizen, person, intake, form_of):
     parent, toddler = citizen, person
     parent.sign_in()
     parent.visitor.open("/permohonan/baru")
@@ -85,6 +88,18 @@ def test_a_child_under_5_gives_no_photo_and_intakes_refusal_stands_beside_the_fi
     parent.visitor.open(f"/permohonan/{application_id}/periksa")
     parent.visitor.send(f"/permohonan/{application_id}/kirim", {"key": f"submit-{application_id}"})
     assert parent.visitor.path.endswith("/tanda-terima"), parent.visitor.words()
+
+    # Approved, a child's card is printed without a capture appointment: the status page says so.
+    receipt = re.search(r'class="receipt-number mono">([^<]+)<', parent.visitor.text).group(1)
+    applicant = toddler.application["applicant"]
+    intake.harness.deliver(ver.APPLICATION_VERIFIED, {
+        "application_id": application_id, "receipt_number": receipt, "kind": "kia_new", "document_type": "kia",
+        "office": OFFICE, "verified_at": dt.datetime.now(dt.timezone.utc), "parent": toddler.parent,
+        "card_holder": {**applicant, "birth_date": dt.date.fromisoformat(applicant["birth_date"])}})
+    parent.visitor.open(f"/permohonan/{application_id}")
+    words = parent.visitor.words()
+    assert "Terverifikasi" in words and "Kartu dicetak tanpa perekaman biometrik" in words, words
+    assert "perekaman biometrik segera dikirim" not in words
 
 
 def test_a_correction_of_the_childs_name_keeps_the_parent(citizen, person, intake, form_of):
