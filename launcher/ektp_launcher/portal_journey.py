@@ -1,9 +1,11 @@
 """The citizen's journey through the portal in a browser (Playwright), as a person would click it: the start
 page, a code by SMS, the form (the region one level at a time, by script or by buttons without it), the three
-documents, review, submit, the receipt. Used by the portal's browser tests and by the cross-service journey;
+documents (for a child's card, the parent signs in and gives the child's data; no photo under 5), review,
+submit, the receipt. Used by the portal's browser tests and by the cross-service journey;
 ``tour`` is an ``ektp_shared.testing.browser.Tour``, which checks and measures every page on the way."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from playwright.sync_api import expect
@@ -54,55 +56,61 @@ def apply(tour, person: Person, code_for: Callable[[], str], language: str = "id
     """From the start page to the receipt; returns the receipt number. ``code_for()`` reads the one-time code
     that reached the person's phone."""
     page, words = tour.page, WORDS[language]
+    shot = "kia-" if person.parent else ""  # a child's card's pages photographed apart from one's own card's
     tour.go("/")
     if language == "en":
         tour.mark()
         page.click("text=English")
     assert page.locator("h1").inner_text() == words["title"]
-    tour.check("start")
+    tour.check(shot + "start")
     tour.mark()
     page.click(f"text={words['start']}")
-    tour.check("sign-in")
-    page.fill("#nik", person.nik)
+    tour.check(shot + "sign-in")
+    page.fill("#nik", person.signer_nik)
     page.fill("#address", person.application["contact"]["phone"])
     tour.mark()
     page.click(f"button:has-text('{words['send']}')")
-    tour.check("code")
+    tour.check(shot + "code")
     page.fill("#code", code_for())
     tour.mark()
     page.click(f"button:has-text('{words['next']}')")
-    tour.check("applications")
+    tour.check(shot + "applications")
     tour.mark()
     page.click(f"text={words['new']}")
-    tour.check("kind")
-    page.check("#kind-0")
+    tour.check(shot + "kind")
+    page.check(f"#kind input[value='{person.application['kind']}']")
     tour.mark()
     page.click(f"button:has-text('{words['next']}')")
+    if person.parent:
+        page.fill("#nik", person.nik)
+        page.fill("#parent_full_name", person.parent["full_name"])
     if javascript:
-        page.wait_for_selector("#nik-terbaca:has-text('Bogor')")
-    tour.check("form")
+        expect(page.locator("#nik-terbaca"), "the NIK is decoded as typed").not_to_be_empty()
+    tour.check(shot + "form")
     fill_in(page, person, javascript, words)
     tour.mark()
     page.click(f"button:has-text('{words['save']}')")
-    tour.check("documents")
-    for kind, content in {"kk": scanned_document("KARTU KELUARGA"), "akta_kelahiran": scanned_document("AKTA KELAHIRAN"),
-                          "photo": passport_photo(person.face)}.items():
+    tour.check(shot + "documents")
+    documents = {"kk": scanned_document("KARTU KELUARGA"), "akta_kelahiran": scanned_document("AKTA KELAHIRAN")}
+    if person.takes_photo(dt.date.today()):
+        documents["photo"] = passport_photo(person.face)
+    for kind, content in documents.items():
         page.set_input_files(f"#{kind}-file", files=[{"name": f"{kind}.jpg", "mimeType": "image/jpeg", "buffer": content}])
         if javascript:
             expect(page.locator(f"#pratinjau-{kind}"), "the chosen picture is previewed before the upload").to_be_visible()
         tour.mark()
         page.click(f"#dokumen-{kind} button:has-text('{words['upload']}')")
         expect(page.locator(f"#dokumen-{kind} .preview img"), "the uploaded picture is shown back").to_have_count(1)
-    tour.check("documents-uploaded")
+    tour.check(shot + "documents-uploaded")
     tour.mark()
     page.click(f"text={words['review']}")
-    tour.check("review")
+    tour.check(shot + "review")
     tour.mark()
     page.click(f"button:has-text('{words['submit']}')")
     expect(page.locator("h1")).to_have_text(words["done"])
     page.wait_for_load_state("load")
     assert page.locator("img.qr").evaluate("img => img.naturalWidth") > 100, "the QR code image loaded"
-    tour.check("receipt")
+    tour.check(shot + "receipt")
     with page.expect_download() as download:
         page.click("a[download]")
     assert download.value.path().read_bytes().startswith(b"%PDF")

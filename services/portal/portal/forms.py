@@ -37,6 +37,7 @@ FIELD_OF = {
     "contact.email": "email", "contact": "phone", "changes": "changes", "nik": "nik", "phone": "address",
     "email": "address", "code": "code", "receipt_number": "receipt_number", "file": "file",
     "not_before": "not_before", "office_regency": "office_regency",
+    "parent": "parent_full_name", "parent.full_name": "parent_full_name", "parent.nik": "parent_nik",
 }
 REGION_LEVELS = ("province", "regency", "district", "village")
 
@@ -93,9 +94,7 @@ class ResendForm(FlaskForm):
     """A button only: sends the same address a new code."""
 
 
-# The form asks for the applicant's own card; a child's card (KIA), which also needs the applying parent, is
-# applied for through intake's API until the form asks for the parent.
-PORTAL_KINDS = tuple(k for k in application_kinds() if k.document_type is DocumentType.EKTP)
+PORTAL_KINDS = application_kinds()
 
 
 class KindForm(FlaskForm):
@@ -134,6 +133,11 @@ class ApplicationForm(FlaskForm):
     village = SelectField(_l("Desa/kelurahan"), validate_choice=False,
                           validators=[DataRequired(_l("Pilih desa/kelurahan sampai tingkat terakhir."))])
     changes = MultiCheckboxField(_l("Data yang berubah"), validate_choice=False)
+    # A child's card (KIA): the applicant is the child; the parent applying is the signed-in citizen.
+    parent_nik = StringField(_l("NIK orang tua"))
+    parent_full_name = StringField(_l("Nama lengkap orang tua"), validators=[
+        DataRequired(_l("Tulis nama lengkap orang tua seperti di KK.")),
+        Length(max=120, message=_l("Paling banyak 120 huruf."))])
     office_regency = SelectField(_l("Kabupaten/kota kantor pilihan"),
                                  validators=[DataRequired(_l("Pilih kabupaten/kota kantor tempat Anda dilayani."))])
     phone = StringField(_l("Nomor HP"), validators=[Optional()])
@@ -183,6 +187,8 @@ class ApplicationForm(FlaskForm):
                 key=lambda choice: choice.label)
         else:
             del self.office_regency
+        if rules.document_type is not DocumentType.KIA:
+            del self.parent_nik, self.parent_full_name
 
     def body(self, kind: str, language: str) -> dict:
         """The body of intake's POST/PUT /v1/applications."""
@@ -200,6 +206,8 @@ class ApplicationForm(FlaskForm):
             body["changes"] = list(self.changes.data or [])
         if "office_regency" in self._fields:
             body["office_regency"] = self.office_regency.data
+        if "parent_full_name" in self._fields:
+            body["parent"] = {"nik": self.parent_nik.data, "full_name": self.parent_full_name.data.strip()}
         return body
 
     def fill(self, application: dict) -> None:
@@ -221,6 +229,9 @@ class ApplicationForm(FlaskForm):
             self.changes.data = list(application.get("changes") or [])
         if "office_regency" in self._fields:
             self.office_regency.data = (application.get("office_regency") or {}).get("code") or ""
+        if "parent_full_name" in self._fields:
+            parent = application.get("parent") or {}
+            self.parent_nik.data, self.parent_full_name.data = parent.get("nik") or "", parent.get("full_name") or ""
 
 
 class UploadForm(FlaskForm):

@@ -67,6 +67,12 @@ STAGES: dict[str, tuple[Any, Any]] = {
     "PICKUP_REMINDER": (lazy_gettext("Pengingat pengambilan"), lazy_gettext("Kartu masih menunggu di kantor.")),
 }
 
+# Where a child's card (KIA) goes on otherwise: it has no biometric capture; printing prints once verified.
+KIA_NEXT_STEPS: dict[str, Any] = {
+    "VERIFIED": lazy_gettext("Data anak sudah diperiksa. Kartu dicetak tanpa perekaman biometrik; Anda dikabari "
+                             "kapan dapat diambil."),
+}
+
 # Intake's refusals (error ``code``) in plain words; a field's own message comes from the form's checks.
 REFUSALS: dict[str, Any] = {
     "code.wrong": lazy_gettext("Kode salah atau sudah tidak berlaku. Periksa kode, atau minta kode baru."),
@@ -85,6 +91,12 @@ REFUSALS: dict[str, Any] = {
     "not_editable": lazy_gettext("Permohonan ini tidak dapat diubah lagi."),
     "payload_too_large": lazy_gettext("Berkas terlalu besar. Ukuran paling besar 10 MB."),
     "review_failed": lazy_gettext("Permohonan belum dapat dikirim:"),
+    "kia.parent_missing": lazy_gettext("Tulis nama lengkap orang tua yang mengajukan."),
+    "kia.parent_is_child": lazy_gettext("NIK anak sama dengan NIK Anda. Tulis NIK anak; Anda mengajukan sebagai "
+                                        "orang tua."),
+    "kia.parent_too_young": lazy_gettext("Menurut tanggal lahir di NIK, Anda belum berumur 10 tahun saat anak lahir. "
+                                         "Periksa NIK dan tanggal lahir anak."),
+    "documents.photo_too_young": lazy_gettext("Anak di bawah 5 tahun tidak memerlukan pas foto."),
 }
 GENERIC_REFUSAL = lazy_gettext("Permintaan ini tidak dapat diproses. Periksa isian Anda, lalu coba lagi.")
 
@@ -107,7 +119,9 @@ def stage_name(stage: str) -> str:
     return str(STAGES.get(stage, (stage, ""))[0])
 
 
-def next_step(stage: str) -> str:
+def next_step(stage: str, document: str | None = None) -> str:
+    if document == "kia" and stage in KIA_NEXT_STEPS:
+        return str(KIA_NEXT_STEPS[stage])
     return str(STAGES.get(stage, ("", ""))[1])
 
 

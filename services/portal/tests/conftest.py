@@ -150,7 +150,7 @@ class Citizen:
 
     def sign_in(self) -> None:
         self.visitor.open("/masuk")
-        self.visitor.send("/masuk", {"nik": self.person.nik, "channel": "sms",
+        self.visitor.send("/masuk", {"nik": self.person.signer_nik, "channel": "sms",
                                      "address": self.person.application["contact"]["phone"]})
         assert self.visitor.path == "/masuk/kode", self.visitor.words()
         self.visitor.send("/masuk/kode", {"code": self.intake.code_for()})

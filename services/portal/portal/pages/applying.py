@@ -70,7 +70,10 @@ def _data_page(kind: str, application_id: str | None, application: dict | None):
             form.fill({**application, "contact": citizen.intake().review(application_id)["contact"]})
         else:
             _prefill_contact(form)
-    form.nik.data = citizen.nik()  # a draft is always for the signed-in NIK
+    if form.parent_nik is not None:  # a child's card: the signed-in citizen is the parent applying
+        form.parent_nik.data = citizen.nik()
+    else:  # one's own card: always for the signed-in NIK
+        form.nik.data = citizen.nik()
     offer_regions(form)
     problems: list[str] = []
     if request.method == "POST" and "region_step" in request.form:

@@ -22,6 +22,13 @@ def zone(application: dict) -> str:
     return wording.zone_of(address.get("village_code"))
 
 
+def parent_of(application_id: str, application: dict) -> dict | None:
+    """The parent who applied for a child's card (KIA); intake keeps it on the review once submitted."""
+    if application.get("document_type") != "kia":
+        return None
+    return application.get("parent") or citizen.intake().review(application_id).get("parent")
+
+
 @blp.route("/permohonan/<uuid:application_id>")
 @citizen.required
 def show(application_id):
@@ -29,7 +36,7 @@ def show(application_id):
     if application["status"] == "DRAFT":
         return redirect(url_for("documents.show", application_id=application_id))
     return render_template("status.html", application=application, application_id=str(application_id),
-                           zone=zone(application))
+                           zone=zone(application), parent=parent_of(str(application_id), application))
 
 
 @blp.route("/permohonan/<uuid:application_id>/bayar", methods=["POST"])
@@ -52,7 +59,7 @@ def receipt(application_id):
     if not application.get("receipt_number"):
         return redirect(url_for("status.show", application_id=application_id))
     return render_template("receipt.html", application=application, application_id=str(application_id),
-                           zone=zone(application))
+                           zone=zone(application), parent=parent_of(str(application_id), application))
 
 
 @blp.route("/permohonan/<uuid:application_id>/tanda-terima.<suffix>")

@@ -17,13 +17,13 @@ def test_the_start_page_says_the_law_makes_the_card_free_and_where_a_regional_fe
     words = visitor.words()
     assert "tidak dipungut biaya (UU 24/2013 Pasal 79A)" in words
     assert "biaya penggantian kartu, besarnya tampil sebelum Anda mengirim permohonan" in words
-    assert words.count("Biaya: Rp0, gratis") == 6  # each kind in the list of documents by kind
+    assert words.count("Biaya: Rp0, gratis") == 9  # each kind in the list of documents by kind
     visitor.open("/bahasa/en")
     visitor.open("/")
     words = visitor.words()
     assert "(Law 24/2013, Article 79A)" in words and "can be prosecuted (Article 95B)" in words
     assert "paid only through the payment link on the status page" in words
-    assert words.count("Fee: Rp0, free") == 6
+    assert words.count("Fee: Rp0, free") == 9
 
 
 def test_outside_domicile_asks_for_the_office_outside_the_home_regency_and_the_review_names_it(citizen, person, form_of):
