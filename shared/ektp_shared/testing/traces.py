@@ -63,6 +63,11 @@ class Trace:
         return self.consumers() >= set(SERVICES) and self.handled("card.collected.v1", "notify") is not None \
             and self.handled("card.ready_for_pickup.v1", "notify") is not None
 
+    def complete(self, root_span_id: str) -> bool:
+        """Ready, and every span's parent has arrived too: processes export in batches, seconds apart, so a
+        child can arrive before its parent."""
+        return self.ready() and not self.orphans(root_span_id)
+
 
 def print_path(chain: list[TraceSpan]) -> list[str]:
     return [f"{span.service}: {span.name}" for span in chain]
@@ -72,7 +77,8 @@ def assert_one_trace_through_the_bus(found: Trace, root_span_id: str) -> None:
     """What an SRE following one slow application sees: every service handled its events in the trace, each
     handling continued the span that emitted the event, and nothing fell out of the trace."""
     assert found.consumers() == set(SERVICES)
-    assert found.orphans(root_span_id) == []
+    orphans = found.orphans(root_span_id)
+    assert orphans == [], [f"{s.service}: {s.kind} {s.name} (parent {s.parent_id} never arrived)" for s in orphans]
     for span in found.spans:
         if span.kind == "consumer":  # the parent is the emitting span (the CloudEvent's traceparent), never the relay's send
             assert found.by_id[span.parent_id].kind != "producer", span
