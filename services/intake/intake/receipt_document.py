@@ -30,6 +30,8 @@ class ReceiptSummary:
     nik: str
     region: str  # village, district, regency, province names
     documents: tuple[str, ...]  # names in Bahasa Indonesia
+    # A child's card (KIA): the parent who applied, whose receipt it is; None for an e-KTP.
+    parent: dict[str, str] | None = None
 
 
 def qr_png(receipt_number: str, scale: int = 8) -> bytes:
@@ -51,9 +53,10 @@ def receipt_pdf(summary: ReceiptSummary) -> bytes:
     width, height = A4
     top = height - 25 * mm
     page.setFont("Helvetica-Bold", 16)
-    page.drawString(20 * mm, top, "TANDA TERIMA PERMOHONAN KTP-el")
+    document, english = ("KIA", "a child's identity card (KIA)") if summary.parent else ("KTP-el", "an e-KTP")
+    page.drawString(20 * mm, top, f"TANDA TERIMA PERMOHONAN {document}")
     page.setFont("Helvetica", 10)
-    page.drawString(20 * mm, top - 6 * mm, "Receipt of an e-KTP application - bring this to the office")
+    page.drawString(20 * mm, top - 6 * mm, f"Receipt of an application for {english} - bring this to the office")
     page.drawImage(ImageReader(io.BytesIO(qr_png(summary.receipt_number))), width - 65 * mm, top - 45 * mm,
                    45 * mm, 45 * mm)
     page.setFont("Helvetica-Bold", 13)
@@ -62,10 +65,12 @@ def receipt_pdf(summary: ReceiptSummary) -> bytes:
         ("Jenis permohonan", summary.kind),
         ("Biaya", summary.fee),
         ("Diajukan", summary.submitted_at.astimezone(ZoneInfo(WIB)).strftime("%d-%m-%Y %H:%M WIB")),
-        ("Nama", summary.full_name),
-        ("NIK", masked_nik(summary.nik)),
+        ("Nama anak" if summary.parent else "Nama", summary.full_name),
+        ("NIK anak" if summary.parent else "NIK", masked_nik(summary.nik)),
         ("Wilayah", summary.region),
     ]
+    if summary.parent:
+        rows += [("Orang tua pemohon", summary.parent["full_name"]), ("NIK orang tua", masked_nik(summary.parent["nik"]))]
     y = top - 60 * mm
     for label, value in rows:
         page.setFont("Helvetica-Bold", 10)

@@ -71,7 +71,7 @@ def receipt_summary(application: Application) -> ReceiptSummary:
         fee=dues.receipt_line(application) or _fee_line(application_kind(application.kind).fee),
         submitted_at=application.submitted_at, full_name=application.applicant["full_name"],
         nik=application.applicant["nik"], region=", ".join(places),
-        documents=tuple(document_type(d.kind).indonesian for d in application.documents))
+        documents=tuple(document_type(d.kind).indonesian for d in application.documents), parent=application.parent)
 
 
 def _fee_line(fee: Fee) -> str:

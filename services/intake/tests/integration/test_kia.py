@@ -3,7 +3,10 @@ child under 17; the parent is named (and checked where intake can), the photo is
 e-KTP's minimum age does not apply, and the events say the document type and the parent."""
 from __future__ import annotations
 
+import io
+
 import pytest
+from pypdf import PdfReader
 
 
 @pytest.fixture
@@ -38,6 +41,11 @@ def test_a_parent_applies_for_a_childs_card_and_the_submission_names_the_kia_and
     submitted = intake.submit(application_id)
     assert submitted.status_code == 200, submitted.get_json()
     receipt = submitted.get_json()["receipt_number"]
+    printed = PdfReader(io.BytesIO(intake.client.get(f"/v1/applications/{application_id}/receipt.pdf").data))
+    text = printed.pages[0].extract_text()
+    assert "TANDA TERIMA PERMOHONAN KIA" in text and "KTP-el" not in text
+    assert "Orang tua pemohon" in text and "Dewi Lestari" in text and body["parent"]["nik"] not in text, \
+        "the receipt names the parent who applied, the NIK masked"
     [event] = intake.emitted("application.submitted.v1", application_id)
     assert (event["kind"], event["document_type"], event["parent"]) == ("kia_new", "kia", body["parent"])
     assert event["applicant"]["nik"] == body["applicant"]["nik"], "the card's holder is the child"
