@@ -123,12 +123,23 @@ class LocalCluster:
         process.wait(timeout=60)
         self.pids.forget(f"{service}-worker")
 
+    def prepare_bus(self) -> None:
+        """A broker user per service, and every service's exchanges, queues and bindings declared before any
+        process starts, as the topology operator does in Kubernetes: an event published while its consumer's
+        worker is still starting would otherwise be routed nowhere."""
+        environ = {**os.environ, **self.environ}
+        # Only the bus is wanted here: the launcher's own process traces nothing.
+        runtimes = {name: Runtime.build(spec, spec.load_settings(environ, otlp_endpoint=""))
+                    for name, spec in self.specs.items()}
+        self.broker_urls = self.accounts.create({name: runtime.topology for name, runtime in runtimes.items()},
+                                                environ["EKTP_BROKER_URL"])
+        for runtime in runtimes.values():
+            with runtime.broker.connect() as connection:
+                runtime.broker.declare(connection.default_channel)
+
     def start(self, timeout: float = 360) -> "LocalCluster":
         if self.accounts is not None and not self.broker_urls:
-            environ = {**os.environ, **self.environ}
-            # Only the topology is wanted here: the launcher's own process traces nothing.
-            self.broker_urls = self.accounts.create({name: Runtime.build(spec, spec.load_settings(environ, otlp_endpoint="")).topology
-                                                     for name, spec in self.specs.items()}, environ["EKTP_BROKER_URL"])
+            self.prepare_bus()
         self.gateway, paying = peers.payment_gateway({
             **os.environ, **self.environ, "EKTP_INTAKE_HTTP_PORT": str(self.ports["intake"]),
             "EKTP_PORTAL_HTTP_PORT": str(self.ports.get("portal", 8000))})
