@@ -25,15 +25,14 @@ import dataclasses
 import datetime as dt
 import hashlib
 import html
-import json
-import threading
 import time
 import uuid
 from typing import Any
 
 import requests
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from .http_peer import HttpPeer, json_response
 
 STATUS_CODES = {"settlement": "200", "capture": "200", "pending": "201", "deny": "202", "cancel": "202",
                 "expire": "407", "failure": "202"}
@@ -78,55 +77,24 @@ def signature(order_id: str, status_code: str, gross_amount: str, server_key: st
     return hashlib.sha512(f"{order_id}{status_code}{gross_amount}{server_key}".encode()).hexdigest()
 
 
-class MidtransFake:
+class MidtransFake(HttpPeer[MerchantNotification]):
+    thread_name = "midtrans-fake"
+
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, server_key: str = "SB-Mid-server-test",
                  notification_url: str = "", retry_seconds: float = 0.5) -> None:
-        self.host = host
-        self.port = port
+        super().__init__(host, port)
         self.server_key = server_key
         self.notification_url = notification_url
         self.retry_seconds = retry_seconds
         self._transactions: dict[str, Transaction] = {}
-        self._deliveries: list[MerchantNotification] = []
-        self._lock = threading.Condition()
-        self._server = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
 
     @property
     def deliveries(self) -> list[MerchantNotification]:
-        with self._lock:
-            return list(self._deliveries)
+        return self.received
 
     def transaction(self, order_id: str) -> Transaction | None:
         with self._lock:
             return self._transactions.get(order_id)
-
-    def start(self) -> MidtransFake:
-        self._server = make_server(self.host, self.port, self.app, threaded=True)
-        self.port = self._server.port
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), name="midtrans-fake",
-                                        daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(5)
-            self._thread = None
-
-    def __enter__(self) -> MidtransFake:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     @property
     def orders(self) -> list[str]:
@@ -173,9 +141,7 @@ class MidtransFake:
                 delivery = MerchantNotification(order_id, body["transaction_status"], answer.status_code, answer.text)
             except requests.RequestException as error:
                 delivery = MerchantNotification(order_id, body["transaction_status"], None, type(error).__name__)
-            with self._lock:
-                self._deliveries.append(delivery)
-                self._lock.notify_all()
+            self._receive(delivery)
             if delivery.http_status is not None and delivery.http_status < 300:
                 break
             if attempt + 1 < tries:
@@ -194,13 +160,13 @@ class MidtransFake:
         if path == "/_pay" and method == "POST":
             body = request.get_json(force=True, silent=True) or {}
             if self.transaction(str(body.get("order_id"))) is None:
-                return _json({"error": "unknown order_id"}, 404)
+                return json_response({"error": "unknown order_id"}, 404)
             delivery = self.pay(body["order_id"], body.get("transaction_status", "settlement"))
-            return _json(dataclasses.asdict(delivery))
+            return json_response(dataclasses.asdict(delivery))
         if path == "/_transactions" and method == "GET":
             with self._lock:
-                return _json([dataclasses.asdict(t) for t in self._transactions.values()])
-        return _json({"status_code": "404", "status_message": "The requested resource is not found"}, 404)
+                return json_response([dataclasses.asdict(t) for t in self._transactions.values()])
+        return json_response({"status_code": "404", "status_message": "The requested resource is not found"}, 404)
 
     def _authorized(self, request: Request) -> Response | None:
         scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
@@ -209,7 +175,7 @@ class MidtransFake:
         except ValueError:
             user = ""
         if user != self.server_key:
-            return _json({"status_code": "401", "status_message": "Access denied due to unauthorized transaction, "
+            return json_response({"status_code": "401", "status_message": "Access denied due to unauthorized transaction, "
                           "please check client or server key",
                           "error_messages": ["Access denied due to unauthorized transaction, please check client or "
                                              "server key"]}, 401)
@@ -228,20 +194,20 @@ class MidtransFake:
             if not errors and order_id in self._transactions:
                 errors.append("transaction_details.order_id has already been taken")
             if errors:
-                return _json({"error_messages": errors}, 400)
+                return json_response({"error_messages": errors}, 400)
             token = str(uuid.uuid4())
             self._transactions[order_id] = Transaction(
                 order_id, amount, token, request.headers.get("X-Override-Notification") or self.notification_url,
                 (body.get("callbacks") or {}).get("finish"))
-        return _json({"token": token, "redirect_url": f"{self.url}/snap/v2/vtweb/{token}"}, 201)
+        return json_response({"token": token, "redirect_url": f"{self.url}/snap/v2/vtweb/{token}"}, 201)
 
     def _status(self, order_id: str) -> Response:
         found = self.transaction(order_id)
         if found is None:
-            return _json({"status_code": "404", "status_message": "Transaction doesn't exist."}, 404)
+            return json_response({"status_code": "404", "status_message": "Transaction doesn't exist."}, 404)
         body = self.notification(order_id)
         body["status_message"] = "Success, transaction is found"
-        return _json(body)
+        return json_response(body)
 
     def _page(self, request: Request, rest: str) -> Response:
         token, _, action = rest.partition("/")
@@ -266,24 +232,13 @@ class MidtransFake:
         return Response(page, mimetype="text/html")
 
 
-def _json(body: Any, status: int = 200) -> Response:
-    return Response(json.dumps(body), status=status, mimetype="application/json")
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8009)
     parser.add_argument("--server-key", default="SB-Mid-server-test")
     options = parser.parse_args(argv)
-    gateway = MidtransFake(host=options.host, port=options.port, server_key=options.server_key).start()
-    print(f"Midtrans fake at {gateway.url}", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        gateway.stop()
+    MidtransFake(host=options.host, port=options.port, server_key=options.server_key).serve("Midtrans fake")
 
 
 if __name__ == "__main__":

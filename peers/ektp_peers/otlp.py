@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
-import threading
-import time
 from collections.abc import Callable
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest, ExportTraceServiceResponse
 from opentelemetry.proto.trace.v1.trace_pb2 import Span as SpanMessage
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from .http_peer import HttpPeer
 
 PROTOBUF = "application/x-protobuf"
 KINDS = {SpanMessage.SPAN_KIND_SERVER: "server", SpanMessage.SPAN_KIND_CLIENT: "client",
@@ -48,43 +47,27 @@ def spans_of(request: ExportTraceServiceRequest) -> list[ReceivedSpan]:
     return found
 
 
-class OtlpReceiver:
-    def __init__(self, host: str = "127.0.0.1", port: int = 0):
-        self.host = host
-        self.port = port
-        self.requests = 0
-        self._spans: list[ReceivedSpan] = []
-        self._lock = threading.Condition()
-        self._server = None
-        self._thread: threading.Thread | None = None
+class OtlpReceiver(HttpPeer[ReceivedSpan]):
+    thread_name = "otlp-receiver"
 
-    @property
-    def url(self) -> str:
-        """What ``EKTP_OTLP_ENDPOINT`` names (the exporter posts to ``<url>/v1/traces``)."""
-        return f"http://{self.host}:{self.port}"
+    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+        super().__init__(host, port)
+        self.requests = 0
 
     @property
     def spans(self) -> list[ReceivedSpan]:
-        with self._lock:
-            return list(self._spans)
+        return self.received
 
     def wait_for(self, done: Callable[[list[ReceivedSpan]], bool], timeout: float = 30) -> list[ReceivedSpan]:
         """The spans received once ``done(spans)`` holds; AssertionError after ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        with self._lock:
-            while not done(list(self._spans)):
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"the spans received in {timeout:.0f}s ({len(self._spans)}) never satisfied the wait")
-                self._lock.wait(min(left, 0.5))
-            return list(self._spans)
+        return self._wait_until(done, timeout, "spans that satisfy the wait")
 
-    def _app(self, environ, start_response):  # noqa: ANN001  (WSGI)
-        request = Request(environ)
+    @Request.application
+    def app(self, request: Request) -> Response:
         if request.path != "/v1/traces" or request.method != "POST":
-            return Response("not found", status=404)(environ, start_response)
+            return Response("not found", status=404)
         if request.mimetype != PROTOBUF:
-            return Response(f"Content-Type must be {PROTOBUF}", status=415)(environ, start_response)
+            return Response(f"Content-Type must be {PROTOBUF}", status=415)
         body = request.get_data()
         if request.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
@@ -92,28 +75,9 @@ class OtlpReceiver:
         try:
             export.ParseFromString(body)
         except Exception:  # a malformed export is the sender's error, answered as a collector would
-            return Response("not an ExportTraceServiceRequest", status=400)(environ, start_response)
+            return Response("not an ExportTraceServiceRequest", status=400)
         with self._lock:
             self.requests += 1
-            self._spans.extend(spans_of(export))
-            self._lock.notify_all()
+            self._receive(*spans_of(export))
         answer = ExportTraceServiceResponse().SerializeToString()
-        return Response(answer, content_type=PROTOBUF)(environ, start_response)
-
-    def start(self) -> "OtlpReceiver":
-        self._server = make_server(self.host, self.port, self._app, threaded=True)
-        self.port = self._server.server_port
-        self._thread = threading.Thread(target=self._server.serve_forever, name="otlp-receiver", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server = None
-
-    def __enter__(self) -> "OtlpReceiver":
-        return self.start()
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
+        return Response(answer, content_type=PROTOBUF)

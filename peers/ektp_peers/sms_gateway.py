@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
-import threading
 import time
 from typing import Any
 
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from .http_peer import HttpPeer, json_response
 
 FAILURE_MODES = ("http_500", "refuse", "garbage", "slow")
 
@@ -38,7 +37,9 @@ class GatewaySms:
     message: str
 
 
-class SmsGatewayFake:
+class SmsGatewayFake(HttpPeer[GatewaySms]):
+    thread_name = "sms-gateway-fake"
+
     def __init__(
         self,
         *,
@@ -50,28 +51,22 @@ class SmsGatewayFake:
         number_field: str = "to",
         message_field: str = "message",
     ) -> None:
-        self.host = host
-        self.port = port
+        super().__init__(host, port)
         self.path = path
         self.userkey = userkey
         self.passkey = passkey
         self.number_field = number_field
         self.message_field = message_field
         self.requests = 0  # every POST to the API, answered well or not
-        self._messages: list[GatewaySms] = []
         self._failure: tuple[str, int | None, float] | None = None  # (mode, remaining or None, delay)
-        self._lock = threading.Condition()
-        self._server = None
-        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}{self.path}"
+        return f"{super().url}{self.path}"
 
     @property
     def messages(self) -> list[GatewaySms]:
-        with self._lock:
-            return list(self._messages)
+        return self.received
 
     def fail(self, mode: str, *, times: int | None = None, delay: float = 5.0) -> None:
         if mode not in FAILURE_MODES:
@@ -84,55 +79,25 @@ class SmsGatewayFake:
             self._failure = None
 
     def wait_for(self, count: int, timeout: float = 5.0) -> list[GatewaySms]:
-        deadline = time.monotonic() + timeout
-        with self._lock:
-            while len(self._messages) < count:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(f"expected {count} SMS, the gateway took {len(self._messages)}")
-                self._lock.wait(remaining)
-            return self._messages[:count]
-
-    def start(self) -> SmsGatewayFake:
-        self._server = make_server(self.host, self.port, self.app, threaded=True)
-        self.port = self._server.port
-        # A short poll interval: stop() waits for the serving loop to notice, 0.5 s by default.
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), name="sms-gateway-fake", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(5)
-            self._thread = None
-
-    def __enter__(self) -> SmsGatewayFake:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        return self._wait_until(lambda messages: len(messages) >= count, timeout, f"{count} SMS")[:count]
 
     @Request.application
     def app(self, request: Request) -> Response:
         if request.path == self.path and request.method == "POST":
             return self._send(request)
         if request.path == "/_messages" and request.method == "GET":
-            return _json([dataclasses.asdict(sms) for sms in self.messages])
+            return json_response([dataclasses.asdict(sms) for sms in self.messages])
         if request.path == "/_fail" and request.method == "POST":
             body = request.get_json(force=True, silent=True) or {}
             try:
                 self.fail(body.get("mode", ""), times=body.get("times"), delay=float(body.get("delay", 5.0)))
             except ValueError as error:
-                return _json({"error": str(error)}, status=400)
-            return _json({"ok": True})
+                return json_response({"error": str(error)}, status=400)
+            return json_response({"ok": True})
         if request.path == "/_recover" and request.method == "POST":
             self.recover()
-            return _json({"ok": True})
-        return _json({"error": "not found"}, status=404)
+            return json_response({"ok": True})
+        return json_response({"error": "not found"}, status=404)
 
     def _send(self, request: Request) -> Response:
         fields: dict[str, Any] = dict(request.form) if request.form else (request.get_json(silent=True) or {})
@@ -144,21 +109,20 @@ class SmsGatewayFake:
             if mode == "http_500":
                 return Response("Internal Server Error", status=500)
             if mode == "refuse":
-                return _json({"status": "0", "text": "Saldo tidak mencukupi"})
+                return json_response({"status": "0", "text": "Saldo tidak mencukupi"})
             if mode == "garbage":
                 return Response("<html>Bad Gateway</html>", status=200, mimetype="text/html")
             time.sleep(delay)
         if fields.get("userkey") != self.userkey or fields.get("passkey") != self.passkey:
-            return _json({"status": "0", "text": "Userkey atau Passkey salah"})
+            return json_response({"status": "0", "text": "Userkey atau Passkey salah"})
         number = str(fields.get(self.number_field) or "")
         message = str(fields.get(self.message_field) or "")
         if not number.isdigit() or not message:
-            return _json({"status": "0", "text": "Nomor tujuan atau pesan tidak valid"})
+            return json_response({"status": "0", "text": "Nomor tujuan atau pesan tidak valid"})
         with self._lock:
-            sms = GatewaySms(message_id=str(len(self._messages) + 1), number=number, message=message)
-            self._messages.append(sms)
-            self._lock.notify_all()
-        return _json({"messageId": sms.message_id, "to": number, "status": "1", "text": "Success"})
+            sms = GatewaySms(message_id=str(len(self._received) + 1), number=number, message=message)
+            self._receive(sms)
+        return json_response({"messageId": sms.message_id, "to": number, "status": "1", "text": "Success"})
 
     def _take_failure(self) -> tuple[str, float] | None:
         if self._failure is None:
@@ -169,10 +133,6 @@ class SmsGatewayFake:
         return mode, delay
 
 
-def _json(body: Any, status: int = 200) -> Response:
-    return Response(json.dumps(body), status=status, mimetype="application/json")
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -180,15 +140,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--userkey", default="test-userkey")
     parser.add_argument("--passkey", default="test-passkey")
     options = parser.parse_args(argv)
-    gateway = SmsGatewayFake(host=options.host, port=options.port, userkey=options.userkey, passkey=options.passkey)
-    gateway.start()
-    print(f"SMS gateway fake at {gateway.url}", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        gateway.stop()
+    SmsGatewayFake(host=options.host, port=options.port, userkey=options.userkey,
+                   passkey=options.passkey).serve("SMS gateway fake")
 
 
 if __name__ == "__main__":

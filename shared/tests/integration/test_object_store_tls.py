@@ -3,20 +3,18 @@ biometrics never go to a server that cannot prove it is the object store."""
 from __future__ import annotations
 
 import http.server
-import ssl
-import threading
 
 import pytest
 import trustme
 import urllib3
 
 from ektp_shared.objects import S3Backend
+from ektp_shared.testing.tls import tls_http_server
 
 
 @pytest.fixture
 def https_server():
     """An HTTPS server at the object store's address (no S3: it records the requests that reach it)."""
-    authority = trustme.CA()
     received: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -25,17 +23,8 @@ def https_server():
             self.send_response(200)
             self.end_headers()
 
-        def log_message(self, *_):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("localhost").configure_cert(context)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    with authority.cert_pem.tempfile() as ca_file:
-        yield f"localhost:{server.server_address[1]}", ca_file, received
-    server.shutdown()
+    with tls_http_server(Handler) as (url, ca_file):
+        yield url.removeprefix("https://"), ca_file, received
 
 
 def test_a_store_whose_certificate_verifies_is_asked_over_https(https_server):

@@ -3,12 +3,11 @@ driver's CAs do not sign never receives a request (a card holds personal data), 
 from __future__ import annotations
 
 import http.server
-import ssl
-import threading
 
 import pytest
 import trustme
 
+from ektp_shared.testing.tls import tls_http_server
 from printing.context import drivers_of
 from printing.drivers import Condition
 from printing.settings import PrintingSettings
@@ -17,7 +16,6 @@ from printing.settings import PrintingSettings
 @pytest.fixture
 def tls_printer():
     """An HTTPS server at the printer's address (not an IPP implementation: it records what reaches it)."""
-    authority = trustme.CA()
     received: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -27,17 +25,8 @@ def tls_printer():
             self.send_response(500)
             self.end_headers()
 
-        def log_message(self, *_):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("localhost").configure_cert(context)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    with authority.cert_pem.tempfile() as ca_file:
-        yield f"ipps://localhost:{server.server_address[1]}/printers/KTP1", ca_file, received
-    server.shutdown()
+    with tls_http_server(Handler) as (url, ca_file):
+        yield f"{url.replace('https://', 'ipps://')}/printers/KTP1", ca_file, received
 
 
 def test_a_printer_whose_certificate_does_not_verify_gets_nothing(tls_printer):
