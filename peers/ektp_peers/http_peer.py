@@ -16,6 +16,7 @@ waits on.
 """
 from __future__ import annotations
 
+import abc
 import json
 import threading
 import time
@@ -28,7 +29,7 @@ from werkzeug.wrappers import Response
 T = TypeVar("T")
 
 
-class HttpPeer(Generic[T]):
+class HttpPeer(abc.ABC, Generic[T]):
     thread_name = "http-peer"
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -50,8 +51,9 @@ class HttpPeer(Generic[T]):
         with self._lock:
             return list(self._received)
 
+    @abc.abstractmethod
     def app(self, environ: dict[str, Any], start_response: Callable) -> Any:
-        raise NotImplementedError
+        """The peer's WSGI application."""
 
     def start(self) -> Self:
         self._server = make_server(self.host, self.port, self.app, threaded=True)
