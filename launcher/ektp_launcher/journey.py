@@ -154,8 +154,7 @@ def sample_child(rng: random.Random, face_name: str = "Colin_Powell", ages: tupl
     applicant = {
         "nik": child["nik"], "kk_number": child["kk_number"], "full_name": child["full_name"],
         "birth_place": child["birth_place"], "birth_date": child["birth_date"], "gender": child["gender"],
-        "blood_type": "O", "religion": "ISLAM", "marital_status": "BELUM KAWIN", "occupation": "PELAJAR/MAHASISWA",
-        "citizenship": "WNI",
+        "blood_type": "O", "religion": "ISLAM", "citizenship": "WNI",  # a child's card asks no marital status or occupation
         "address": {"street": "Jl. Merdeka No. 7", "rt": "002", "rw": "005", "village_code": child["village_code"]},
     }
     face = camera_capture((FIXTURES / "faces" / f"{face_name}_0001.jpg").read_bytes())

@@ -33,8 +33,9 @@ def fill_in(page, person, javascript: bool, words: dict) -> None:
     page.check(f"#gender input[value='{applicant['gender']}']")
     page.select_option("#blood_type", applicant["blood_type"])
     page.select_option("#religion", applicant["religion"])
-    page.select_option("#marital_status", applicant["marital_status"])
-    page.select_option("#occupation", applicant["occupation"])
+    for name in ("marital_status", "occupation"):  # not asked on a child's card
+        if name in applicant:
+            page.select_option(f"#{name}", applicant[name])
     page.fill("#street", applicant["address"]["street"])
     page.fill("#rt", applicant["address"]["rt"])
     page.fill("#rw", applicant["address"]["rw"])

@@ -5,7 +5,7 @@ so a front end can show its own text.
 """
 import datetime as dt
 
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from ektp_shared.calendar import WIB, local_day
 from ektp_shared.contracts.common import CITIZENSHIPS, GENDERS, NIK_PATTERN, ResidencePermitSchema
@@ -67,8 +67,11 @@ class ApplicantIn(Schema):
     gender = fields.String(required=True, validate=validate.OneOf(GENDERS))
     blood_type = fields.String(load_default=None, allow_none=True, validate=_one_of(Enumeration.GOLONGAN_DARAH, "blood_type"))
     religion = fields.String(required=True, validate=_one_of(Enumeration.AGAMA, "religion"))
-    marital_status = fields.String(required=True, validate=_one_of(Enumeration.STATUS_PERKAWINAN, "marital_status"))
-    occupation = fields.String(required=True, validate=_one_of(Enumeration.PEKERJAAN, "occupation"))
+    # Required for an e-KTP; a child's card (kia) does not ask them (ApplicationIn._asked_fields).
+    marital_status = fields.String(load_default=None, validate=_one_of(Enumeration.STATUS_PERKAWINAN, "marital_status"),
+                                   metadata={"description": "e-KTP: required. kia: leave out (BELUM KAWIN is implied)."})
+    occupation = fields.String(load_default=None, validate=_one_of(Enumeration.PEKERJAAN, "occupation"),
+                               metadata={"description": "e-KTP: required. kia: leave out (a child's card has none)."})
     citizenship = fields.String(load_default="WNI", validate=validate.OneOf(CITIZENSHIPS))
     permit_expiry = fields.Date(load_default=None, allow_none=True, metadata={
         "description": "WNA only: expiry of the permanent-stay permit (KITAP); the card is valid until then."})
@@ -184,6 +187,30 @@ class ApplicationIn(Schema):
         if parent_born and child_born and _years_between(parent_born, child_born) < MIN_PARENT_AGE_AT_BIRTH:
             raise ValidationError(f"kia.parent_too_young: by the NIKs' birth dates the parent was not "
                                   f"{MIN_PARENT_AGE_AT_BIRTH} when the child was born", field_name="parent.nik")
+
+    @validates_schema
+    def _asked_fields(self, data: dict, **_: object) -> None:
+        """An e-KTP asks marital status and occupation; a child's card asks neither: its holder is unmarried, and
+        a married child applies for an e-KTP."""
+        applicant = data.get("applicant") or {}
+        implied = application_kind(data.get("kind", "new")).implied_fields
+        problems = {}
+        for name in ("marital_status", "occupation"):
+            given = applicant.get(name)
+            if name not in implied:
+                if given is None:
+                    problems[f"applicant.{name}"] = ["Missing data for required field."]
+            elif given not in (None, implied[name]):
+                problems[f"applicant.{name}"] = [
+                    "kind.child_married: a child who is or was married applies for an e-KTP, not a KIA"
+                    if name == "marital_status" else f"kia.not_asked: a child's card (kia) has no {name}; leave it out"]
+        if problems:
+            raise ValidationError(problems)
+
+    @post_load
+    def _implied_fields(self, data: dict, **_: object) -> dict:
+        data["applicant"] = application_kind(data["kind"]).with_implied_fields(data["applicant"])
+        return data
 
     @validates_schema
     def _kind_rules(self, data: dict, **_: object) -> None:

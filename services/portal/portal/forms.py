@@ -189,6 +189,8 @@ class ApplicationForm(FlaskForm):
             del self.office_regency
         if rules.document_type is not DocumentType.KIA:
             del self.parent_nik, self.parent_full_name
+        for not_asked in rules.implied_fields:  # a child's card: marital status and occupation
+            delattr(self, not_asked)
 
     def body(self, kind: str, language: str) -> dict:
         """The body of intake's POST/PUT /v1/applications."""
@@ -196,10 +198,10 @@ class ApplicationForm(FlaskForm):
             "nik": self.nik.data, "kk_number": self.kk_number.data, "full_name": self.full_name.data.strip(),
             "birth_place": self.birth_place.data.strip(), "birth_date": self.birth_date.data.isoformat(),
             "gender": self.gender.data, "blood_type": self.blood_type.data or None, "religion": self.religion.data,
-            "marital_status": self.marital_status.data, "occupation": self.occupation.data,
             "address": {"street": self.street.data.strip(), "rt": self.rt.data, "rw": self.rw.data,
                         "village_code": self.village.data},
         }
+        applicant.update({name: self[name].data for name in ("marital_status", "occupation") if name in self})
         contact = {"phone": self.phone.data or None, "email": (self.email.data or "").strip().lower() or None}
         body = {"kind": kind, "language": language, "applicant": applicant, "contact": contact}
         if "changes" in self._fields:
@@ -215,7 +217,8 @@ class ApplicationForm(FlaskForm):
         applicant, address = application.get("applicant") or {}, (application.get("applicant") or {}).get("address") or {}
         for name in ("nik", "kk_number", "full_name", "birth_place", "gender", "blood_type", "religion",
                      "marital_status", "occupation"):
-            getattr(self, name).data = applicant.get(name) or ""
+            if name in self:
+                self[name].data = applicant.get(name) or ""
         if applicant.get("birth_date"):
             self.birth_date.data = dt.date.fromisoformat(applicant["birth_date"])
         self.street.data, self.rt.data, self.rw.data = address.get("street"), address.get("rt"), address.get("rw")

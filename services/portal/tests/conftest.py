@@ -103,7 +103,7 @@ def form_of(person: Person, **changes: str) -> dict[str, str]:
     data = {"kk_number": applicant["kk_number"], "full_name": applicant["full_name"],
             "birth_place": applicant["birth_place"], "birth_date": applicant["birth_date"], "gender": applicant["gender"],
             "blood_type": applicant["blood_type"], "religion": applicant["religion"],
-            "marital_status": applicant["marital_status"], "occupation": applicant["occupation"],
+            **{name: applicant[name] for name in ("marital_status", "occupation") if name in applicant},
             "street": applicant["address"]["street"], "rt": applicant["address"]["rt"], "rw": applicant["address"]["rw"],
             "province": parts[0], "regency": ".".join(parts[:2]), "district": ".".join(parts[:3]), "village": village,
             "phone": person.application["contact"]["phone"], "email": ""}

@@ -26,8 +26,10 @@ class CardHolderSchema(Schema):
     gender = fields.String(required=True, validate=validate.OneOf(GENDERS))
     blood_type = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=8))
     religion = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
-    marital_status = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
-    occupation = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80))
+    marital_status = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40), metadata={
+        "description": "A child's card (kia): always BELUM KAWIN, which intake implies (it does not ask)."})
+    occupation = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80), metadata={
+        "description": "A child's card (kia): null; intake does not ask it and the KIA does not print it."})
     citizenship = fields.String(load_default="WNI", validate=validate.OneOf(CITIZENSHIPS))
     permit_expiry = fields.Date(load_default=None, allow_none=True,
                                 metadata={"description": "WNA only: expiry of the permanent-stay permit (KITAP), which ends the card's validity."})

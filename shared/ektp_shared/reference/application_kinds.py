@@ -22,6 +22,9 @@ Requirement = tuple[str, ...]
 PHOTO = "photo"
 # Who may hold a child's card: only a child not (ever) married; a married one gets an e-KTP (UU 24/2013 Pasal 63).
 UNMARRIED = "BELUM KAWIN"
+# What a child's card does not ask, and the value its holder has instead: a child is unmarried by definition and
+# has no occupation; the KIA prints neither.
+NOT_ASKED_OF_A_CHILD: Mapping[str, str | None] = {"marital_status": UNMARRIED, "occupation": None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,15 @@ class ApplicationKind:
     under_age_years: int | None = None
     # Only the KIA kinds: the photo is required from this age, and not taken before it (Permendagri 2/2016).
     photo_from_age_years: int | None = None
+
+    @property
+    def implied_fields(self) -> Mapping[str, str | None]:
+        """The holder's fields this kind does not ask, each with the value it implies (the KIA kinds' only)."""
+        return NOT_ASKED_OF_A_CHILD if self.under_age_years is not None else {}
+
+    def with_implied_fields(self, applicant: Mapping[str, object]) -> dict[str, object]:
+        """The holder's data as this kind keeps it: the fields it does not ask set to what they imply."""
+        return {**applicant, **self.implied_fields}
 
     def takes_photo(self, birth_date: date, on: date) -> bool:
         return self.photo_from_age_years is None or _age(birth_date, on) >= self.photo_from_age_years

@@ -135,3 +135,13 @@ def test_a_kia_is_for_an_unmarried_child_under_17_and_the_ektp_age_rule_does_not
     assert [f.code for f in kia.eligibility_findings(date(2009, 12, 3), "BELUM KAWIN", on)] == ["kind.too_old"]
     assert kia.eligibility_findings(date(2009, 12, 4), "BELUM KAWIN", on) == ()  # 17 tomorrow: still a child
     assert [f.code for f in kia.eligibility_findings(date(2010, 1, 1), "KAWIN", on)] == ["kind.child_married"]
+
+
+def test_a_kia_does_not_ask_marital_status_or_occupation_and_an_ektp_asks_both():
+    for code in ("kia_new", "kia_replacement_lost", "kia_replacement_damaged"):
+        assert application_kind(code).implied_fields == {"marital_status": "BELUM KAWIN", "occupation": None}
+    assert all(kind.implied_fields == {} for kind in application_kinds() if kind.document_type.value == "ektp")
+    entered = {"full_name": "Putri", "occupation": "PELAJAR/MAHASISWA"}
+    assert application_kind("kia_new").with_implied_fields(entered) == {
+        "full_name": "Putri", "marital_status": "BELUM KAWIN", "occupation": None}
+    assert application_kind("new").with_implied_fields(entered) == entered

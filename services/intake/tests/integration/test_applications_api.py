@@ -156,6 +156,8 @@ def test_a_first_card_needs_17_years_on_the_day_unless_married(intake, citizen):
     (lambda a: a["address"].update(rt="000"), "applicant.address.rt", "RT must be"),
     (lambda a: a.update(religion="ATHEIS"), "applicant.religion", "religion must be one of"),
     (lambda a: a.update(occupation="ASTRONOT"), "applicant.occupation", "occupation must be one of"),
+    (lambda a: a.pop("occupation"), "applicant.occupation", "Missing data for required field"),
+    (lambda a: a.update(marital_status=None), "applicant.marital_status", "Missing data for required field"),
     (lambda a: a.update(blood_type="Z"), "applicant.blood_type", "blood_type must be one of"),
     (lambda a: a.update(birth_date="2999-01-01"), "applicant.birth_date", "birth_date.implausible"),
     (lambda a: a.update(citizenship="WNA"), "applicant.permit_expiry", "citizenship.wna_permit"),

@@ -13,7 +13,9 @@ from pypdf import PdfReader
 def kia(citizen):
     def make(seed: int, years: int = 8, parent_years: int = 38) -> dict:
         """A child of about ``years`` and a parent of about ``parent_years``, the parent applying."""
-        body = citizen(seed, kind="kia_new", years=years, occupation="PELAJAR/MAHASISWA")
+        body = citizen(seed, kind="kia_new", years=years)
+        for not_asked in ("marital_status", "occupation"):  # a child's card asks neither
+            del body["applicant"][not_asked]
         parent = citizen(seed + 1000, years=parent_years)["applicant"]
         return {**body, "parent": {"nik": parent["nik"], "full_name": "Dewi Lestari"}}
 
@@ -49,6 +51,7 @@ def test_a_parent_applies_for_a_childs_card_and_the_submission_names_the_kia_and
     [event] = intake.emitted("application.submitted.v1", application_id)
     assert (event["kind"], event["document_type"], event["parent"]) == ("kia_new", "kia", body["parent"])
     assert event["applicant"]["nik"] == body["applicant"]["nik"], "the card's holder is the child"
+    assert (event["applicant"]["marital_status"], event["applicant"]["occupation"]) == ("BELUM KAWIN", None)
     assert {d["kind"] for d in event["documents"]} == {"akta_kelahiran", "kk", "photo"}
 
     anyone = intake.client.application.test_client()
@@ -81,7 +84,7 @@ def test_a_childs_card_names_the_applying_parent_and_refuses_what_cannot_be_the_
     assert "kia.parent_too_young" in errors(refused)[0][1]
     intake.sign_in(body["parent"]["nik"])
     ektp_with_parent = intake.client.post("/v1/applications", json={**body, "kind": "new"})
-    assert ektp_with_parent.status_code == 422 and errors(ektp_with_parent)[0][0] == "parent"
+    assert ektp_with_parent.status_code == 422 and "parent" in [field for field, _ in errors(ektp_with_parent)]
     bad_nik = intake.client.post("/v1/applications", json={**body, "parent": {"nik": "12", "full_name": "X"}})
     assert bad_nik.status_code == 422 and errors(bad_nik)[0][0] == "parent.nik"
 
@@ -115,7 +118,30 @@ def test_a_kia_is_only_for_a_child_under_17_who_is_not_married(intake, photos, k
     refused = intake.submit(grown)
     assert refused.status_code == 422 and refused.get_json()["code"] == "kind.too_old"
 
-    married = kia(7, years=16)
-    married["applicant"]["marital_status"] = "KAWIN"
-    refused = intake.submit(intake.complete(married, documents))
-    assert refused.status_code == 422 and refused.get_json()["code"] == "kind.child_married"
+
+
+def test_a_childs_card_asks_no_marital_status_or_occupation_and_refuses_a_married_child(intake, kia):
+    body = kia(7, years=16)
+    draft = intake.create(body)
+    assert (draft["applicant"]["marital_status"], draft["applicant"]["occupation"]) == ("BELUM KAWIN", None), \
+        "a child is unmarried and has no occupation"
+    unmarried = kia(8)
+    unmarried["applicant"]["marital_status"] = "BELUM KAWIN"  # saying what is implied is no mistake
+    assert intake.create(unmarried)["applicant"]["marital_status"] == "BELUM KAWIN"
+
+    intake.sign_in(kia(9)["parent"]["nik"])
+    for status in ("KAWIN", "CERAI HIDUP"):
+        married = kia(9)
+        married["applicant"]["marital_status"] = status
+        refused = intake.client.post("/v1/applications", json=married)
+        assert refused.status_code == 422 and errors(refused) == [
+            ("applicant.marital_status", "kind.child_married: a child who is or was married applies for an e-KTP, "
+                                         "not a KIA")]
+    working = kia(9)
+    working["applicant"]["occupation"] = "PELAJAR/MAHASISWA"
+    refused = intake.client.post("/v1/applications", json=working)
+    assert refused.status_code == 422 and [field for field, _ in errors(refused)] == ["applicant.occupation"]
+    intake.sign_in(body["parent"]["nik"])
+    changed = intake.client.put(f"/v1/applications/{draft['id']}", json={**body, "applicant": {
+        **body["applicant"], "marital_status": "KAWIN"}})
+    assert changed.status_code == 422 and errors(changed)[0][0] == "applicant.marital_status"

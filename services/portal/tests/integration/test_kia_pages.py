@@ -37,6 +37,7 @@ def test_a_parent_applies_for_a_childs_card_and_the_pages_say_kia_and_name_the_p
     parent.visitor.send("/permohonan/baru", {"kind": "kia_new"})
     page = parent.visitor.words()
     assert "Orang tua yang mengajukan" in page and "Data anak" in page
+    assert "Status perkawinan" not in page and "Pekerjaan" not in page, "a child's card asks neither"
     shown = rf'<input[^>]*id="parent_nik"[^>]*readonly[^>]*value="{child.parent["nik"]}"'
     assert re.search(shown, parent.visitor.text), "the parent's NIK is the signed-in one, not to be changed"
 
@@ -56,6 +57,7 @@ def test_a_parent_applies_for_a_childs_card_and_the_pages_say_kia_and_name_the_p
     assert "KIA baru (Kartu Identitas Anak)" in words
     assert f"Orang tua yang mengajukan NIK {child.parent['nik']} Nama lengkap {child.parent['full_name']}" in words
     assert f"Data anak NIK {child.nik}" in words
+    assert "Status perkawinan" not in words and "Pekerjaan" not in words
     parent.visitor.send(f"/permohonan/{application_id}/kirim", {"key": f"submit-{application_id}"})
     assert parent.visitor.path.endswith("/tanda-terima"), parent.visitor.words()
     said = f"Kartu Identitas Anak (KIA), diajukan oleh orang tua {child.parent['full_name']}."

@@ -33,6 +33,7 @@ def test_outside_domicile_asks_for_the_office_outside_the_home_regency_and_the_r
     citizen.visitor.send("/permohonan/baru", {"kind": "outside_domicile"})
     page = citizen.visitor.words()
     assert "Kantor pilihan" in page and "Kota Bandung (Jawa Barat)" in page
+    assert "Status perkawinan" in page and "Pekerjaan" in page, "an e-KTP asks both (a child's card neither)"
 
     home = person.application["applicant"]["address"]["village_code"][:5]
     for office, said in (("", "Pilih kabupaten/kota kantor tempat Anda dilayani."),
@@ -44,4 +45,7 @@ def test_outside_domicile_asks_for_the_office_outside_the_home_regency_and_the_r
     assert citizen.visitor.path.endswith("/dokumen"), citizen.visitor.words()
     application_id = citizen.visitor.path.split("/")[2]
     citizen.visitor.open(f"/permohonan/{application_id}/periksa")
-    assert "Kantor pilihan Disdukcapil Kota Bandung" in citizen.visitor.words()
+    words = citizen.visitor.words()
+    assert "Kantor pilihan Disdukcapil Kota Bandung" in words
+    marital, occupation = (person.application["applicant"][name] for name in ("marital_status", "occupation"))
+    assert f"Status perkawinan {marital} Pekerjaan {occupation}" in words
