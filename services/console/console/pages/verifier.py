@@ -25,6 +25,8 @@ from ..forms import (
 
 blp = Blueprint("verifier", __name__, url_prefix="/verifikasi")
 DESK_ROLES = ("verifier", "supervisor")
+# The states in which the officer who claimed a case decides it and may schedule an interview.
+DECIDING = ("OPEN", "SUPERVISOR_REVIEW")
 WIB = ZoneInfo("Asia/Jakarta")
 
 
@@ -95,13 +97,16 @@ def _correctable(case: dict[str, Any]) -> list[tuple[str, str]]:
 def _page(case: dict[str, Any], decision: DecisionForm | None = None, interview: InterviewForm | None = None,
           status: int = 200):
     me = officer.current()
-    interview = interview or _interview_form(verification())
+    mine = case["claimed_by"] == me.subject
+    deciding = mine and case["state"] in DECIDING
+    # The officer's free slots are shown only beside the decision, to the officer who claimed the case.
+    if interview is None and deciding:
+        interview = _interview_form(verification())
     decision = decision or DecisionForm()
     decision.corrections.choices = _correctable(case)
-    mine = case["claimed_by"] == me.subject
     return render_template(
         "case.html", title=_l("Kasus %(receipt)s", receipt=case["receipt_number"]), case=case, mine=mine,
-        decision=decision, interview=interview, outcome=InterviewOutcomeForm(),
+        deciding=deciding, decision=decision, interview=interview, outcome=InterviewOutcomeForm(),
         review=RejectionReviewForm(), form=ConfirmForm(), supervisor="supervisor" in me.roles), status
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import requests
+
 from ..conftest import WIB, person_of
 from .test_capture_desk import csrf
 from .test_sign_in import sign_in
@@ -51,3 +53,30 @@ def test_a_verifier_offers_slots_and_an_interview_takes_the_earliest_or_a_typed_
 
     left = client.get("/verifikasi").get_data(as_text=True)
     assert f"{day} 09:00 WIB · 20 menit" not in left and f"{day} 09:20 WIB · 20 menit" in left, "the slot is taken"
+
+
+def slot_lookups(verification) -> float:
+    """How often verification has answered an officer's free interview slots (its request counter, which counts
+    for every verification in this process: compare before and after)."""
+    metrics = requests.get(f"{verification.url}/metrics", timeout=5).text
+    return sum(float(line.rpartition(" ")[2]) for line in metrics.splitlines()
+               if line.startswith("ektp_http_requests_total{") and 'route="/v1/interview-slots"' in line
+               and 'method="GET"' in line and 'service="verification"' in line)
+
+
+def test_the_case_page_asks_for_the_officers_free_slots_only_where_it_offers_them(verification_factory,
+                                                                                   console_factory):
+    verification = verification_factory()
+    case = verification.open_case(person_of(OWN))
+    client = console_factory(verification).test_client()
+    sign_in(client, "verifier", OWN)
+    path = f"/verifikasi/kasus/{case['id']}"
+
+    before = slot_lookups(verification)
+    unclaimed = client.get(path).get_data(as_text=True)
+    assert "Jadwalkan wawancara" not in unclaimed and slot_lookups(verification) == before, \
+        "a case not claimed by this officer offers no interview, so its slots are not asked for"
+    client.post(f"{path}/klaim", data={"csrf_token": csrf(unclaimed)})
+    claimed = client.get(path).get_data(as_text=True)
+    assert "Jadwalkan wawancara" in claimed and "Waktu lain (isi di bawah)" in claimed
+    assert slot_lookups(verification) == before + 1
