@@ -111,10 +111,10 @@ class Verification:
     documents: Documents | None = None
     submitted: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def open_case(self, member: Any, photo: bytes | None = None) -> dict[str, Any]:
+    def open_case(self, member: Any, photo: bytes | None = None, **changes: Any) -> dict[str, Any]:
         """A submitted application's case (its office is the applicant's regency's); with ``photo``, its 4x6
-        photo is that image, kept at intake's document link."""
-        data = submission(member)
+        photo is that image, kept at intake's document link; ``changes`` replace fields of the submission."""
+        data = {**submission(member), **changes}
         served = {kind: self.documents.add(kind, scan(title)) for kind, title in SCANS.items()}
         if photo is not None:
             served["photo"] = self.documents.add("photo", photo)

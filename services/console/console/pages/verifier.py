@@ -5,12 +5,15 @@ rejection. Every call goes to verification with the officer's own token (its off
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from ektp_shared.reference.application_kinds import application_kind
 
 from .. import apis, officer, wording
 from ..forms import (
@@ -88,8 +91,15 @@ def claim_next():
     return redirect(url_for("verifier.case", case_id=case["id"]))
 
 
+def not_asked(case: dict[str, Any]) -> Mapping[str, str | None]:
+    """The holder's fields the case's kind does not ask (a child's card: marital status, occupation): not shown as
+    entered, and not offered for correction, which the citizen could not make."""
+    return application_kind(case["kind"]).implied_fields
+
+
 def _correctable(case: dict[str, Any]) -> list[tuple[str, str]]:
-    fields = [(f"applicant.{name}", label) for name, label in wording.FIELDS.items() if name in (case["applicant"] or {})]
+    fields = [(f"applicant.{name}", label) for name, label in wording.FIELDS.items()
+              if name in (case["applicant"] or {}) and name not in not_asked(case)]
     documents = [(f"documents.{d['kind']}", wording.DOCUMENTS.get(d["kind"], d["kind"])) for d in case["documents"]]
     return fields + documents
 
@@ -106,7 +116,7 @@ def _page(case: dict[str, Any], decision: DecisionForm | None = None, interview:
     decision.corrections.choices = _correctable(case)
     return render_template(
         "case.html", title=_l("Kasus %(receipt)s", receipt=case["receipt_number"]), case=case, mine=mine,
-        deciding=deciding, decision=decision, interview=interview, outcome=InterviewOutcomeForm(),
+        deciding=deciding, not_asked=not_asked(case), decision=decision, interview=interview, outcome=InterviewOutcomeForm(),
         review=RejectionReviewForm(), form=ConfirmForm(), supervisor="supervisor" in me.roles), status
 
 

@@ -8,7 +8,7 @@ import re
 
 import requests
 
-from ..conftest import WIB, person_of
+from ..conftest import WIB, person_of, submission
 from .test_capture_desk import csrf
 from .test_sign_in import sign_in
 
@@ -80,3 +80,27 @@ def test_the_case_page_asks_for_the_officers_free_slots_only_where_it_offers_the
     claimed = client.get(path).get_data(as_text=True)
     assert "Jadwalkan wawancara" in claimed and "Waktu lain (isi di bawah)" in claimed
     assert slot_lookups(verification) == before + 1
+
+
+def test_a_childs_case_neither_shows_nor_offers_to_correct_marital_status_or_occupation(verification_factory,
+                                                                                       console_factory):
+    verification = verification_factory()
+    adult, parent = person_of(OWN), person_of(OWN, 1)
+    child = person_of(OWN, 2)
+    kia = submission(child)
+    kia["applicant"].update(marital_status="BELUM KAWIN", occupation=None)
+    cases = {"ektp": verification.open_case(adult), "kia": verification.open_case(
+        child, kind="kia_new", document_type="kia", applicant=kia["applicant"],
+        parent={"nik": parent.nik, "full_name": parent.full_name})}
+    client = console_factory(verification).test_client()
+    sign_in(client, "verifier", OWN)
+    pages = {}
+    for document, case in cases.items():
+        path = f"/verifikasi/kasus/{case['id']}"
+        client.post(f"{path}/klaim", data={"csrf_token": csrf(client.get(path).get_data(as_text=True))})
+        pages[document] = client.get(path).get_data(as_text=True)
+
+    for asked in ("applicant.marital_status", "applicant.occupation"):
+        assert f'value="{asked}"' in pages["ektp"] and f'value="{asked}"' not in pages["kia"]
+    assert 'value="applicant.religion"' in pages["kia"], "what a child's card asks can be corrected"
+    assert "Pekerjaan" in pages["ektp"] and "Pekerjaan" not in pages["kia"]
