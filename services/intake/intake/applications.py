@@ -148,7 +148,8 @@ def update(uow: UnitOfWork, application: Application, nik_hash: str, holder_hash
     data = _entered(body)
     if application.status == Stage.CORRECTION_REQUESTED.value:
         requested = [c["field"] for c in application.corrections or []]
-        refused = corrections.unrequested_changes(requested, application.correction_baseline, data)
+        refused = corrections.unrequested_changes(requested, application.correction_baseline, data,
+                                                  application_kind(data["kind"]).implied_fields)
         if refused:
             raise Refused("not_requested",
                           f"the officer did not ask to correct {', '.join(refused)}; only {', '.join(requested)} may change",

@@ -36,10 +36,16 @@ def covered(path: str, named: Iterable[str]) -> bool:
     return any(path == field or path.startswith(field + ".") for field in named)
 
 
-def unrequested_changes(requested: Iterable[str], baseline: Mapping[str, Any], data: Mapping[str, Any]) -> list[str]:
-    """Data fields changed although the officer did not name them (these edits are refused)."""
+def unrequested_changes(requested: Iterable[str], baseline: Mapping[str, Any], data: Mapping[str, Any],
+                        implied: Mapping[str, Any] | None = None) -> list[str]:
+    """Data fields changed although the officer did not name them (these edits are refused). ``implied``: the
+    holder's fields the kind does not ask, with the values it implies; what a baseline holds for them (entered
+    before a child's card stopped asking marital status and occupation) is not the citizen's to keep."""
+    before = baseline["data"]
+    if implied and before.get("applicant"):
+        before = {**before, "applicant": {**before["applicant"], **implied}}
     allowed = [*requested, *ALWAYS_EDITABLE]
-    return sorted(p for p in changed_paths(baseline["data"], data) if not covered(p, allowed))
+    return sorted(p for p in changed_paths(before, data) if not covered(p, allowed))
 
 
 def document_allowed(requested: Iterable[str], kind: str) -> bool:

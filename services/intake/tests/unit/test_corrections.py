@@ -31,6 +31,15 @@ def test_a_named_field_or_group_may_change_and_anything_else_is_refused_by_name(
     assert unrequested_changes(["applicant.address"], BASELINE, moved) == []
 
 
+def test_dropping_what_was_entered_for_a_field_the_kind_no_longer_asks_is_no_edit_of_the_citizens():
+    # A child's card entered while it still asked the occupation, corrected after it stopped asking.
+    entered = snapshot(changed(marital_status="BELUM KAWIN", occupation="PELAJAR/MAHASISWA"), {})
+    implied = {"marital_status": "BELUM KAWIN", "occupation": None}
+    now = changed(full_name="Putri Aminah", marital_status="BELUM KAWIN", occupation=None)
+    assert unrequested_changes(["applicant.full_name"], entered, now, implied) == []
+    assert unrequested_changes(["applicant.full_name"], entered, now) == ["applicant.occupation"]
+
+
 def test_the_citizens_own_contact_is_never_locked_by_a_correction():
     after = {**DATA, "contact": {"phone": "089876543210", "email": "baru@example.org"}}
     assert unrequested_changes(["documents.kk"], BASELINE, after) == []
