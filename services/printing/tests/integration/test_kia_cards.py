@@ -26,8 +26,9 @@ PHOTO = {"kind": "photo", "document_id": str(uuid.uuid4()), "sha256": "ab" * 32,
 def verified_kia(world, application_id: str) -> None:
     # The photo intake would serve (fetched by a signed link in the real profile), already in printing's own store.
     world.runtime.context.portraits.keep(application_id, world.portrait)
+    # Marital status and occupation as intake sends a KIA's: implied, not asked.
     child = holder(nik=CHILD_NIK, full_name="Putri Ayu Lestari", birth_date="2016-03-01", marital_status="BELUM KAWIN",
-                   occupation="PELAJAR/MAHASISWA")
+                   occupation=None)
     event = CloudEvent.new(source="/ektp/verification", type=APPLICATION_VERIFIED.type, correlationid=application_id,
                            data={"application_id": application_id, "receipt_number": f"KIA-{application_id[:6].upper()}",
                                  "kind": "kia_new", "document_type": "kia", "verified_at": "2026-11-20T03:00:00+00:00",

@@ -16,7 +16,7 @@ from .test_card_front import assert_matches_reference
 
 HOLDER = {"nik": "3273014103160002", "kk_number": "3273010101200001", "full_name": "Putri Ayu Lestari",
           "birth_place": "Bandung", "birth_date": "2016-03-01", "gender": "PEREMPUAN", "blood_type": "A",
-          "religion": "ISLAM", "marital_status": "BELUM KAWIN", "occupation": "PELAJAR/MAHASISWA", "citizenship": "WNI",
+          "religion": "ISLAM", "marital_status": "BELUM KAWIN", "occupation": None, "citizenship": "WNI",
           "address": {"street": "Jl. Merdeka No. 17", "rt": "3", "rw": "12", "village_code": "32.73.01.1001"}}
 PARENT = {"nik": "3273011507850001", "full_name": "Budi Santoso"}
 ISSUED = date(2026, 12, 3)

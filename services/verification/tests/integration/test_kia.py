@@ -32,7 +32,7 @@ def family_with_a_child() -> tuple[Any, Any, Any]:
 
 def kia_submission(submission, child: Any, parent: Any) -> dict[str, Any]:
     data = submission(child, kind="kia_new", documents=("akta_kelahiran", "kk", "photo"),
-                      marital_status="BELUM KAWIN", occupation="PELAJAR/MAHASISWA")
+                      marital_status="BELUM KAWIN", occupation=None)  # as intake sends a KIA
     return {**data, "document_type": "kia", "parent": {"nik": parent.nik, "full_name": parent.full_name}}
 
 
