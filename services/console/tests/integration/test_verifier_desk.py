@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 import requests
 
 from ..conftest import WIB, person_of, submission
@@ -15,12 +16,18 @@ from .test_sign_in import sign_in
 OWN = "DISDUKCAPIL-3273"
 
 
-def test_a_verifier_offers_slots_and_an_interview_takes_the_earliest_or_a_typed_time(verification_factory,
-                                                                                     console_factory):
+@pytest.fixture
+def desk(verification_factory, console_factory):
+    """A verification with an open case of the office, and the console signed in as a verifier of that office."""
     verification = verification_factory()
     case = verification.open_case(person_of(OWN))
     client = console_factory(verification).test_client()
     sign_in(client, "verifier", OWN)
+    return verification, case, client
+
+
+def test_a_verifier_offers_slots_and_an_interview_takes_the_earliest_or_a_typed_time(desk):
+    _, case, client = desk
     tomorrow = (dt.datetime.now(WIB) + dt.timedelta(days=1)).date()
 
     queue = client.get("/verifikasi").get_data(as_text=True)
@@ -64,12 +71,8 @@ def slot_lookups(verification) -> float:
                and 'method="GET"' in line and 'service="verification"' in line)
 
 
-def test_the_case_page_asks_for_the_officers_free_slots_only_where_it_offers_them(verification_factory,
-                                                                                   console_factory):
-    verification = verification_factory()
-    case = verification.open_case(person_of(OWN))
-    client = console_factory(verification).test_client()
-    sign_in(client, "verifier", OWN)
+def test_the_case_page_asks_for_the_officers_free_slots_only_where_it_offers_them(desk):
+    verification, case, client = desk
     path = f"/verifikasi/kasus/{case['id']}"
 
     before = slot_lookups(verification)
