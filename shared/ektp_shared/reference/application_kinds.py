@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib.resources import files
+from types import MappingProxyType
 
 from ektp_shared.contracts.documents import DocumentType as IssuedDocument
 from ektp_shared.identity.finding import Finding
@@ -24,7 +25,7 @@ PHOTO = "photo"
 UNMARRIED = "BELUM KAWIN"
 # What a child's card does not ask, and the value its holder has instead: a child is unmarried by definition and
 # has no occupation; the KIA prints neither.
-NOT_ASKED_OF_A_CHILD: Mapping[str, str | None] = {"marital_status": UNMARRIED, "occupation": None}
+NOT_ASKED_OF_A_CHILD: Mapping[str, str | None] = MappingProxyType({"marital_status": UNMARRIED, "occupation": None})
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +93,7 @@ class ApplicationKind:
     @property
     def implied_fields(self) -> Mapping[str, str | None]:
         """The holder's fields this kind does not ask, each with the value it implies (the KIA kinds' only)."""
-        return NOT_ASKED_OF_A_CHILD if self.under_age_years is not None else {}
+        return NOT_ASKED_OF_A_CHILD if self.under_age_years is not None else MappingProxyType({})
 
     def with_implied_fields(self, applicant: Mapping[str, object]) -> dict[str, object]:
         """The holder's data as this kind keeps it: the fields it does not ask set to what they imply."""
