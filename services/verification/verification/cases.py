@@ -126,6 +126,8 @@ def decide_case(uow: UnitOfWork, case: Case, officer: str, roles: Collection[str
     before = {"state": case.state, "correction_rounds": case.correction_rounds}
     settings = context.settings
     outcome = decisions.decide(CaseState(case.state), decision, roles, case.correction_rounds, settings.correction_cap)
+    if decision is Decision.REQUEST_CORRECTION:
+        decisions.check_corrections(case.kind, body.get("corrections", []))
     case.reason_code, case.message = body.get("reason_code"), body.get("message")
     if decision is Decision.APPROVE:
         approve(uow, case, officer, now, context)

@@ -70,3 +70,20 @@ def test_a_parent_who_is_not_on_the_childs_kk_as_a_parent_is_an_error_the_office
         assert code in case["flags"]
         [finding] = [f for f in case["findings"] if f["code"] == code]
         assert finding["severity"] == "error" and finding["message"]["id"]
+
+
+def test_a_correction_of_a_childs_card_cannot_name_marital_status_or_occupation(service, verifier, make_submission):
+    child, parent, _ = family_with_a_child()
+    data = service.submit(kia_submission(make_submission, child, parent))
+    case = service.case_of(data["application_id"], verifier)
+    service.claim(case["id"], verifier)
+    asked = {"decision": "request_correction", "reason_code": "data_mismatch", "message": "Periksa data anak.",
+             "corrections": [{"field": "applicant.full_name", "message": "Sesuai KK."},
+                             {"field": "applicant.occupation", "message": "Isi pekerjaan."}]}
+    refused = service.client.post(f"/v1/cases/{case['id']}/decision", headers=verifier, json=asked)
+    assert refused.status_code == 422 and [e["field"] for e in refused.get_json()["errors"]] == ["corrections.1.field"]
+    assert not [e for e in service.emitted("application.correction_requested.v1")
+                if e["application_id"] == data["application_id"]], "nothing was asked of the parent"
+    asked["corrections"] = asked["corrections"][:1]
+    sent = service.client.post(f"/v1/cases/{case['id']}/decision", headers=verifier, json=asked)
+    assert sent.status_code == 200 and sent.get_json()["state"] == "CORRECTION_REQUESTED", sent.get_json()

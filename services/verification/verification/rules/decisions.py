@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
 
+from ektp_shared.reference.application_kinds import application_kind
 from ektp_shared.refusal import Refused, Why
 
 from .states import FINAL, CaseState
@@ -52,6 +54,16 @@ def _require_queue(state: CaseState, roles: Collection[str], field: str) -> None
         raise DecisionNotAllowed(f"the case is {state.value}; no officer decision is open", field)
     if not may_work(state, roles):
         raise DecisionNotAllowed(f"a case in {state.value} is decided by: {', '.join(sorted(QUEUE_ROLES[state]))}", field)
+
+
+def check_corrections(kind: str, corrections: Iterable[Mapping[str, Any]]) -> None:
+    """A correction names what the citizen can change: not a field the kind does not ask (a child's card asks no
+    marital status or occupation, so the parent has no such field to correct)."""
+    not_asked = {f"applicant.{name}" for name in application_kind(kind).implied_fields}
+    for index, correction in enumerate(corrections):
+        if correction["field"] in not_asked:
+            raise Refused("not_asked", f"a {kind} application does not ask {correction['field']}; the citizen "
+                                       "cannot correct it", field=f"corrections.{index}.field")
 
 
 def decide(state: CaseState, decision: Decision, roles: Collection[str], correction_rounds: int,
