@@ -9,12 +9,18 @@ sends signed HTTP notifications as Midtrans does.
   Paying settles the transaction (``settlement``, status code 200) and POSTs the notification to the
   merchant, then shows the result (or sends the browser to the ``callbacks.finish`` URL).
 - ``GET /v2/<order_id>/status`` (same auth): the transaction, or ``status_code`` "404".
+- ``POST /v2/<order_id>/refund`` (same auth) with ``{"refund_key", "amount", "reason"}``: a settled transaction of
+  a payment type Midtrans refunds (qris, gopay, credit_card …) becomes ``refund`` and the refund is recorded
+  (``gateway.refunds``); the same refund_key again answers the same and refunds nothing more. Like Midtrans it
+  answers HTTP 200 with the outcome in ``status_code``: "412" for a transaction it cannot refund (not settled,
+  a bank transfer, more than was paid), "404" for an unknown order. ``gateway.fail_refunds(n)`` makes the next n
+  refund requests answer HTTP 503, ``gateway.refuse_refunds(n)`` "412" (as past a payment type's refund window).
 - Notifications carry ``signature_key = SHA512(order_id + status_code + gross_amount + server key)``; a
   notification the merchant does not answer with 2xx is sent again (as Midtrans retries), a few times.
 
 In a test, ``with MidtransFake(server_key=...) as gateway:``, then ``gateway.pay(order_id)`` (as the citizen
 would) and ``gateway.notify(order_id, signature=...)`` to send a notification again or forged; another process
-uses ``POST /_pay {"order_id", "transaction_status"}`` and ``GET /_transactions``.
+uses ``POST /_pay {"order_id", "transaction_status"}``, ``GET /_transactions`` and ``GET /_refunds``.
 ``python -m ektp_peers.midtrans --port 8009`` runs it alone.
 """
 from __future__ import annotations
@@ -35,7 +41,8 @@ from werkzeug.wrappers import Request, Response
 from .http_peer import HttpPeer, json_response
 
 STATUS_CODES = {"settlement": "200", "capture": "200", "pending": "201", "deny": "202", "cancel": "202",
-                "expire": "407", "failure": "202"}
+                "expire": "407", "failure": "202", "refund": "200"}
+REFUNDABLE_TYPES = frozenset({"credit_card", "gopay", "shopeepay", "dana", "ovo", "qris", "kredivo", "akulaku"})
 NOTIFICATION_TRIES = 5
 
 
@@ -59,6 +66,14 @@ class Transaction:
     @property
     def amount(self) -> str:
         return f"{self.gross_amount}.00"
+
+
+@dataclasses.dataclass(frozen=True)
+class Refund:
+    order_id: str
+    refund_key: str
+    amount: int
+    reason: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,10 +102,28 @@ class MidtransFake(HttpPeer[MerchantNotification]):
         self.notification_url = notification_url
         self.retry_seconds = retry_seconds
         self._transactions: dict[str, Transaction] = {}
+        self._refunds: list[Refund] = []
+        self._refund_failures = 0
+        self._refund_refusals = 0
 
     @property
     def deliveries(self) -> list[MerchantNotification]:
         return self.received
+
+    @property
+    def refunds(self) -> list[Refund]:
+        with self._lock:
+            return list(self._refunds)
+
+    def fail_refunds(self, times: int) -> None:
+        """The next ``times`` refund requests answer HTTP 503 (the gateway is down)."""
+        with self._lock:
+            self._refund_failures = times
+
+    def refuse_refunds(self, times: int) -> None:
+        """The next ``times`` refund requests are refused with "412", as Midtrans does past the refund window."""
+        with self._lock:
+            self._refund_refusals = times
 
     def transaction(self, order_id: str) -> Transaction | None:
         with self._lock:
@@ -157,6 +190,10 @@ class MidtransFake(HttpPeer[MerchantNotification]):
             return self._page(request, path.removeprefix("/snap/v2/vtweb/"))
         if path.startswith("/v2/") and path.endswith("/status") and method == "GET":
             return self._authorized(request) or self._status(path.removeprefix("/v2/").removesuffix("/status"))
+        if path.startswith("/v2/") and path.endswith("/refund") and method == "POST":
+            return self._authorized(request) or self._refund(request, path.removeprefix("/v2/").removesuffix("/refund"))
+        if path == "/_refunds" and method == "GET":
+            return json_response([dataclasses.asdict(r) for r in self.refunds])
         if path == "/_pay" and method == "POST":
             body = request.get_json(force=True, silent=True) or {}
             if self.transaction(str(body.get("order_id"))) is None:
@@ -208,6 +245,35 @@ class MidtransFake(HttpPeer[MerchantNotification]):
         body = self.notification(order_id)
         body["status_message"] = "Success, transaction is found"
         return json_response(body)
+
+    def _refund(self, request: Request, order_id: str) -> Response:
+        body = request.get_json(silent=True) or {}
+        key, amount = body.get("refund_key"), body.get("amount")
+        with self._lock:
+            if self._refund_failures:
+                self._refund_failures -= 1
+                return json_response({"status_code": "503", "status_message": "Service unavailable"}, 503)
+            found = self._transactions.get(order_id)
+            if found is None:
+                return json_response({"status_code": "404", "status_message": "Transaction doesn't exist."})
+            earlier = next((r for r in self._refunds if r.order_id == order_id and r.refund_key == key), None)
+            if earlier is None:
+                if not isinstance(key, str) or not key or not isinstance(amount, int) or amount < 1:
+                    return json_response({"status_code": "400", "status_message": "refund_key and amount are required"})
+                refused = self._refund_refusals > 0
+                self._refund_refusals -= refused
+                if refused or found.transaction_status != "settlement" or found.payment_type not in REFUNDABLE_TYPES \
+                        or amount > found.gross_amount:
+                    return json_response({"status_code": "412", "status_message": "Merchant cannot modify the status "
+                                          "of the transaction"})
+                earlier = Refund(order_id, key, amount, str(body.get("reason") or ""))
+                self._refunds.append(earlier)
+                found.transaction_status = "refund"
+        return json_response({"status_code": "200", "status_message": "Success, refund request is approved",
+                              "transaction_id": found.transaction_id, "order_id": order_id,
+                              "gross_amount": found.amount, "currency": "IDR", "payment_type": found.payment_type,
+                              "transaction_status": "refund", "refund_amount": f"{earlier.amount}.00",
+                              "refund_key": earlier.refund_key})
 
     def _page(self, request: Request, rest: str) -> Response:
         token, _, action = rest.partition("/")

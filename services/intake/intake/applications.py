@@ -18,7 +18,12 @@ from ektp_shared import metrics, transitions
 from ektp_shared.calendar import local_day
 from ektp_shared.contracts import CloudEvent
 from ektp_shared.contracts.common import CardHolderSchema
-from ektp_shared.contracts.intake import APPLICATION_RESUBMITTED, APPLICATION_SUBMITTED, RESCHEDULE_REQUESTED
+from ektp_shared.contracts.intake import (
+    APPLICATION_RESUBMITTED,
+    APPLICATION_SUBMITTED,
+    PAYMENT_DUE,
+    RESCHEDULE_REQUESTED,
+)
 from ektp_shared.contracts.verification import APPOINTMENT_SCHEDULED, CORRECTION_REQUESTED
 from ektp_shared.db import new_id
 from ektp_shared.objects import ObjectStore
@@ -219,10 +224,11 @@ def review_of(application: Application, now: dt.datetime) -> Review:
                   [d.kind for d in application.documents], local_day(now))
 
 
-def submit(uow: UnitOfWork, application: Application, now: dt.datetime, key: str | None = None,
+def submit(uow: UnitOfWork, application: Application, now: dt.datetime, key: str | None, *, payment_days: int,
            sees: Sees = nobody) -> None:
     """First submission (a draft) or resubmission (after a correction); a retry with the same
-    Idempotency-Key gets the first answer again."""
+    Idempotency-Key gets the first answer again. Where a fee applies, the citizen is told what to pay by when
+    (``payment_days``)."""
     scope = f"submit:{application.id}"
     if idempotency.remembered(uow, scope, key, "") is not None:
         return
@@ -272,6 +278,12 @@ def submit(uow: UnitOfWork, application: Application, now: dt.datetime, key: str
         uow.emit(APPLICATION_RESUBMITTED, {**data, "round": application.correction_round}, correlation_id=application.id)
     elif stage == Stage.SUBMITTED:
         uow.emit(APPLICATION_SUBMITTED, data, correlation_id=application.id)
+    else:
+        uow.emit(PAYMENT_DUE, {
+            "application_id": application.id, "receipt_number": application.receipt_number,
+            "document_type": data["document_type"], "rupiah": charge.rupiah, "basis": charge.basis,
+            "pay_by": dues.pay_by(application.status_since, payment_days), "contact": application.contact,
+            "language": application.language}, correlation_id=application.id)
     idempotency.remember(uow, scope, key, "", application.id, now)
     flush_or_refuse(uow, application.holder_hash, sees, excluding=application.id)
 

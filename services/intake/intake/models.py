@@ -52,6 +52,8 @@ class Application(Base):
     appointment: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
 
     documents_purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # When the citizen was reminded of the unpaid fee (payment.reminder): once per application.
+    payment_reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     documents: Mapped[list["Document"]] = relationship(back_populates="application", order_by="Document.kind")
     timeline: Mapped[list["TimelineEntry"]] = relationship(order_by="TimelineEntry.id")

@@ -32,6 +32,8 @@ class IntakeSettings(Settings):
     payment_server_key: str = setting("", "Midtrans server key: authenticates intake to the gateway and checks the signature of its notifications.", secret=True)
     payment_notification_url: str = setting("", "Intake's payment webhook as the gateway reaches it (`https://…/v1/payments/midtrans/notification`), sent with each transaction.")
     payment_days: int = setting(14, "Days an application waits for its regional fee before it expires unpaid (the citizen may then apply again).")
+    payment_reminder_days: int = setting(3, "Days before the pay-by date that a citizen who has not paid is reminded, once (0 = no reminder).")
+    payment_refund_seconds: int = setting(300, "How often a refund of a late payment that the gateway did not take is tried again.")
     payment_finish_url: str = setting("", "Where the gateway sends the citizen after paying (the portal's page of their applications); empty = the gateway's own page.")
 
     def __post_init__(self) -> None:

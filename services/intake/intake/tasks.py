@@ -1,5 +1,6 @@
-"""Work intake's worker repeats: expire old drafts and applications whose fee was never paid, delete the
-documents of ended applications after the retention period, forget old Idempotency-Keys and ended sign-ins."""
+"""Work intake's worker repeats: expire old drafts and applications whose fee was never paid (reminding their
+citizens first), refund fees paid too late, delete the documents of ended applications after the retention
+period, forget old Idempotency-Keys and ended sign-ins."""
 import datetime as dt
 import logging
 
@@ -39,4 +40,6 @@ def keep_only_what_is_needed(runtime: Runtime) -> None:
 def tasks(runtime: Runtime) -> list[PeriodicTask]:
     return [PeriodicTask("forget-idempotency-keys", HOUSEKEEPING_SECONDS, forget_idempotency_keys),
             PeriodicTask("retention", HOUSEKEEPING_SECONDS, keep_only_what_is_needed),
-            PeriodicTask("unpaid", HOUSEKEEPING_SECONDS, payments.expire_unpaid_task)]
+            PeriodicTask("unpaid", HOUSEKEEPING_SECONDS, payments.expire_unpaid_task),
+            PeriodicTask("payment-reminders", HOUSEKEEPING_SECONDS, payments.remind_unpaid_task),
+            PeriodicTask("refunds", runtime.settings.payment_refund_seconds, payments.refund_due_task)]

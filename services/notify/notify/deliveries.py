@@ -81,8 +81,10 @@ def remember_contact(uow: UnitOfWork, event: CloudEvent, now: dt.datetime) -> Co
     return contact
 
 
-def plan(uow: UnitOfWork, event: CloudEvent, now: dt.datetime, recipient_key: RecipientKey) -> list[Delivery]:
-    """One delivery per channel the applicant can be reached on; the unique key absorbs redeliveries."""
+def plan(uow: UnitOfWork, event: CloudEvent, now: dt.datetime, recipient_key: RecipientKey,
+         portal_url: str) -> list[Delivery]:
+    """One delivery per channel the applicant can be reached on; the unique key absorbs redeliveries. A message
+    may link to the application's status page on the portal (its id only: no personal data in the link)."""
     contact = uow.session.get(Contact, str(event.data["application_id"]))
     if contact is None:
         raise ContactUnknown("no contact recorded for this application yet")
@@ -93,6 +95,7 @@ def plan(uow: UnitOfWork, event: CloudEvent, now: dt.datetime, recipient_key: Re
     variables = {k: v for k, v in jsonable(event.data).items() if k not in PERSONAL}
     variables["receipt_number"] = contact.receipt_number
     variables["document_type"] = contact.document_type  # which templates: a child's card's speak to the parent
+    variables["status_url"] = f"{portal_url.rstrip('/')}/permohonan/{contact.application_id}"
     if isinstance(variables.get("office"), dict) and variables["office"].get("timezone"):
         variables["timezone"] = variables["office"]["timezone"]
     planned = []

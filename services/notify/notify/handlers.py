@@ -11,17 +11,17 @@ from . import deliveries, templates
 from .context import NotifyContext
 
 handlers = Handlers()
-# Events whose data has `contact`; a resubmission may change it.
-CONTACT_EVENTS = ("application.submitted.v1", "application.resubmitted.v1")
+# Events whose data has `contact`; a resubmission may change it. A fee due comes before the submission's event.
+CONTACT_EVENTS = ("application.submitted.v1", "application.resubmitted.v1", "payment.due.v1")
 
 
 def contact_and_milestone(event: CloudEvent, uow: UnitOfWork, context: NotifyContext) -> None:
     deliveries.remember_contact(uow, event, utcnow())
-    deliveries.plan(uow, event, utcnow(), context.recipient_key)
+    deliveries.plan(uow, event, utcnow(), context.recipient_key, context.settings.portal_url)
 
 
 def milestone(event: CloudEvent, uow: UnitOfWork, context: NotifyContext) -> None:
-    deliveries.plan(uow, event, utcnow(), context.recipient_key)
+    deliveries.plan(uow, event, utcnow(), context.recipient_key, context.settings.portal_url)
 
 
 @handlers.on(CITIZEN_CODE_REQUESTED)

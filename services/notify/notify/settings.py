@@ -26,6 +26,7 @@ class NotifySettings(Settings):
     smpp_source_addr: str = setting("DUKCAPIL", "Sender id shown on the handset.")
     smpp_tls: bool = setting(False, "SMPP over TLS (the SMSC's TLS port, often 3550), its certificate verified against smpp_host; use it where the provider offers it.")
     smpp_ca_file: str = setting("", "CA bundle to verify the SMSC with over TLS (empty: the system's).")
+    portal_url: str = setting("http://127.0.0.1:8000", "The citizens' portal as they reach it; messages about a fee link to the application's status page there (`…/permohonan/<application id>`: no personal data).")
     send_batch: int = setting(20, "Messages the sender takes per round.")
     send_retry_delays: str = setting("10,60,300,1800,7200", "Seconds before retrying a message no provider took; then it is failed.")
     send_claim_seconds: int = setting(300, "How long a sender holds a message it is sending; a message held longer (its sender died) is sent again.")

@@ -72,6 +72,36 @@ class CodeRequested(Schema):
     language = fields.String(load_default="id", validate=validate.OneOf(["id", "en"]))
 
 
+class PaymentDue(Schema):
+    """A submitted application waits for its regional fee: notify tells the citizen what to pay by when."""
+
+    application_id = fields.UUID(required=True)
+    receipt_number = fields.String(required=True)
+    document_type = document_type_field()
+    rupiah = fields.Integer(required=True, strict=True, validate=validate.Range(min=1), metadata={
+        "description": "The fee, in rupiah."})
+    basis = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "The regional regulation the fee rests on."})
+    pay_by = fields.AwareDateTime(required=True, metadata={
+        "description": "Unpaid by then, the application expires (application.expired_unpaid)."})
+    contact = fields.Nested(ContactSchema, required=True, metadata={
+        "description": "For notify only: how to reach the citizen (for a kia application, the parent)."})
+    language = fields.String(load_default="id", validate=validate.OneOf(["id", "en"]))
+
+
+class PaymentReminder(Schema):
+    application_id = fields.UUID(required=True)
+    rupiah = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    pay_by = fields.AwareDateTime(required=True)
+
+
+class ApplicationExpiredUnpaid(Schema):
+    application_id = fields.UUID(required=True)
+    rupiah = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    pay_by = fields.AwareDateTime(required=True)
+    expired_at = fields.AwareDateTime(required=True)
+
+
 APPLICATION_SUBMITTED = contract(
     "application.submitted", 1, ApplicationSubmitted, "intake",
     "A citizen submitted a complete application; verification opens a case, notify sends the receipt.")
@@ -85,3 +115,15 @@ CITIZEN_CODE_REQUESTED = contract(
     "citizen.code_requested", 1, CodeRequested, "intake",
     "A citizen signs in (or adds a contact) and must prove the address: notify sends the one-time code by the same "
     "SMS and email providers as every other message.")
+PAYMENT_DUE = contract(
+    "payment.due", 1, PaymentDue, "intake",
+    "A submitted application waits for its regional fee (verification hears of it once paid): notify tells the "
+    "citizen the amount and the pay-by date.")
+PAYMENT_REMINDER = contract(
+    "payment.reminder", 1, PaymentReminder, "intake",
+    "The fee is still unpaid a few days (EKTP_INTAKE_PAYMENT_REMINDER_DAYS) before the pay-by date: remind the "
+    "citizen, once.")
+APPLICATION_EXPIRED_UNPAID = contract(
+    "application.expired_unpaid", 1, ApplicationExpiredUnpaid, "intake",
+    "The fee was not paid by the pay-by date: the application ends (the citizen may apply again); a payment made "
+    "after this is refunded.")

@@ -162,7 +162,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
         key, now = _key(), utcnow()
         with runtime.uow() as uow:
             application = mine(uow, context(), application_id, for_update=True)
-            applications.submit(uow, application, now, key, sees=sees)
+            applications.submit(uow, application, now, key, sees=sees, payment_days=runtime.settings.payment_days)
             uow.commit()
             if application.status != Stage.AWAITING_PAYMENT.value:
                 return views.view(application, now)

@@ -27,6 +27,11 @@ def open_attempt(uow: UnitOfWork, application: Application, rupiah: int, basis: 
     return payment
 
 
+def pay_by(waiting_since: dt.datetime, days: int) -> dt.datetime:
+    """Unpaid by then, the application expires: ``days`` after it began to wait (expire_unpaid's rule)."""
+    return waiting_since + dt.timedelta(days=days)
+
+
 def newest(application: Application) -> Payment | None:
     return application.payments[-1] if application.payments else None
 
@@ -39,7 +44,8 @@ def shown(application: Application) -> dict[str, Any]:
     return {"fee": {"rupiah": payment.rupiah, "basis": payment.basis},
             "payment": {"state": payment.state, "rupiah": payment.rupiah, "paid_at": payment.paid_at,
                         "payment_type": payment.payment_type,
-                        "pay_url": payment.pay_url if payment.state == PaymentState.PENDING.value else None}}
+                        "pay_url": payment.pay_url if payment.state == PaymentState.PENDING.value else None,
+                        "refund_state": payment.refund_state}}
 
 
 def fee_before_submission(uow: UnitOfWork, application: Application) -> dict[str, Any]:

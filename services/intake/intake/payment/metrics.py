@@ -7,3 +7,7 @@ NOTIFICATIONS = Counter("ektp_payment_notifications_total", "Payment notificatio
                         "result (`paid`, `paid_late`, `failed`, `open`, `duplicate`, `signature_invalid`, "
                         "`unknown_order`, `unconfirmed`).", ["result"])
 PAID_RUPIAH = Counter("ektp_payments_paid_rupiah_total", "Fees paid, in rupiah.")
+REFUNDS = Counter("ektp_payment_refunds_total", "Refunds of late payments asked of the gateway, by result "
+                  "(`refunded`, `gateway_error`: tried again later, `refused`: the gateway will not, "
+                  "`not_refundable`: a payment type without a refund API; both of these are refunded by hand).",
+                  ["result"])

@@ -5,6 +5,9 @@
   201 answers ``{"token", "redirect_url"}``, the page where the citizen pays. The header
   ``X-Override-Notification`` tells Midtrans where to POST this transaction's notifications.
 - Its status: ``GET {api_url}/v2/{order_id}/status`` (same auth), read before a notification is trusted.
+- A refund of a settled transaction: ``POST {api_url}/v2/{order_id}/refund`` with ``{"refund_key", "amount",
+  "reason"}``; a repeated ``refund_key`` refunds once. Midtrans answers HTTP 200 with the outcome in the body's
+  ``status_code`` ("200": approved; "412": the transaction cannot be refunded, …).
 
 Errors of the gateway (unreachable, 5xx, a body that is not what Midtrans sends) raise ``GatewayError``.
 """
@@ -27,6 +30,13 @@ class GatewayError(RuntimeError):
 class Checkout:
     token: str
     redirect_url: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Refund:
+    approved: bool
+    status_code: str  # the body's, as Midtrans answers errors with HTTP 200
+    message: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,6 +71,15 @@ class Midtrans:
         if answer.status_code >= 500 or "status_code" not in found:
             raise GatewayError(f"transaction status: HTTP {answer.status_code} {answer.text[:200]}")
         return found
+
+    def refund(self, order_id: str, refund_key: str, rupiah: int, reason: str) -> Refund:
+        answer = self._call("POST", f"{self.api_url.rstrip('/')}/v2/{quote(order_id, safe='')}/refund",
+                            json={"refund_key": refund_key, "amount": rupiah, "reason": reason})
+        found = self._json(answer)
+        code = str(found.get("status_code") or "")
+        if answer.status_code >= 500 or not code or code.startswith("5"):
+            raise GatewayError(f"refund: HTTP {answer.status_code} {answer.text[:200]}")
+        return Refund(code == "200", code, str(found.get("status_message") or "")[:200])
 
     def _call(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         try:

@@ -56,6 +56,11 @@ class Payment(Base):
     payment_type: Mapped[str | None] = mapped_column(String(40))
     paid_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # A payment that came after its application ended is given back (rules.RefundState); None: nothing to refund.
+    refund_state: Mapped[str | None] = mapped_column(String(20), index=True)
+    refund_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    refund_error: Mapped[str | None] = mapped_column(Text)  # the gateway's last answer when it did not refund
+    refunded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     # Application.payments: its attempts, oldest first (the newest counts).
     application: Mapped[Application] = relationship(backref=backref("payments", order_by="Payment.created_at"))

@@ -33,6 +33,29 @@ class Outcome(str, enum.Enum):
     OPEN = "open"
 
 
+class RefundState(str, enum.Enum):
+    """A payment confirmed after its application ended: the fee is given back through the gateway."""
+
+    DUE = "DUE"  # to be refunded; tried again while the gateway does not answer
+    REFUNDED = "REFUNDED"  # the gateway approved the refund
+    MANUAL = "MANUAL"  # the gateway cannot refund it (payment type, refund window): the office refunds by hand
+
+
+# Midtrans refunds through its API only these payment types; a bank transfer (virtual account) or a payment at a
+# shop (cstore) has no refund API and is refunded by hand.
+REFUNDABLE_TYPES = frozenset({"credit_card", "gopay", "shopeepay", "dana", "ovo", "qris", "kredivo", "akulaku"})
+REFUND_REASON = "Biaya permohonan dibayar setelah permohonan kedaluwarsa"
+
+
+def refundable(payment_type: str | None) -> bool:
+    return payment_type in REFUNDABLE_TYPES
+
+
+def refund_key(order_id: str) -> str:
+    """Stable per payment: the gateway refunds a repeated request with the same key only once."""
+    return f"refund-{order_id}"
+
+
 PAID_STATUSES = frozenset({"settlement"})
 FAILED_STATUSES = frozenset({"deny", "cancel", "expire", "failure"})
 

@@ -28,6 +28,9 @@ from babel.lists import format_list
 from notify.templates.labels import CARD_FIELD_LABELS, COLLECTOR_LABELS, EXPIRY_REASONS, FIELD_LABELS, INTERVIEW_CHANNELS
 
 EVENT_TYPES = (
+    "payment.due.v1",
+    "payment.reminder.v1",
+    "application.expired_unpaid.v1",
     "application.submitted.v1",
     "application.resubmitted.v1",
     "application.correction_requested.v1",
@@ -156,6 +159,7 @@ def _environment(lang: str) -> jinja2.Environment:
         collector=lambda who: _collector(who, lang),
         interview_channel=lambda channel: _interview_channel(channel, lang),
         expiry_reason=lambda reason: _expiry_reason(reason, lang),
+        rupiah=_rupiah,
     )
     return env
 
@@ -180,6 +184,13 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise TemplateError("unknown time zone in variable 'timezone'") from None
+
+
+def _rupiah(amount: Any) -> str:
+    """An amount as written in Indonesia in either language: Rp50.000."""
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise TemplateError("'rupiah' must be a whole number of rupiah")
+    return f"Rp{amount:,}".replace(",", ".")
 
 
 def _field_label(field: str, lang: str) -> str:
