@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import uuid
 
 import pytest
@@ -60,6 +61,9 @@ MILESTONES = {
     "interview.missed.v1": {"interview_id": str(uuid.uuid4()), "starts_at": "2026-11-24T03:00:00+00:00",
                             "channel": "phone", "missed": 1, "next": "new_interview"},
     "application.expired.v1": {"expired_at": "2026-12-20T03:00:00+00:00", "reason": "no_show"},
+    "payment.reminder.v1": {"rupiah": 50000, "pay_by": "2026-12-17T07:00:00+00:00"},
+    "application.expired_unpaid.v1": {"rupiah": 50000, "pay_by": "2026-12-17T07:00:00+00:00",
+                                      "expired_at": "2026-12-17T08:00:00+00:00"},
 }
 
 
@@ -138,7 +142,7 @@ def test_notify_listens_to_every_milestone_that_has_templates_and_a_contract():
     expected = {c.type for c in CATALOG.values() if c.key in (*templates.EVENT_TYPES, templates.CODE_EVENT)}
     assert set(handlers.types) == expected
     assert {c.key for c in CATALOG.values() if c.type in expected} == {
-        *MILESTONES, "application.submitted.v1", "application.resubmitted.v1", templates.CODE_EVENT}, \
+        *MILESTONES, "application.submitted.v1", "application.resubmitted.v1", "payment.due.v1", templates.CODE_EVENT}, \
         "the tests below cover each"
 
 
@@ -188,6 +192,40 @@ def test_every_milestone_reaches_the_citizen_once_per_channel_even_when_delivere
                                                                            ("sms", "DELIVERED", "smpp")}
     notify.send(2)
     assert len(smtp.messages) == expected and len(smsc.messages()) == expected, "nothing goes twice"
+
+
+@pytest.mark.parametrize(("document_type", "card"), [("ektp", "e-KTP"), ("kia", "KIA")])
+def test_a_fee_reaches_a_citizen_before_the_submission_does_with_the_amount_the_date_and_the_status_page(
+        notify_factory, smtp, smsc, document_type, card):
+    notify = notify_factory(rate_limit_per_recipient=50, portal_url="https://ektp.dukcapil.example/")
+    application_id = str(uuid.uuid4())
+    receipt = f"KTP-3273-261203-{application_id[:6].upper()}-7"
+    pay_by = "2026-12-17T07:00:00+00:00"  # 14.00 WIB
+    due = {"receipt_number": receipt, "document_type": document_type, "rupiah": 50000,
+           "basis": "Perda Kota Bandung 2/2025", "pay_by": pay_by, "language": "id",
+           "contact": {"email": EMAIL, "phone": PHONE}}
+    assert notify.deliver_event(notify.event("payment.due.v1", application_id, due)) == "handled", \
+        "the fee's event carries the contact: notify needs no submission first"
+    notify.send()
+    [text], [mail] = smsc.wait_for_messages(1), smtp.wait_for(1)
+    status_page = f"https://ektp.dukcapil.example/permohonan/{application_id}"
+    for message in (text.text, mail.message.get_content()):
+        assert all(words in message for words in (receipt, card, "Rp50.000", "Kamis, 17 Desember 2026", "14.00 WIB",
+                                                   status_page)), message
+    assert "Perda Kota Bandung 2/2025" in mail.message.get_content()
+
+    for key in ("payment.reminder.v1", "application.expired_unpaid.v1"):  # ids and amounts only
+        assert notify.deliver_event(notify.event(key, application_id, MILESTONES[key])) == "handled"
+    notify.send(2)
+    texts, mails = smsc.wait_for_messages(3), smtp.wait_for(3)
+    assert [m.message["Subject"].split(":")[0].strip() for m in mails] == [
+        "Menunggu pembayaran", "Pengingat", f"Permohonan {card} kedaluwarsa"]
+    assert "belum dibayar" in texts[1].text and "kedaluwarsa" in texts[2].text
+    assert all(status_page in message for message in [t.text for t in texts] + [m.message.get_content() for m in mails])
+    everything = " ".join([t.text for t in texts] + [str(m.message) for m in mails])
+    assert not re.search(r"\d{16}", everything), "no NIK (nor any 16-digit number) in a message"
+    assert {(d["event"], d["status"]) for d in notify.log(application_id)} >= {
+        ("payment.due.v1", "SENT"), ("payment.reminder.v1", "SENT"), ("application.expired_unpaid.v1", "SENT")}
 
 
 def test_sms_falls_over_to_the_gateway_when_the_smsc_refuses(notify, smsc, gateway):

@@ -19,6 +19,7 @@ from notify.templates import (
 )
 
 RECEIPT = "EKTP-3273-2026-000123"
+STATUS_URL = "https://ektp.dukcapil.example/permohonan/0b8e6a1e-5f3c-4d2a-9c1b-7a6e5d4c3b2a"
 OFFICE = {"code": "3273", "name": "Disdukcapil Kota Bandung", "address": "Jl. Ambon No. 1B, Citarum, Bandung Wetan"}
 
 # Variables as the handlers pass them: the event's data plus the receipt number notify keeps per application.
@@ -48,6 +49,13 @@ VARIABLES = {
     "card.pickup_reminder.v1": {"receipt_number": RECEIPT, "reminder_number": 1, "pickup_from": "2026-01-12", "office": OFFICE},
     "card.refused_at_pickup.v1": {"receipt_number": RECEIPT, "fields": ["nama", "tempat_tgl_lahir"],
                                   "refused_at": "2026-01-13T03:05:00+00:00", "card_serial": "3273-2026-000001"},
+    "payment.due.v1": {"receipt_number": RECEIPT, "rupiah": 50000, "basis": "Perda Kota Bandung 2/2025",
+                       "pay_by": "2026-01-19T07:00:00+00:00", "language": "id", "status_url": STATUS_URL},
+    "payment.reminder.v1": {"receipt_number": RECEIPT, "rupiah": 50000, "pay_by": "2026-01-19T07:00:00+00:00",
+                            "status_url": STATUS_URL},
+    "application.expired_unpaid.v1": {"receipt_number": RECEIPT, "rupiah": 50000,
+                                      "pay_by": "2026-01-19T07:00:00+00:00",
+                                      "expired_at": "2026-01-19T08:00:00+00:00", "status_url": STATUS_URL},
 }
 
 # What the citizen must read in each message, by language.
@@ -80,6 +88,14 @@ MUST_SAY = {
     ("en", "card.pickup_reminder.v1"): [RECEIPT, "Monday, 12 January 2026", OFFICE["name"], OFFICE["address"]],
     ("id", "card.refused_at_pickup.v1"): [RECEIPT, "Nama", "Tempat/Tgl Lahir"],
     ("en", "card.refused_at_pickup.v1"): [RECEIPT, "name", "place and date of birth"],
+    ("id", "payment.due.v1"): [RECEIPT, "Rp50.000", "Senin, 19 Januari 2026", "14.00 WIB", STATUS_URL],
+    ("en", "payment.due.v1"): [RECEIPT, "Rp50.000", "Monday, 19 January 2026", "14.00 WIB", STATUS_URL],
+    ("id", "payment.reminder.v1"): [RECEIPT, "belum dibayar", "Rp50.000", "Senin, 19 Januari 2026", STATUS_URL],
+    ("en", "payment.reminder.v1"): [RECEIPT, "unpaid", "Rp50.000", "Monday, 19 January 2026", STATUS_URL],
+    ("id", "application.expired_unpaid.v1"): [RECEIPT, "kedaluwarsa", "Rp50.000", "Senin, 19 Januari 2026",
+                                              "permohonan baru"],
+    ("en", "application.expired_unpaid.v1"): [RECEIPT, "expired", "Rp50.000", "Monday, 19 January 2026",
+                                              "new application"],
 }
 
 CASES = [(lang, event) for lang in LANGUAGES for event in EVENT_TYPES]
@@ -292,3 +308,15 @@ def test_the_kia_receipt_says_there_is_no_capture_and_pickup_asks_for_the_parent
     assert "tidak memerlukan perekaman biometrik" in submitted and "NIK anak" in submitted
     ready = render_sms("card.ready_for_pickup.v1", {**VARIABLES["card.ready_for_pickup.v1"], "document_type": "kia"}, "en")
     assert "your e-KTP" in ready  # the parent shows their own card at the counter
+
+
+def test_the_fee_email_names_its_regulation_and_that_a_late_payment_is_refunded():
+    due = render_email("payment.due.v1", VARIABLES["payment.due.v1"]).body
+    assert "Rp50.000 (Perda Kota Bandung 2/2025)" in due
+    expired = render_email("application.expired_unpaid.v1", VARIABLES["application.expired_unpaid.v1"], "en").body
+    assert "refunded" in expired
+
+
+def test_an_amount_that_is_not_whole_rupiah_is_refused_clearly():
+    with pytest.raises(TemplateError, match="rupiah"):
+        render_sms("payment.reminder.v1", {**VARIABLES["payment.reminder.v1"], "rupiah": "50000"})
