@@ -1,15 +1,17 @@
 """Regional fees: an admin's fee table (audited, every bad input named), a replacement that waits for its payment
-through the Midtrans fake before verification hears of it, forged and repeated notifications, and the free
-journey unchanged."""
+through the Midtrans fake before verification hears of it, forged and repeated notifications, the citizen told of
+the fee, reminded and told of the expiry, a late payment refunded, and the free journey unchanged."""
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
-from ektp_peers.midtrans import MidtransFake, signature
+from ektp_peers.midtrans import MidtransFake, Refund, signature
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from prometheus_client import REGISTRY
 from pypdf import PdfReader
 
 from ektp_shared.auth import issue_development_token
@@ -17,6 +19,8 @@ from ektp_shared.db import utcnow
 from ektp_shared.testing.fuzz import answered_properly, mutated
 from ektp_shared.testing.ports import free_port
 from intake.payment import payments
+from intake.payment.models import Payment
+from intake.payment.rules import REFUND_REASON
 
 BOGOR = "32.01"  # the regency of the test citizens' address
 WEBHOOK = "/v1/payments/midtrans/notification"
@@ -34,6 +38,18 @@ def paying(make_intake, gateway):
     return make_intake(payment_snap_url=gateway.url, payment_api_url=gateway.url,
                        payment_server_key=gateway.server_key,
                        payment_notification_url="http://127.0.0.1:9/v1/payments/midtrans/notification")
+
+
+@pytest.fixture
+def paying_on_postgresql(make_intake, gateway):
+    return make_intake(real=True, payment_snap_url=gateway.url, payment_api_url=gateway.url,
+                       payment_server_key=gateway.server_key,
+                       payment_notification_url="http://127.0.0.1:9/v1/payments/midtrans/notification")
+
+
+def refunds_counted() -> dict[str, float]:
+    return {result: REGISTRY.get_sample_value("ektp_payment_refunds_total", {"result": result}) or 0.0
+            for result in ("refunded", "gateway_error", "refused", "not_refundable")}
 
 
 def officer(intake, *roles: str) -> dict[str, str]:
@@ -157,6 +173,7 @@ def test_without_a_fee_nothing_is_charged_and_the_journey_is_unchanged(paying, g
     assert submitted["status"] == "SUBMITTED"
     assert submitted["fee"] == {"rupiah": 0, "basis": "UU 24/2013 Pasal 79A"} and submitted["payment"] is None
     assert len(paying.emitted("application.submitted.v1", application_id)) == 1
+    assert paying.emitted("payment.due.v1", application_id) == [], "nothing to pay, nothing to tell"
     assert gateway.orders == []
 
 
@@ -177,8 +194,10 @@ def test_an_application_never_paid_expires_and_a_late_payment_moves_nothing(payi
     gateway.settle(order_id)
     late = paying.client.post(WEBHOOK, json=gateway.notification(order_id))
     assert late.status_code == 200 and late.get_json()["result"] == "paid_late"
-    assert paying.status(application_id)["status"] == "EXPIRED"
+    status = paying.status(application_id)
+    assert status["status"] == "EXPIRED" and status["payment"]["refund_state"] == "REFUNDED"
     assert paying.emitted("application.submitted.v1", application_id) == []
+    assert [(r.order_id, r.amount) for r in gateway.refunds] == [(order_id, 50000)]
 
 
 @FUZZ
@@ -199,6 +218,108 @@ def test_a_gateway_that_does_not_answer_leaves_the_submission_standing_without_a
     submitted = intake.submit(application_id)
     assert submitted.status_code == 200 and submitted.get_json()["status"] == "AWAITING_PAYMENT"
     assert submitted.get_json()["payment"] == {"state": "PENDING", "rupiah": 50000, "paid_at": None,
-                                               "payment_type": None, "pay_url": None}
+                                               "payment_type": None, "pay_url": None, "refund_state": None}
     again = intake.client.post(f"/v1/applications/{application_id}/payment")
     assert again.status_code == 200 and again.get_json()["payment"]["pay_url"] is None
+
+
+def test_the_citizen_is_told_the_fee_and_its_date_reminded_once_and_told_when_it_expired_unpaid(
+        paying_on_postgresql, citizen, photos):
+    intake = paying_on_postgresql
+    set_fee(intake, BOGOR, "replacement_lost", {"rupiah": 50000, "basis": "Perda Kab. Bogor 3/2025"})
+    body = citizen(36, kind="replacement_lost")
+    application_id = replacement(intake, citizen, photos, 36)
+    before = utcnow()
+    waiting = intake.submit(application_id).get_json()
+    [due] = intake.emitted("payment.due.v1", application_id)
+    pay_by = dt.datetime.fromisoformat(due["pay_by"])
+    assert (due["rupiah"], due["basis"], due["receipt_number"]) == (50000, "Perda Kab. Bogor 3/2025",
+                                                                   waiting["receipt_number"])
+    assert due["contact"] == body["contact"] and due["document_type"] == "ektp" and due["language"] == "id"
+    assert before + dt.timedelta(days=14) <= pay_by <= utcnow() + dt.timedelta(days=14), "the days to pay"
+    assert body["applicant"]["nik"] not in json.dumps(due) and "applicant" not in due
+
+    with intake.runtime.uow() as uow:
+        assert payments.remind_unpaid(uow, utcnow() + dt.timedelta(days=10), 14, 3) == 0, "not yet"
+        assert payments.remind_unpaid(uow, utcnow() + dt.timedelta(days=11, hours=1), 14, 3) == 1
+        uow.commit()
+    with intake.runtime.uow() as uow:
+        assert payments.remind_unpaid(uow, utcnow() + dt.timedelta(days=12), 14, 3) == 0, "once"
+        uow.commit()
+    [reminder] = intake.emitted("payment.reminder.v1", application_id)
+    assert reminder["rupiah"] == 50000 and dt.datetime.fromisoformat(reminder["pay_by"]) == pay_by
+
+    with intake.runtime.uow() as uow:
+        assert payments.expire_unpaid(uow, utcnow() + dt.timedelta(days=15), 14) == 1
+        uow.commit()
+    [expired] = intake.emitted("application.expired_unpaid.v1", application_id)
+    assert expired["rupiah"] == 50000 and dt.datetime.fromisoformat(expired["pay_by"]) == pay_by
+    assert intake.event_keys(application_id) == ["payment.due.v1", "payment.reminder.v1",
+                                                 "application.expired_unpaid.v1"]
+    assert intake.status(application_id)["status"] == "EXPIRED"
+
+
+def test_a_payment_after_the_application_expired_is_refunded_once_though_the_gateway_failed_first(
+        paying_on_postgresql, gateway, citizen, photos):
+    intake = paying_on_postgresql
+    set_fee(intake, BOGOR, "replacement_lost", {"rupiah": 50000, "basis": "Perda Kab. Bogor 3/2025"})
+    application_id = replacement(intake, citizen, photos, 37)
+    intake.submit(application_id)
+    with intake.runtime.uow() as uow:
+        payments.expire_unpaid(uow, utcnow() + dt.timedelta(days=15), 14)
+        uow.commit()
+    [order_id] = gateway.orders
+    gateway.settle(order_id, payment_type="qris")
+    gateway.fail_refunds(1)
+    before = refunds_counted()
+
+    late = intake.client.post(WEBHOOK, json=gateway.notification(order_id))
+    assert late.status_code == 200 and late.get_json()["result"] == "paid_late", "the gateway's failure is not theirs"
+    assert intake.status(application_id)["payment"]["refund_state"] == "DUE" and gateway.refunds == []
+    payments.refund_due_task(intake.runtime)  # the worker's retry
+    assert gateway.refunds == [Refund(order_id, f"refund-{order_id}", 50000, REFUND_REASON)]
+    status = intake.status(application_id)
+    assert (status["status"], status["payment"]["state"], status["payment"]["refund_state"]) == (
+        "EXPIRED", "PAID", "REFUNDED")
+
+    # Midtrans's notification of the refund, and the next rounds of the task, refund nothing more.
+    again = intake.client.post(WEBHOOK, json=gateway.notification(order_id))
+    assert again.get_json()["result"] == "duplicate"
+    payments.refund_due_task(intake.runtime)
+    # Intake dies after the gateway refunded and before it recorded so: asked again, the same key refunds once.
+    with intake.runtime.uow() as uow:
+        uow.session.get(Payment, order_id).refund_state = "DUE"
+        uow.commit()
+    payments.refund_due_task(intake.runtime)
+    assert len(gateway.refunds) == 1 and intake.status(application_id)["payment"]["refund_state"] == "REFUNDED"
+    after = refunds_counted()
+    assert {result: after[result] - before[result] for result in after} == {
+        "refunded": 2, "gateway_error": 1, "refused": 0, "not_refundable": 0}
+    assert intake.emitted("application.submitted.v1", application_id) == []
+
+
+@pytest.mark.parametrize("payment_type, why", [
+    ("bank_transfer", "bank_transfer has no refund API"),  # a virtual account: not asked at all
+    ("qris", "412"),  # past the refund window: Midtrans refuses
+])
+def test_a_late_payment_the_gateway_cannot_refund_is_left_to_the_office_and_not_asked_again(
+        paying, gateway, citizen, photos, payment_type, why):
+    set_fee(paying, BOGOR, "replacement_lost", {"rupiah": 50000, "basis": "Perda Kab. Bogor 3/2025"})
+    application_id = replacement(paying, citizen, photos, 38)
+    paying.submit(application_id)
+    with paying.runtime.uow() as uow:
+        payments.expire_unpaid(uow, utcnow() + dt.timedelta(days=15), 14)
+        uow.commit()
+    [order_id] = gateway.orders
+    gateway.settle(order_id, payment_type=payment_type)
+    gateway.refuse_refunds(1)
+    before = refunds_counted()
+    assert paying.client.post(WEBHOOK, json=gateway.notification(order_id)).get_json()["result"] == "paid_late"
+    payments.refund_due_task(paying.runtime)
+    assert paying.status(application_id)["payment"]["refund_state"] == "MANUAL" and gateway.refunds == []
+    with paying.runtime.uow() as uow:
+        assert why in uow.session.get(Payment, order_id).refund_error
+    after = refunds_counted()
+    counted = "not_refundable" if payment_type == "bank_transfer" else "refused"
+    assert {result: after[result] - before[result] for result in after if after[result] != before[result]} == {
+        counted: 1}

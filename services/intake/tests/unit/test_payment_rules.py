@@ -1,11 +1,20 @@
 """The payment rules with plain values: Midtrans's notification signature, what a transaction status means, the
-amounts as Midtrans writes them, and which regency's fee applies."""
+amounts as Midtrans writes them, which regency's fee applies, and which late payments the gateway can refund."""
 import hashlib
 
 import pytest
 
 from ektp_shared.refusal import Refused
-from intake.payment.rules import Outcome, check_fee, outcome, regency_of, same_amount, signature_matches
+from intake.payment.rules import (
+    Outcome,
+    check_fee,
+    outcome,
+    refund_key,
+    refundable,
+    regency_of,
+    same_amount,
+    signature_matches,
+)
 
 KEY = "SB-Mid-server-abc"
 
@@ -56,3 +65,17 @@ def test_what_an_admin_may_not_set_names_its_field(regency, kind, rupiah, basis,
 
 def test_a_free_kind_needs_no_basis():
     check_fee("32.01", "replacement_lost", 0, None)
+
+
+@pytest.mark.parametrize("payment_type, by_api", [
+    ("qris", True), ("gopay", True), ("shopeepay", True), ("credit_card", True),
+    ("bank_transfer", False), ("echannel", False), ("cstore", False), (None, False),
+])
+def test_only_the_payment_types_midtrans_refunds_by_api_are_asked_the_others_are_refunded_by_hand(payment_type, by_api):
+    assert refundable(payment_type) is by_api
+
+
+def test_a_refund_is_asked_with_the_same_key_every_time_so_the_gateway_refunds_once():
+    order_id = "0b8e6a1e-5f3c-4d2a-9c1b-7a6e5d4c3b2a"
+    assert refund_key(order_id) == refund_key(order_id) != refund_key("another-order")
+    assert set(refund_key(order_id)) <= set("abcdefghijklmnopqrstuvwxyz0123456789-_"), "Midtrans's allowed characters"
