@@ -89,16 +89,15 @@ class PaymentDue(Schema):
     language = fields.String(load_default="id", validate=validate.OneOf(["id", "en"]))
 
 
-class PaymentReminder(Schema):
+class UnpaidFee(Schema):
+    """A fee still unpaid (a reminder), or never paid: ids and amounts only; notify has the contact already."""
+
     application_id = fields.UUID(required=True)
     rupiah = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     pay_by = fields.AwareDateTime(required=True)
 
 
-class ApplicationExpiredUnpaid(Schema):
-    application_id = fields.UUID(required=True)
-    rupiah = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    pay_by = fields.AwareDateTime(required=True)
+class ApplicationExpiredUnpaid(UnpaidFee):
     expired_at = fields.AwareDateTime(required=True)
 
 
@@ -120,7 +119,7 @@ PAYMENT_DUE = contract(
     "A submitted application waits for its regional fee (verification hears of it once paid): notify tells the "
     "citizen the amount and the pay-by date.")
 PAYMENT_REMINDER = contract(
-    "payment.reminder", 1, PaymentReminder, "intake",
+    "payment.reminder", 1, UnpaidFee, "intake",
     "The fee is still unpaid a few days (EKTP_INTAKE_PAYMENT_REMINDER_DAYS) before the pay-by date: remind the "
     "citizen, once.")
 APPLICATION_EXPIRED_UNPAID = contract(

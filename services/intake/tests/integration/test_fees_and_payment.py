@@ -52,6 +52,19 @@ def refunds_counted() -> dict[str, float]:
             for result in ("refunded", "gateway_error", "refused", "not_refundable")}
 
 
+def paid_after_it_expired(intake, gateway, citizen, photos, seed: int, payment_type: str) -> tuple[str, str]:
+    """An application with a fee that expired unpaid, then paid at the gateway (nobody told yet): its id and order."""
+    set_fee(intake, BOGOR, "replacement_lost", {"rupiah": 50000, "basis": "Perda Kab. Bogor 3/2025"})
+    application_id = replacement(intake, citizen, photos, seed)
+    intake.submit(application_id)
+    with intake.runtime.uow() as uow:
+        payments.expire_unpaid(uow, utcnow() + dt.timedelta(days=15), 14)
+        uow.commit()
+    [order_id] = gateway.orders
+    gateway.settle(order_id, payment_type=payment_type)
+    return application_id, order_id
+
+
 def officer(intake, *roles: str) -> dict[str, str]:
     return {"Authorization": "Bearer " + issue_development_token(intake.runtime.settings, "rina", list(roles))}
 
@@ -262,14 +275,7 @@ def test_the_citizen_is_told_the_fee_and_its_date_reminded_once_and_told_when_it
 def test_a_payment_after_the_application_expired_is_refunded_once_though_the_gateway_failed_first(
         paying_on_postgresql, gateway, citizen, photos):
     intake = paying_on_postgresql
-    set_fee(intake, BOGOR, "replacement_lost", {"rupiah": 50000, "basis": "Perda Kab. Bogor 3/2025"})
-    application_id = replacement(intake, citizen, photos, 37)
-    intake.submit(application_id)
-    with intake.runtime.uow() as uow:
-        payments.expire_unpaid(uow, utcnow() + dt.timedelta(days=15), 14)
-        uow.commit()
-    [order_id] = gateway.orders
-    gateway.settle(order_id, payment_type="qris")
+    application_id, order_id = paid_after_it_expired(intake, gateway, citizen, photos, 37, "qris")
     gateway.fail_refunds(1)
     before = refunds_counted()
 
@@ -304,14 +310,7 @@ def test_a_payment_after_the_application_expired_is_refunded_once_though_the_gat
 ])
 def test_a_late_payment_the_gateway_cannot_refund_is_left_to_the_office_and_not_asked_again(
         paying, gateway, citizen, photos, payment_type, why):
-    set_fee(paying, BOGOR, "replacement_lost", {"rupiah": 50000, "basis": "Perda Kab. Bogor 3/2025"})
-    application_id = replacement(paying, citizen, photos, 38)
-    paying.submit(application_id)
-    with paying.runtime.uow() as uow:
-        payments.expire_unpaid(uow, utcnow() + dt.timedelta(days=15), 14)
-        uow.commit()
-    [order_id] = gateway.orders
-    gateway.settle(order_id, payment_type=payment_type)
+    application_id, order_id = paid_after_it_expired(paying, gateway, citizen, photos, 38, payment_type)
     gateway.refuse_refunds(1)
     before = refunds_counted()
     assert paying.client.post(WEBHOOK, json=gateway.notification(order_id)).get_json()["result"] == "paid_late"
