@@ -1,5 +1,5 @@
-"""End-to-end, real profile, replacements: one in a regency that charges a fee waits for its payment; the citizen
-pays on the Midtrans fake's page (no JavaScript), the fake's signed notification reaches intake over HTTP, and
+"""End-to-end, real profile, replacements: one in a regency that charges a fee waits for its payment, and the
+citizen is told by email what to pay by when; the citizen pays on the Midtrans fake's page (no JavaScript), the fake's signed notification reaches intake over HTTP, and
 only then does the application travel to the card in the citizen's hand. A forged notification is refused and
 changes nothing; the same notification twice is one payment. The replacement of a card issued here is verified
 1:1 against the holder's own enrolment and travels on without an adjudicator; at pickup printing has biometrics
@@ -59,9 +59,19 @@ def test_a_replacement_with_a_regional_fee_is_collected_only_after_the_gateway_s
     assert [e["field"] for e in refused.json()["errors"]] == ["signature_key"]
     time.sleep(2)  # time enough for a wrongly published event to reach verification
     assert journey.status(application_id)["status"] == "AWAITING_PAYMENT"
-    assert [key(e) for e in suite.tap.of(application_id)] == [], "nothing went to verification"
+    assert [key(e) for e in suite.tap.of(application_id)] == ["payment.due.v1"], "nothing went to verification"
     assert requests.get(f"{journey.at.verification}/v1/cases", params={"application_id": application_id},
                         headers=journey.token("verifier")).json() == []
+
+    told = []
+    deadline = time.monotonic() + 30
+    while not told and time.monotonic() < deadline:
+        told = [m for m in suite.smtp.messages if person.application["contact"]["email"] in m.rcpt_tos
+                and "Menunggu pembayaran" in str(m.message["Subject"])]
+        time.sleep(0.5)
+    [mail] = told
+    body = mail.message.get_content()
+    assert "Rp50.000" in body and f"/permohonan/{application_id}" in body and person.nik not in body
 
     page = requests.get(pay_url)
     assert page.status_code == 200 and "Bayar Rp50.000" in page.text

@@ -41,3 +41,6 @@ class IntakeSettings(Settings):
         if self.photo_background_policy not in policies:
             raise SettingsError(f"EKTP_INTAKE_PHOTO_BACKGROUND_POLICY: {self.photo_background_policy!r} is not one of "
                                 f"{', '.join(policies)}")
+        if not 0 <= self.payment_reminder_days < self.payment_days:
+            raise SettingsError(f"EKTP_INTAKE_PAYMENT_REMINDER_DAYS: {self.payment_reminder_days} must be at least 0 "
+                                f"and less than EKTP_INTAKE_PAYMENT_DAYS ({self.payment_days})")

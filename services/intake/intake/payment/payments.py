@@ -155,8 +155,9 @@ def expire_unpaid(uow: UnitOfWork, now: dt.datetime, days: int) -> int:
 
 
 def remind_unpaid(uow: UnitOfWork, now: dt.datetime, days: int, before_days: int) -> int:
-    """Remind, once, the applications still unpaid ``before_days`` before their pay-by date; returns how many."""
-    if not 0 < before_days < days:
+    """Remind, once, the applications still unpaid ``before_days`` before their pay-by date (0: never); returns how
+    many."""
+    if not before_days:
         return 0
     due = uow.session.scalars(select(Application).where(
         Application.status == Stage.AWAITING_PAYMENT.value, Application.payment_reminded_at.is_(None),

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from ektp_shared.auth import issue_development_token
 from ektp_shared.db import utcnow
+from ektp_shared.settings import SettingsError
 from ektp_shared.testing.fuzz import answered_properly, mutated
 from ektp_shared.testing.ports import free_port
 from intake.payment import payments
@@ -322,3 +323,9 @@ def test_a_late_payment_the_gateway_cannot_refund_is_left_to_the_office_and_not_
     counted = "not_refundable" if payment_type == "bank_transfer" else "refused"
     assert {result: after[result] - before[result] for result in after if after[result] != before[result]} == {
         counted: 1}
+
+
+@pytest.mark.parametrize("reminder_days", [-1, 14, 20])
+def test_a_reminder_that_would_not_come_before_the_pay_by_date_is_refused_at_start(make_intake, reminder_days):
+    with pytest.raises(SettingsError, match="PAYMENT_REMINDER_DAYS"):
+        make_intake(payment_days=14, payment_reminder_days=reminder_days)
