@@ -69,7 +69,7 @@ class Transaction:
 
 
 @dataclasses.dataclass(frozen=True)
-class Refund:
+class RefundRequest:
     order_id: str
     refund_key: str
     amount: int
@@ -102,7 +102,7 @@ class MidtransFake(HttpPeer[MerchantNotification]):
         self.notification_url = notification_url
         self.retry_seconds = retry_seconds
         self._transactions: dict[str, Transaction] = {}
-        self._refunds: list[Refund] = []
+        self._refunds: list[RefundRequest] = []
         self._refund_failures = 0
         self._refund_refusals = 0
 
@@ -111,7 +111,7 @@ class MidtransFake(HttpPeer[MerchantNotification]):
         return self.received
 
     @property
-    def refunds(self) -> list[Refund]:
+    def refunds(self) -> list[RefundRequest]:
         with self._lock:
             return list(self._refunds)
 
@@ -266,7 +266,7 @@ class MidtransFake(HttpPeer[MerchantNotification]):
                         or amount > found.gross_amount:
                     return json_response({"status_code": "412", "status_message": "Merchant cannot modify the status "
                                           "of the transaction"})
-                earlier = Refund(order_id, key, amount, str(body.get("reason") or ""))
+                earlier = RefundRequest(order_id, key, amount, str(body.get("reason") or ""))
                 self._refunds.append(earlier)
                 found.transaction_status = "refund"
         return json_response({"status_code": "200", "status_message": "Success, refund request is approved",

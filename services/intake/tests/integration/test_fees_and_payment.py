@@ -8,7 +8,7 @@ import io
 import json
 
 import pytest
-from ektp_peers.midtrans import MidtransFake, Refund, signature
+from ektp_peers.midtrans import MidtransFake, RefundRequest, signature
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from prometheus_client import REGISTRY
@@ -284,7 +284,7 @@ def test_a_payment_after_the_application_expired_is_refunded_once_though_the_gat
     assert late.status_code == 200 and late.get_json()["result"] == "paid_late", "the gateway's failure is not theirs"
     assert intake.status(application_id)["payment"]["refund_state"] == "DUE" and gateway.refunds == []
     payments.refund_due_task(intake.runtime)  # the worker's retry
-    assert gateway.refunds == [Refund(order_id, f"refund-{order_id}", 50000, REFUND_REASON)]
+    assert gateway.refunds == [RefundRequest(order_id, f"refund-{order_id}", 50000, REFUND_REASON)]
     status = intake.status(application_id)
     assert (status["status"], status["payment"]["state"], status["payment"]["refund_state"]) == (
         "EXPIRED", "PAID", "REFUNDED")
