@@ -27,7 +27,7 @@ def _regency(code: str | None) -> dict[str, str] | None:
     return chosen and {"code": chosen.code, "name": chosen.name}
 
 
-def view(application: Application, now: dt.datetime) -> dict[str, Any]:
+def view(application: Application, now: dt.datetime, payment_days: int) -> dict[str, Any]:
     editable = Stage(application.status) in EDITABLE_STAGES
     return {
         "id": application.id, "kind": application.kind, "changes": application.changes or [],
@@ -44,7 +44,7 @@ def view(application: Application, now: dt.datetime) -> dict[str, Any]:
         "timeline": [{"stage": t.stage, "occurred_at": t.occurred_at, "detail": t.detail} for t in application.timeline],
         "applicant": application.applicant if editable else None,
         "parent": application.parent if editable else None,
-        **dues.shown(application),
+        **dues.shown(application, payment_days),
     }
 
 

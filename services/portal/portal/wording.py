@@ -67,6 +67,13 @@ STAGES: dict[str, tuple[Any, Any]] = {
     "PICKUP_REMINDER": (lazy_gettext("Pengingat pengambilan"), lazy_gettext("Kartu masih menunggu di kantor.")),
 }
 
+# A fee paid after the application expired goes back (intake's refund states).
+REFUND_STATES: dict[str, Any] = {
+    "DUE": lazy_gettext("Sedang diproses: dana dikembalikan ke cara bayar yang Anda pakai."),
+    "REFUNDED": lazy_gettext("Dana sudah dikembalikan ke cara bayar yang Anda pakai."),
+    "MANUAL": lazy_gettext("Dana dikembalikan oleh kantor Dukcapil; bawa tanda terima ke kantor."),
+}
+
 # Where a child's card (KIA) goes on otherwise: it has no biometric capture; printing prints once verified.
 KIA_NEXT_STEPS: dict[str, Any] = {
     "VERIFIED": lazy_gettext("Data anak sudah diperiksa. Kartu dicetak tanpa perekaman biometrik; Anda dikabari "
@@ -137,6 +144,10 @@ def fee(code: str) -> str:
     """What a kind costs, as the kinds list on the start page says it: Rp0 for every kind, by law."""
     rupiah = application_kind(code).fee.rupiah
     return gettext("Rp0, gratis") if rupiah == 0 else f"Rp{rupiah:,}".replace(",", ".")
+
+
+def refund_state(code: str) -> str:
+    return str(REFUND_STATES.get(code, code))
 
 
 def rupiah(amount: int) -> str:

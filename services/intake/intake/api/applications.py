@@ -84,7 +84,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
             application = applications.create(uow, citizen().nik_hash, holder_hash(body), body, now, key, sees=sees)
             uow.commit()
             logs.correlation_id.set(application.id)
-            return views.view(application, now)
+            return views.view(application, now, runtime.settings.payment_days)
 
     @blp.route("/<application_id>", methods=["GET"])
     @citizen_required
@@ -97,7 +97,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
             application = mine(uow, context(), application_id)
             applications.record_access(uow, application.id, "citizen", "read", now)
             uow.commit()
-            return views.view(application, now)
+            return views.view(application, now, runtime.settings.payment_days)
 
     @blp.route("/<application_id>", methods=["PUT"])
     @citizen_required
@@ -112,7 +112,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
             citizens.require_entitled(context(), citizen(), body)
             applications.update(uow, application, citizen().nik_hash, holder_hash(body), body, sees=sees)
             uow.commit()
-            return views.view(application, now)
+            return views.view(application, now, runtime.settings.payment_days)
 
     @blp.route("/<application_id>/review", methods=["GET"])
     @citizen_required
@@ -151,7 +151,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
             application = mine(uow, context(), application_id, for_update=True)
             applications.attach_document(runtime.objects, application, kind, data, checked.media_type, now)
             uow.commit()
-            return views.view(application, now)
+            return views.view(application, now, runtime.settings.payment_days)
 
     @blp.route("/<application_id>/submit", methods=["POST"])
     @citizen_required
@@ -165,10 +165,10 @@ def blueprint(runtime: Runtime) -> Blueprint:
             applications.submit(uow, application, now, key, sees=sees, payment_days=runtime.settings.payment_days)
             uow.commit()
             if application.status != Stage.AWAITING_PAYMENT.value:
-                return views.view(application, now)
+                return views.view(application, now, runtime.settings.payment_days)
         payments.ensure_pay_link(runtime, application.id, now)  # the gateway is called outside the transaction
         with runtime.uow() as uow:
-            return views.view(mine(uow, context(), application_id), now)
+            return views.view(mine(uow, context(), application_id), now, runtime.settings.payment_days)
 
     def _submitted(uow: Any, application_id: str):
         application = mine(uow, context(), application_id)
@@ -214,7 +214,7 @@ def blueprint(runtime: Runtime) -> Blueprint:
             application = mine(uow, context(), application_id, for_update=True)
             applications.request_reschedule(uow, application, body["not_before"], now)
             uow.commit()
-            return views.view(application, now)
+            return views.view(application, now, runtime.settings.payment_days)
 
     @blp.route("/track", methods=["POST"])
     @limiter.limit(settings.limit_tracking)

@@ -80,6 +80,6 @@ def blueprint(runtime: Runtime) -> Blueprint:
             application_id = mine(uow, runtime.context, application_id).id
         payments.ensure_pay_link(runtime, application_id, now)
         with runtime.uow() as uow:
-            return views.view(mine(uow, runtime.context, application_id), now)
+            return views.view(mine(uow, runtime.context, application_id), now, runtime.settings.payment_days)
 
     return blp

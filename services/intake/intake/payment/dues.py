@@ -9,6 +9,7 @@ from ektp_shared.db import new_id
 from ektp_shared.uow import UnitOfWork
 
 from ..models import Application
+from ..rules.states import Stage
 from . import fees
 from .models import Payment
 from .rules import FREE_BASIS, PaymentState, regency_of
@@ -36,16 +37,25 @@ def newest(application: Application) -> Payment | None:
     return application.payments[-1] if application.payments else None
 
 
-def shown(application: Application) -> dict[str, Any]:
-    """The fee and the newest payment as the citizen sees them (Rp0 and the law when nothing is owed)."""
+def shown(application: Application, payment_days: int) -> dict[str, Any]:
+    """The fee and the newest payment as the citizen sees them (Rp0 and the law when nothing is owed), with the
+    pay-by date while the application waits for it."""
     payment = newest(application)
     if payment is None:
-        return {"fee": {"rupiah": 0, "basis": FREE_BASIS}, "payment": None}
-    return {"fee": {"rupiah": payment.rupiah, "basis": payment.basis},
+        return {"fee": _fee(None), "payment": None}
+    waiting = application.status == Stage.AWAITING_PAYMENT.value
+    return {"fee": _fee(payment),
             "payment": {"state": payment.state, "rupiah": payment.rupiah, "paid_at": payment.paid_at,
                         "payment_type": payment.payment_type,
                         "pay_url": payment.pay_url if payment.state == PaymentState.PENDING.value else None,
+                        "pay_by": pay_by(application.status_since, payment_days) if waiting else None,
                         "refund_state": payment.refund_state}}
+
+
+def _fee(payment: Payment | None) -> dict[str, Any]:
+    if payment is None:
+        return {"rupiah": 0, "basis": FREE_BASIS}
+    return {"rupiah": payment.rupiah, "basis": payment.basis}
 
 
 def fee_before_submission(uow: UnitOfWork, application: Application) -> dict[str, Any]:
@@ -53,7 +63,7 @@ def fee_before_submission(uow: UnitOfWork, application: Application) -> dict[str
     if application.receipt_number is None:
         charge = charge_of(uow, application)
         return {"rupiah": charge.rupiah, "basis": charge.basis}
-    return shown(application)["fee"]
+    return _fee(newest(application))
 
 
 def receipt_line(application: Application) -> str | None:

@@ -16,6 +16,8 @@ class PaymentOut(Schema):
     payment_type = fields.String(allow_none=True, metadata={"description": "As the gateway names it (qris, bank_transfer…)."})
     pay_url = fields.String(allow_none=True, metadata={"description": "The gateway's page where the citizen pays, "
                                                                       "while the payment is pending."})
+    pay_by = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "While the application waits for its fee: unpaid by then, it expires (EKTP_INTAKE_PAYMENT_DAYS)."})
     refund_state = fields.String(allow_none=True, metadata={
         "description": "Paid after the application expired: DUE (being refunded), REFUNDED, or MANUAL (the office "
                        "refunds it: the gateway cannot); none otherwise."})

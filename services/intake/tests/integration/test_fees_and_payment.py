@@ -231,8 +231,10 @@ def test_a_gateway_that_does_not_answer_leaves_the_submission_standing_without_a
     application_id = replacement(intake, citizen, photos, 35)
     submitted = intake.submit(application_id)
     assert submitted.status_code == 200 and submitted.get_json()["status"] == "AWAITING_PAYMENT"
-    assert submitted.get_json()["payment"] == {"state": "PENDING", "rupiah": 50000, "paid_at": None,
-                                               "payment_type": None, "pay_url": None, "refund_state": None}
+    payment = submitted.get_json()["payment"]
+    assert payment.pop("pay_by") is not None, "the date to pay by is known without the gateway"
+    assert payment == {"state": "PENDING", "rupiah": 50000, "paid_at": None, "payment_type": None, "pay_url": None,
+                       "refund_state": None}
     again = intake.client.post(f"/v1/applications/{application_id}/payment")
     assert again.status_code == 200 and again.get_json()["payment"]["pay_url"] is None
 
@@ -252,6 +254,7 @@ def test_the_citizen_is_told_the_fee_and_its_date_reminded_once_and_told_when_it
     assert due["contact"] == body["contact"] and due["document_type"] == "ektp" and due["language"] == "id"
     assert before + dt.timedelta(days=14) <= pay_by <= utcnow() + dt.timedelta(days=14), "the days to pay"
     assert body["applicant"]["nik"] not in json.dumps(due) and "applicant" not in due
+    assert dt.datetime.fromisoformat(waiting["payment"]["pay_by"]) == pay_by, "the status names the same date"
 
     with intake.runtime.uow() as uow:
         assert payments.remind_unpaid(uow, utcnow() + dt.timedelta(days=10), 14, 3) == 0, "not yet"
@@ -270,7 +273,8 @@ def test_the_citizen_is_told_the_fee_and_its_date_reminded_once_and_told_when_it
     assert expired["rupiah"] == 50000 and dt.datetime.fromisoformat(expired["pay_by"]) == pay_by
     assert intake.event_keys(application_id) == ["payment.due.v1", "payment.reminder.v1",
                                                  "application.expired_unpaid.v1"]
-    assert intake.status(application_id)["status"] == "EXPIRED"
+    status = intake.status(application_id)
+    assert status["status"] == "EXPIRED" and status["payment"]["pay_by"] is None, "nothing to pay by any more"
 
 
 def test_a_payment_after_the_application_expired_is_refunded_once_though_the_gateway_failed_first(

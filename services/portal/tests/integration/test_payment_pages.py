@@ -3,10 +3,13 @@ its basis and a plain link to the gateway's page; after paying there it shows th
 goes on. Intake runs against the Midtrans fake, which notifies it over HTTP."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
+from babel.dates import format_datetime
 from ektp_peers.midtrans import MidtransFake
 
 from ektp_launcher.journey import passport_photo, scanned_document
@@ -41,6 +44,7 @@ def test_the_status_page_offers_the_pay_link_and_then_shows_the_payment(citizen,
     citizen.visitor.open(f"/permohonan/{application_id}/periksa")
     assert "Kabupaten/kota Anda memungut Rp30.000 untuk jenis permohonan ini (Perda Kabupaten Bogor 3/2025)" in \
         citizen.visitor.words(), "the fee is said before the citizen submits"
+    submitting = dt.datetime.now(dt.timezone.utc)
     citizen.visitor.send(f"/permohonan/{application_id}/kirim", {"key": f"submit-{application_id}"})
     assert citizen.visitor.path.endswith("/tanda-terima"), citizen.visitor.words()
     assert "Bayar Rp30.000" in citizen.visitor.words(), "the receipt page offers the payment at once"
@@ -48,6 +52,9 @@ def test_the_status_page_offers_the_pay_link_and_then_shows_the_payment(citizen,
     words = citizen.visitor.words()
     assert "Menunggu pembayaran" in words and "Rp30.000" in words and "Perda Kabupaten Bogor 3/2025" in words
     assert "Belum dibayar" in words
+    days = {format_datetime(moment + dt.timedelta(days=14), "d MMMM y", tzinfo=ZoneInfo("Asia/Jakarta"), locale="id")
+            for moment in (submitting, dt.datetime.now(dt.timezone.utc))}
+    assert any(f"Bayar sebelum {day}" in words for day in days), "the date the application expires unpaid"
     [order_id] = gateway.orders
     pay_url = f"{gateway.url}/snap/v2/vtweb/{gateway.transaction(order_id).token}"
     assert f'href="{pay_url}"' in citizen.visitor.text and "Bayar Rp30.000" in words
@@ -60,3 +67,4 @@ def test_the_status_page_offers_the_pay_link_and_then_shows_the_payment(citizen,
     citizen.visitor.open(f"/permohonan/{application_id}")
     words = citizen.visitor.words()
     assert "Terkirim" in words and "Lunas" in words and "Bayar Rp30.000" not in words
+    assert "Bayar sebelum" not in words
