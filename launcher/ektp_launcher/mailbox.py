@@ -15,7 +15,9 @@ from typing import Protocol
 
 from ektp_shared.identity.contact import EMAIL, SMS, normalised
 
-CODE = re.compile(r"\b(\d{6})\b")
+# Six digits on their own: not the date inside a receipt number (KTP-3201-261203-…), which a milestone message
+# arriving between the request and the code carries.
+CODE = re.compile(r"(?<![\w-])(\d{6})(?![\w-])")
 
 
 class Mailbox(Protocol):
@@ -28,12 +30,12 @@ class NoCode(RuntimeError):
 
 
 def new_code(mailbox: Mailbox, channel: str, address: str, seen: int, timeout: float = 30.0) -> str:
-    """The code of the first message to arrive after the ``seen`` already there."""
+    """The code of the first message with a code to arrive after the ``seen`` already there (a milestone message
+    may arrive in between)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        texts = mailbox.texts(channel, address)
-        if len(texts) > seen:
-            found = CODE.search(texts[seen])
+        for text in mailbox.texts(channel, address)[seen:]:
+            found = CODE.search(text)
             if found:
                 return found.group(1)
         time.sleep(0.1)
