@@ -52,6 +52,13 @@ class Suite:
         self.printers: list = []
 
     def start(self) -> "Suite":
+        try:
+            return self._start()
+        except BaseException:  # e.g. a port taken (werkzeug exits): stop what did start, or its workers live on
+            self.stop()        # in this process and consume the next suite's events from the in-memory bus
+            raise
+
+    def _start(self) -> "Suite":
         self.printers = peers.card_printers({runtime.name: runtime.settings for runtime in self.runtimes})
         if self.gateway is not None:
             self.gateway.start()
